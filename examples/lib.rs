@@ -1,0 +1,1 @@
+//! Runnable examples of the `store` crate; see the files beside this one.
