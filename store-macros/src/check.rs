@@ -1,0 +1,266 @@
+//! Validation: every shape the generators cannot honour is reported, spanned on its token.
+
+use std::collections::HashSet;
+
+use syn::visit::Visit;
+use syn::{FnArg, GenericParam, Pat, ReturnType};
+
+use crate::ctxt::Ctxt;
+use crate::model::{ArgKind, Definition, Method, Output};
+
+/// The capabilities a `gate` may name: the gates of CONTRACT C-5.1 (flags never gate).
+const GATES: &[&str] = &[
+    "Read",
+    "Write",
+    "Delete",
+    "List",
+    "Glob",
+    "Move",
+    "Copy",
+    "AtomicWrite",
+    "Metadata",
+];
+
+pub(crate) fn check(cx: &Ctxt, def: &Definition) {
+    let item = &def.item;
+    if let Some(param) = item.generics.params.first() {
+        cx.error_spanned_by(
+            &item.generics,
+            match param {
+                GenericParam::Lifetime(_) => "`#[dual_api]` traits cannot have lifetime parameters",
+                _ => "`#[dual_api]` traits cannot be generic: the async trait must stay dyn-compatible",
+            },
+        );
+    }
+    if let Some(wc) = &item.generics.where_clause {
+        cx.error_spanned_by(wc, "`#[dual_api]` traits cannot have a where clause");
+    }
+    let mut names = HashSet::new();
+    for method in &def.methods {
+        if !names.insert(method.ident().to_string()) {
+            cx.error_spanned_by(method.ident(), "duplicate method name");
+        }
+        check_signature(cx, method);
+        check_options(cx, method);
+    }
+}
+
+fn check_signature(cx: &Ctxt, method: &Method) {
+    let sig = &method.sig;
+    if let Some(asyncness) = &sig.asyncness {
+        cx.error_spanned_by(
+            asyncness,
+            "write the definition as the blocking trait: `#[dual_api]` generates the async world itself",
+        );
+    }
+    if let Some(token) = &sig.unsafety {
+        cx.error_spanned_by(token, "`unsafe` methods are not supported by `#[dual_api]`");
+    }
+    if let Some(abi) = &sig.abi {
+        cx.error_spanned_by(abi, "extern methods are not supported by `#[dual_api]`");
+    }
+    if let Some(variadic) = &sig.variadic {
+        cx.error_spanned_by(
+            variadic,
+            "variadic methods are not supported by `#[dual_api]`",
+        );
+    }
+    for param in &sig.generics.params {
+        match param {
+            GenericParam::Lifetime(lt) => cx.error_spanned_by(
+                lt,
+                "explicit lifetimes are not supported: the generated async method ties every reference to its future",
+            ),
+            _ => cx.error_spanned_by(
+                param,
+                "generic methods are not supported: the async trait must stay dyn-compatible",
+            ),
+        }
+    }
+    if let Some(wc) = &sig.generics.where_clause {
+        cx.error_spanned_by(
+            wc,
+            "where clauses are not supported on `#[dual_api]` methods",
+        );
+    }
+    match sig.inputs.first() {
+        Some(FnArg::Receiver(recv))
+            if recv.reference.is_some()
+                && recv.mutability.is_none()
+                && recv.colon_token.is_none() =>
+        {
+            if let Some((_, Some(lt))) = &recv.reference {
+                cx.error_spanned_by(lt, "explicit lifetimes are not supported on the receiver");
+            }
+        }
+        Some(FnArg::Receiver(recv)) => cx.error_spanned_by(
+            recv,
+            "the receiver must be `&self`: backends are shared behind `Arc`",
+        ),
+        _ => cx.error_spanned_by(&sig.ident, "the method needs a `&self` receiver"),
+    }
+    for input in &sig.inputs {
+        let FnArg::Typed(pt) = input else { continue };
+        match &*pt.pat {
+            Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => {
+                if let Some(m) = &p.mutability {
+                    cx.error_spanned_by(
+                        m,
+                        "`mut` arguments are not supported; rebind inside the body",
+                    );
+                }
+            }
+            pat => {
+                cx.error_spanned_by(pat, "argument patterns are not supported; use a plain name")
+            }
+        }
+        refuse_in_type(cx, &pt.ty);
+    }
+    if let ReturnType::Type(_, ty) = &sig.output {
+        refuse_in_type(cx, ty);
+    }
+}
+
+fn refuse_in_type(cx: &Ctxt, ty: &syn::Type) {
+    let mut refused = crate::types::Refused::default();
+    refused.visit_type(ty);
+    for it in refused.impl_traits {
+        cx.error_spanned_by(
+            it,
+            "`impl Trait` is not supported: the async trait must stay dyn-compatible; name a type or a type alias",
+        );
+    }
+    for lt in refused.lifetimes {
+        cx.error_spanned_by(
+            lt,
+            "explicit lifetimes are not supported: the generated async method ties every reference to its future",
+        );
+    }
+}
+
+fn check_options(cx: &Ctxt, method: &Method) {
+    let o = &method.options;
+    if let Some(gate) = &o.gate {
+        let name = gate.to_string();
+        if !GATES.contains(&name.as_str()) {
+            let hint = closest(&name, GATES)
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            cx.error_spanned_by(
+                gate,
+                format!(
+                    "`{name}` is not a gate; expected one of: {}{hint}",
+                    GATES.join(", ")
+                ),
+            );
+        }
+    }
+    let mut with_role = HashSet::new();
+    for (_, name) in &o.roles {
+        if !with_role.insert(name.to_string()) {
+            cx.error_spanned_by(name, format!("argument `{name}` has more than one role"));
+            continue;
+        }
+        match method.args.iter().find(|a| a.ident == *name) {
+            None => cx.error_spanned_by(
+                name,
+                format!("`{}` has no argument named `{name}`", method.ident()),
+            ),
+            Some(arg) if !matches!(arg.kind, ArgKind::Path(_)) => cx.error_spanned_by(
+                name,
+                format!(
+                    "a role applies to `&StorePath` or `&Pattern` arguments; `{name}` is neither"
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    if let Some(pure) = o.pure {
+        let conflicts = [
+            ("gate", o.gate.is_some()),
+            ("materialize", o.materialize.is_some()),
+            ("filter", o.filter.is_some()),
+            ("sync_only", o.sync_only.is_some()),
+            ("manual", o.manual.is_some()),
+            ("store_name", o.store_name.is_some()),
+            ("async_default", o.async_default.is_some()),
+            ("a role", !o.roles.is_empty()),
+        ];
+        for (name, present) in conflicts {
+            if present {
+                cx.syn_error(syn::Error::new(
+                    pure,
+                    format!("`pure` methods do no I/O and cannot also take {name}"),
+                ));
+            }
+        }
+        return;
+    }
+    for arg in &method.args {
+        if arg.kind == ArgKind::Path(None) {
+            cx.error_spanned_by(
+                &arg.ident,
+                format!(
+                    "path argument `{}` needs a role: add `file({0})`, `folder({0})`, `subfolder({0})` or `pattern({0})` to `#[store(...)]`",
+                    arg.ident
+                ),
+            );
+        }
+    }
+    match (&method.output, o.materialize) {
+        (Output::List(_), None) => cx.error_spanned_by(
+            &method.sig.output,
+            "a method returning `Result<ListIter<T>>` needs `#[store(materialize)]`: the async adapter collects it in one blocking call",
+        ),
+        (Output::Other, _) => cx.syn_error(syn::Error::new(
+            method.output_span,
+            "I/O methods must return `Result<T>`; mark methods without I/O `#[store(pure)]`",
+        )),
+        (Output::Plain(_) | Output::ReadStream, Some(span)) => cx.syn_error(syn::Error::new(
+            span,
+            "`materialize` applies only to methods returning `Result<ListIter<T>>`",
+        )),
+        _ => {}
+    }
+    if let (Some(filter), None) = (&o.filter, o.materialize) {
+        cx.error_spanned_by(filter, "`filter` applies only to `materialize` listings");
+    }
+    if let (Some(span), Some(path)) = (o.sync_only, &o.async_default) {
+        let _ = span;
+        cx.error_spanned_by(
+            path,
+            "a `sync_only` method has no async world to give a default to",
+        );
+    }
+    if let (Some(path), None) = (&o.async_default, &method.default) {
+        cx.error_spanned_by(
+            path,
+            "`async_default` needs a default body in the blocking definition too",
+        );
+    }
+}
+
+/// The candidate within edit distance 2 of `name`, for "did you mean" hints.
+pub(crate) fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), *c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}

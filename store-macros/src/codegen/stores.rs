@@ -1,0 +1,132 @@
+//! The forwarding methods of both stores: validate, gate, scope, forward, rebase (CONTRACT C-1.3).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::Path;
+
+use super::ok_type;
+use crate::attr::Role;
+use crate::model::{ArgKind, Definition, Method};
+
+pub(crate) fn generate(def: &Definition, sync_store: &Path, async_store: &Path) -> TokenStream {
+    let forwarded = || {
+        def.methods
+            .iter()
+            .filter(|m| !m.is_pure() && m.options.manual.is_none())
+    };
+    let sync_methods = forwarded().map(|m| forwarder(m, false));
+    let async_methods = forwarded()
+        .filter(|m| m.options.sync_only.is_none())
+        .map(|m| forwarder(m, true));
+    quote! {
+        impl #sync_store {
+            #(#sync_methods)*
+        }
+
+        impl #async_store {
+            #(#async_methods)*
+        }
+    }
+}
+
+fn forwarder(method: &Method, asynchronous: bool) -> TokenStream {
+    let attrs = method.docs();
+    let ident = method.store_ident();
+    let backend_ident = method.ident();
+    let params = method.args.iter().map(|a| {
+        let name = &a.ident;
+        let ty = &a.ty;
+        match (a.kind, asynchronous) {
+            (ArgKind::Path(_), _) => quote!(#name: impl ::core::convert::AsRef<str>),
+            (ArgKind::Content, false) => {
+                quote!(#name: impl ::core::convert::Into<::store::__private::Content>)
+            }
+            (ArgKind::Content, true) => {
+                quote!(#name: impl ::core::convert::Into<::store::__private::AsyncContent>)
+            }
+            (ArgKind::Ref | ArgKind::Value, _) => quote!(#name: #ty),
+        }
+    });
+    // 1. option values, 2. path roles, 3. gates: argument gates, then the method's own.
+    let check_options = method
+        .args
+        .iter()
+        .filter(|a| a.kind == ArgKind::Ref)
+        .map(|a| {
+            let name = &a.ident;
+            quote!(self.scope.check_argument(#name)?;)
+        });
+    let keys = method.args.iter().filter_map(|a| {
+        let name = &a.ident;
+        let ArgKind::Path(Some(role)) = a.kind else {
+            return None;
+        };
+        let scope_fn = match role {
+            Role::File => quote!(file_key),
+            Role::Folder => quote!(folder_key),
+            Role::Subfolder => quote!(subfolder_key),
+            Role::Pattern => quote!(pattern_key),
+        };
+        Some(quote!(let #name = self.scope.#scope_fn(#name.as_ref())?;))
+    });
+    let argument_gates = method
+        .args
+        .iter()
+        .filter(|a| a.kind == ArgKind::Ref)
+        .map(|a| {
+            let name = &a.ident;
+            quote!(self.scope.require_argument(#name)?;)
+        });
+    let gate = method
+        .options
+        .gate
+        .as_ref()
+        .map(|gate| quote!(self.scope.require(::store::__private::Capability::#gate)?;));
+    let call_args: Vec<_> = method
+        .args
+        .iter()
+        .map(|a| {
+            let name = &a.ident;
+            match a.kind {
+                ArgKind::Path(_) => quote!(&#name),
+                ArgKind::Content => quote!(#name.into()),
+                ArgKind::Ref | ArgKind::Value => quote!(#name),
+            }
+        })
+        .collect();
+    let await_ = asynchronous.then(|| quote!(.await));
+    let filter = method.options.filter.as_ref().map(|filter| {
+        let keep = if asynchronous {
+            quote!(::store::__private::keep_stream)
+        } else {
+            quote!(::store::__private::keep_iter)
+        };
+        let filter_args = method.args.iter().map(|a| {
+            let name = &a.ident;
+            match a.kind {
+                ArgKind::Path(_) => quote!(&#name),
+                _ => quote!(#name),
+            }
+        });
+        (
+            quote!(let filter = #filter::new(#(#filter_args),*);),
+            quote!(let result = result.map(|items| #keep(items, filter));),
+        )
+    });
+    let (make_filter, apply_filter) = filter.unzip();
+    let ok = ok_type(&method.output, asynchronous);
+    let asyncness = asynchronous.then(|| quote!(async));
+    quote! {
+        #(#attrs)*
+        pub #asyncness fn #ident(&self, #(#params),*) -> ::store::__private::Result<#ok> {
+            #(#check_options)*
+            #(#keys)*
+            #(#argument_gates)*
+            #gate
+            #make_filter
+            let result = self.backend.#backend_ident(#(#call_args),*)#await_;
+            #apply_filter
+            self.scope.rebase(result)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! Recognising the types the two worlds spell differently, and the shapes we refuse in types.
+
+use syn::visit::Visit;
+use syn::{GenericArgument, Lifetime, PathArguments, Type, TypeImplTrait};
+
+/// The last segment's identifier of a path type, e.g. `Content` for `crate::Content`.
+pub(crate) fn last_ident(ty: &Type) -> Option<&syn::PathSegment> {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => p.path.segments.last(),
+        Type::Group(g) => last_ident(&g.elem),
+        Type::Paren(p) => last_ident(&p.elem),
+        _ => None,
+    }
+}
+
+/// Whether `ty` is a path type ending in `name`.
+pub(crate) fn is_named(ty: &Type, name: &str) -> bool {
+    last_ident(ty).is_some_and(|seg| seg.ident == name)
+}
+
+/// The single type argument of a path type ending in `name`: `T` in `ListIter<T>`.
+pub(crate) fn single_argument<'t>(ty: &'t Type, name: &str) -> Option<&'t Type> {
+    let seg = last_ident(ty).filter(|seg| seg.ident == name)?;
+    match &seg.arguments {
+        PathArguments::AngleBracketed(args) if args.args.len() == 1 => match &args.args[0] {
+            GenericArgument::Type(inner) => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The referent of `&T` (not `&mut T`).
+pub(crate) fn shared_ref(ty: &Type) -> Option<&Type> {
+    match ty {
+        Type::Reference(r) if r.mutability.is_none() => Some(&r.elem),
+        _ => None,
+    }
+}
+
+/// Every `impl Trait` and every named lifetime other than `'static` inside a type.
+#[derive(Default)]
+pub(crate) struct Refused<'ast> {
+    pub(crate) impl_traits: Vec<&'ast TypeImplTrait>,
+    pub(crate) lifetimes: Vec<&'ast Lifetime>,
+}
+
+impl<'ast> Visit<'ast> for Refused<'ast> {
+    fn visit_type_impl_trait(&mut self, node: &'ast TypeImplTrait) {
+        self.impl_traits.push(node);
+    }
+
+    fn visit_lifetime(&mut self, node: &'ast Lifetime) {
+        if node.ident != "static" && node.ident != "_" {
+            self.lifetimes.push(node);
+        }
+    }
+}

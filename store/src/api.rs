@@ -1,0 +1,207 @@
+//! The one definition of the storage API.
+//!
+//! This trait is written once, as the plain blocking `Backend`. The [`dual_api`] attribute turns
+//! it into [`Backend`], [`AsyncBackend`](crate::AsyncBackend),
+//! [`SyncBackendAdapter`](crate::SyncBackendAdapter) and every forwarding method of
+//! [`Store`](crate::Store) and [`AsyncStore`](crate::AsyncStore). Run
+//! `cargo expand -p store api` to read the generated code; a snapshot of it is checked in at
+//! `store-macros/src/snapshots/`.
+//!
+//! Per-method options live in `#[store(...)]`:
+//! - `gate = Cap`: the capability the Store checks before forwarding;
+//! - `file(arg)`, `folder(arg)`, `subfolder(arg)`, `pattern(arg)`: the role of each path argument
+//!   (CONTRACT C-1.2): a file path, a folder path where `""`/`"."` are the root, a folder path
+//!   that must not be the root, a glob pattern;
+//! - `materialize`: a listing whose iterator the async adapter collects inside one blocking call;
+//! - `filter = Type`: the Store keeps only the listed items that `Type` accepts;
+//! - `pure`: no I/O, identical and synchronous in both worlds, not forwarded by the stores;
+//! - `sync_only`: absent from the async world (`read_seekable`, `open_atomic`);
+//! - `manual`: the stores write their own public method (extra Store-level behaviour);
+//! - `store_name = name`: the stores expose the method under another name;
+//! - `async_default = path`: the default body of the async method.
+
+use std::any::{Any, TypeId};
+
+use bytes::Bytes;
+
+use crate::capability::Capabilities;
+use crate::content::{Content, ListIter, ReadStream, SeekableStream};
+use crate::defaults;
+use crate::entry::{Entry, FileInfo, FolderEntry, FolderInfo};
+use crate::error::Result;
+use crate::listing::{FileFilter, FolderFilter};
+use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions};
+use crate::path::StorePath;
+use crate::pattern::Pattern;
+use crate::resolution::{Namespace, ResolutionPlan};
+use crate::write_result::WriteResult;
+use crate::AtomicWriter;
+use store_macros::dual_api;
+
+/// A storage backend, blocking flavour: the operations of CONTRACT §2 over [`StorePath`] keys.
+///
+/// Keys are full backend-side paths; the root is [`StorePath::root`]. Stores validate every
+/// argument before calling in, but a backend called directly must still apply the root rule
+/// (C-2.3) and the precondition order (C-2.4).
+#[dual_api(stores(crate::Store, crate::AsyncStore))]
+pub trait Backend: Send + Sync + 'static {
+    /// The stable id of the backend type, e.g. `memory` or `local`.
+    #[store(pure)]
+    fn name(&self) -> &'static str;
+
+    /// What this instance can do; constant for its lifetime.
+    #[store(pure)]
+    fn capabilities(&self) -> Capabilities;
+
+    /// Whether folders are real or implied by key prefixes.
+    #[store(pure)]
+    fn namespace(&self) -> Namespace {
+        Namespace::Hierarchical
+    }
+
+    /// Whether `close()` ends this instance for good (CONTRACT C-2.10).
+    #[store(pure)]
+    fn close_is_terminal(&self) -> bool {
+        false
+    }
+
+    /// Turns a backend-native path back into a key; the input is returned unchanged when the
+    /// backend's prefix is absent.
+    #[store(pure)]
+    fn to_key(&self, native: &str) -> String {
+        native.to_owned()
+    }
+
+    /// The backend-native path of `key`; the root gives the bare root.
+    #[store(pure)]
+    fn native_path(&self, key: &StorePath) -> String {
+        key.as_str().to_owned()
+    }
+
+    /// Where `key` lives, without I/O.
+    #[store(pure)]
+    fn resolve(&self, key: &StorePath) -> ResolutionPlan {
+        defaults::resolution(self.name(), key, self.native_path(key))
+    }
+
+    /// The native client of type `type_id`, if the backend exposes one.
+    #[store(pure)]
+    fn unwrap_native(&self, type_id: TypeId) -> Option<&(dyn Any + Send + Sync)> {
+        let _ = type_id;
+        None
+    }
+
+    /// Makes the cheapest call that touches the container; read-only.
+    #[store(store_name = ping, async_default = defaults::ready)]
+    fn check_health(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Releases resources; idempotent. Terminal backends refuse every later call.
+    #[store(manual, async_default = defaults::ready)]
+    fn close(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Whether a file or folder exists at `path`; `false` only for a confirmed absence.
+    #[store(folder(path))]
+    fn exists(&self, path: &StorePath) -> Result<bool>;
+
+    /// Whether `path` is a file.
+    #[store(folder(path))]
+    fn is_file(&self, path: &StorePath) -> Result<bool>;
+
+    /// Whether `path` is a folder; the root always is.
+    #[store(folder(path))]
+    fn is_folder(&self, path: &StorePath) -> Result<bool>;
+
+    /// Opens the file at `path` for streaming; errors knowable up front come from this call.
+    #[store(gate = Read, file(path))]
+    fn read(&self, path: &StorePath) -> Result<ReadStream>;
+
+    /// Reads the whole file at `path`.
+    #[store(gate = Read, file(path), async_default = defaults::read_bytes)]
+    fn read_bytes(&self, path: &StorePath) -> Result<Bytes> {
+        defaults::blocking::read_bytes(self, path)
+    }
+
+    /// Reads `len` bytes from `offset`, clamped to the file's end (CONTRACT C-6.6).
+    #[store(gate = Read, file(path), async_default = defaults::read_range)]
+    fn read_range(&self, path: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
+        defaults::blocking::read_range(self, path, offset, len)
+    }
+
+    /// Opens the file at `path` as `Read + Seek`, spooling when the stream is not seekable.
+    #[store(gate = Read, file(path), sync_only)]
+    fn read_seekable(&self, path: &StorePath) -> Result<SeekableStream> {
+        defaults::blocking::read_seekable(self, path)
+    }
+
+    /// Writes `content` to `path`, creating parents (CONTRACT C-2.8).
+    #[store(gate = Write, file(path))]
+    fn write(&self, path: &StorePath, content: Content, options: &WriteOptions)
+        -> Result<WriteResult>;
+
+    /// Writes `content` to `path` so that it appears whole or not at all (CONTRACT C-6.3).
+    #[store(gate = AtomicWrite, file(path))]
+    fn write_atomic(
+        &self,
+        path: &StorePath,
+        content: Content,
+        options: &WriteOptions,
+    ) -> Result<WriteResult>;
+
+    /// Opens a writer whose content appears at `path` only on `commit()` (CONTRACT C-6.4).
+    #[store(gate = AtomicWrite, file(path), sync_only)]
+    fn open_atomic(&self, path: &StorePath, options: &WriteOptions) -> Result<AtomicWriter>;
+
+    /// Deletes the file at `path`.
+    #[store(gate = Delete, file(path))]
+    fn delete(&self, path: &StorePath, missing_ok: bool) -> Result<()>;
+
+    /// Deletes the folder at `path`, never the root.
+    #[store(gate = Delete, subfolder(path))]
+    fn delete_folder(&self, path: &StorePath, options: &DeleteFolderOptions) -> Result<()>;
+
+    /// Lists the files below `path` (CONTRACT C-1.6, C-6.9).
+    #[store(gate = List, folder(path), materialize, filter = FileFilter)]
+    fn list_files(&self, path: &StorePath, options: &ListOptions) -> Result<ListIter<FileInfo>>;
+
+    /// Lists the folders below `path` (CONTRACT C-6.9).
+    #[store(gate = List, folder(path), materialize, filter = FolderFilter)]
+    fn list_folders(
+        &self,
+        path: &StorePath,
+        options: &ListOptions,
+    ) -> Result<ListIter<FolderEntry>>;
+
+    /// Lists the direct children of `path`, files and folders.
+    #[store(gate = List, folder(path), materialize, async_default = defaults::iter_children)]
+    fn iter_children(&self, path: &StorePath) -> Result<ListIter<Entry>> {
+        defaults::blocking::iter_children(self, path)
+    }
+
+    /// Lists the files matching `pattern` (CONTRACT C-6.7, C-6.8).
+    #[store(gate = Glob, pattern(pattern), materialize, async_default = defaults::glob)]
+    fn glob(&self, pattern: &Pattern) -> Result<ListIter<FileInfo>> {
+        defaults::blocking::glob(self, pattern)
+    }
+
+    /// Moves the file `src` to `dst` (CONTRACT C-2.9).
+    #[store(gate = Move, file(src, dst))]
+    fn rename(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()>;
+
+    /// Copies the file `src` to `dst` (CONTRACT C-2.9).
+    #[store(gate = Copy, file(src, dst))]
+    fn copy(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()>;
+
+    /// Facts about the file at `path`.
+    #[store(gate = Metadata, file(path))]
+    fn get_file_info(&self, path: &StorePath) -> Result<FileInfo>;
+
+    /// Aggregate facts about the folder at `path`, recursive over every file below.
+    #[store(gate = Metadata, folder(path), manual, async_default = defaults::get_folder_info)]
+    fn get_folder_info(&self, path: &StorePath) -> Result<FolderInfo> {
+        defaults::blocking::get_folder_info(self, path)
+    }
+}

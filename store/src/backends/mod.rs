@@ -1,0 +1,5 @@
+//! The shipped backends.
+
+pub mod async_memory;
+pub mod memory;
+mod memory_tree;

@@ -1,0 +1,195 @@
+//! Runtime support of `SyncBackendAdapter`: blocking calls from async code, and the
+//! conversions of streams and content between the worlds (CONTRACT C-7.3).
+
+use std::future::Future;
+use std::io::{self, Read};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::{pin, Pin};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{self, Thread};
+
+use bytes::Bytes;
+use futures_core::Stream;
+use futures_util::stream;
+
+use crate::content::{AsyncContent, ByteStream, Content, ListIter, ListStream, ReadStream};
+use crate::error::{Error, Result};
+
+/// A boxed `Send` future, the return type of every async backend method.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Chunk size of byte streams read from a blocking backend.
+pub const CHUNK_SIZE: usize = 64 * 1024;
+
+/// Runs `f` on tokio's blocking pool, or inline when no runtime is current; a panic becomes
+/// `Other("backend panicked in <op>")`.
+pub async fn run_blocking<T, F>(op: &'static str, f: F) -> Result<T>
+where
+    F: FnOnce() -> Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) => match handle.spawn_blocking(move || catching(op, f)).await {
+            Ok(result) => result,
+            Err(err) => Err(Error::other(format!("blocking task of {op} failed: {err}"))),
+        },
+        Err(_) => catching(op, f),
+    }
+}
+
+fn catching<T>(op: &'static str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Error::other(format!("backend panicked in {op}: {detail}")))
+    })
+}
+
+/// Collects a listing inside the blocking call, stopping after the first error.
+pub fn collect_list<T>(items: ListIter<T>) -> Vec<Result<T>> {
+    let mut out = Vec::new();
+    for item in items {
+        let failed = item.is_err();
+        out.push(item);
+        if failed {
+            break;
+        }
+    }
+    out
+}
+
+/// Yields a collected listing as a stream.
+pub fn list_stream<T: Send + 'static>(items: Vec<Result<T>>) -> ListStream<T> {
+    Box::pin(stream::iter(items))
+}
+
+/// Streams a blocking reader in chunks of [`CHUNK_SIZE`], one blocking call per chunk and
+/// never more than one in flight.
+pub fn byte_stream(reader: ReadStream, backend: &'static str) -> ByteStream {
+    Box::pin(stream::try_unfold(Some(reader), move |state| async move {
+        let Some(reader) = state else {
+            return Ok(None);
+        };
+        let (reader, chunk) = run_blocking("read", move || {
+            let mut reader = reader;
+            let chunk = read_chunk(&mut reader)
+                .map_err(|e| Error::from_io_unlocated(e).with_backend(backend))?;
+            Ok((reader, chunk))
+        })
+        .await?;
+        Ok((!chunk.is_empty()).then(|| (chunk, Some(reader))))
+    }))
+}
+
+/// Reads up to one chunk, retrying interrupted reads; empty only at EOF.
+fn read_chunk(reader: &mut dyn Read) -> io::Result<Bytes> {
+    let mut buf = vec![0; CHUNK_SIZE];
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(filled);
+    Ok(buf.into())
+}
+
+/// Turns async content into blocking content: a stream becomes a reader that pulls one chunk
+/// at a time, so memory stays bounded by the largest chunk.
+pub fn blocking_content(content: AsyncContent) -> Content {
+    match content {
+        AsyncContent::Bytes(b) => Content::Bytes(b),
+        AsyncContent::Stream(s) => Content::reader(StreamReader {
+            stream: s,
+            current: Bytes::new(),
+            done: false,
+        }),
+    }
+}
+
+struct StreamReader {
+    stream: Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>,
+    current: Bytes,
+    done: bool,
+}
+
+impl Read for StreamReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.current.is_empty() {
+            if self.done || buf.is_empty() {
+                return Ok(0);
+            }
+            let next = std::future::poll_fn(|cx| self.stream.as_mut().poll_next(cx));
+            match park_on(next) {
+                Some(chunk) => self.current = chunk?,
+                None => self.done = true,
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current.split_to(n));
+        Ok(n)
+    }
+}
+
+/// Polls `future` to completion on this (blocking) thread, parking between wake-ups.
+pub(crate) fn park_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let mut future = pin!(future);
+    let waker = Waker::from(Arc::new(Unpark(thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return out;
+        }
+        thread::park();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+
+    #[test]
+    fn inline_without_runtime_and_panics_become_errors() {
+        let ok = futures_executor::block_on(run_blocking("op", || Ok(7)));
+        assert_eq!(ok.unwrap(), 7);
+        let err = futures_executor::block_on(run_blocking::<(), _>("boom", || panic!("nope")))
+            .unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Other);
+        assert!(err.message().contains("backend panicked in boom"), "{err}");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn byte_stream_is_chunked_and_fused() {
+        let data = vec![7u8; CHUNK_SIZE * 2 + 5];
+        let mut s = byte_stream(Box::new(io::Cursor::new(data.clone())), "test");
+        let mut sizes = Vec::new();
+        while let Some(chunk) = s.next().await {
+            sizes.push(chunk.unwrap().len());
+        }
+        assert_eq!(sizes, [CHUNK_SIZE, CHUNK_SIZE, 5]);
+        assert!(s.next().await.is_none());
+    }
+
+    #[test]
+    fn stream_content_reads_back() {
+        let chunks = vec![Ok(Bytes::from("ab")), Ok(Bytes::new()), Ok(Bytes::from("cde"))];
+        let content = blocking_content(AsyncContent::stream(stream::iter(chunks)));
+        let mut out = String::new();
+        content.into_reader().read_to_string(&mut out).unwrap();
+        assert_eq!(out, "abcde");
+    }
+}

@@ -1,0 +1,163 @@
+//! Content going in and streams coming out, in both worlds (CONTRACT C-6.1, C-6.2, C-7.2).
+
+use std::fmt;
+use std::io::{self, Read, Seek};
+use std::pin::Pin;
+
+use bytes::Bytes;
+use futures_core::Stream;
+use futures_util::StreamExt;
+
+use crate::error::{Error, Result};
+
+/// A sync read stream, positioned at byte 0. Mid-stream failures are `io::Error`s that wrap a
+/// [`store::Error`](crate::Error).
+pub type ReadStream = Box<dyn Read + Send>;
+
+/// `Read + Seek`, the shape of `read_seekable`'s stream.
+pub trait ReadSeek: Read + Seek + Send {}
+impl<T: Read + Seek + Send + ?Sized> ReadSeek for T {}
+
+/// A sync seekable read stream, positioned at byte 0.
+pub type SeekableStream = Box<dyn ReadSeek>;
+
+/// A sync listing: items are `Result`s, and the iterator ends after the first `Err`.
+pub type ListIter<T> = Box<dyn Iterator<Item = Result<T>> + Send>;
+
+/// An async read stream: non-empty chunks, fused after the end, ended after an `Err`.
+pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes>> + Send>>;
+
+/// An async listing: the stream counterpart of [`ListIter`].
+pub type ListStream<T> = Pin<Box<dyn Stream<Item = Result<T>> + Send>>;
+
+/// The content of a sync write: bytes, or any reader consumed to EOF (never rewound).
+///
+/// ```
+/// use store::Content;
+/// let from_bytes = Content::from("hello");
+/// let from_reader = Content::reader(std::io::Cursor::new(vec![1, 2, 3]));
+/// assert_eq!(from_bytes.len_hint(), Some(5));
+/// assert_eq!(from_reader.len_hint(), None);
+/// ```
+pub enum Content {
+    /// In-memory bytes.
+    Bytes(Bytes),
+    /// A reader, consumed from where it currently is.
+    Reader(Box<dyn Read + Send>),
+}
+
+impl Content {
+    /// Content read from `reader` until EOF.
+    pub fn reader(reader: impl Read + Send + 'static) -> Self {
+        Content::Reader(Box::new(reader))
+    }
+
+    /// The length when known without reading.
+    pub fn len_hint(&self) -> Option<u64> {
+        match self {
+            Content::Bytes(b) => Some(b.len() as u64),
+            Content::Reader(_) => None,
+        }
+    }
+
+    /// The content as one reader.
+    pub fn into_reader(self) -> Box<dyn Read + Send> {
+        match self {
+            Content::Bytes(b) => Box::new(io::Cursor::new(b)),
+            Content::Reader(r) => r,
+        }
+    }
+
+    /// Reads everything into memory; a failing reader is `Other` with its error as source.
+    pub fn into_bytes(self) -> Result<Bytes> {
+        match self {
+            Content::Bytes(b) => Ok(b),
+            Content::Reader(mut r) => {
+                let mut buf = Vec::new();
+                r.read_to_end(&mut buf).map_err(content_error)?;
+                Ok(buf.into())
+            }
+        }
+    }
+}
+
+/// The error for a failing content source (CONTRACT C-4.5): `Other`, the caller's error intact.
+pub fn content_error(err: io::Error) -> Error {
+    if err.get_ref().is_some_and(|e| e.is::<Error>()) {
+        return *err
+            .into_inner()
+            .and_then(|e| e.downcast::<Error>().ok())
+            .expect("checked above");
+    }
+    Error::other(format!("content source failed: {err}")).with_source(err)
+}
+
+impl fmt::Debug for Content {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Content::Bytes(b) => write!(f, "Content::Bytes({} bytes)", b.len()),
+            Content::Reader(_) => f.write_str("Content::Reader(..)"),
+        }
+    }
+}
+
+macro_rules! content_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Content {
+            fn from(value: $t) -> Self {
+                Content::Bytes(Bytes::from(value))
+            }
+        }
+        impl From<$t> for AsyncContent {
+            fn from(value: $t) -> Self {
+                AsyncContent::Bytes(Bytes::from(value))
+            }
+        }
+    )*};
+}
+content_from!(Bytes, Vec<u8>, &'static [u8], String, &'static str);
+
+/// The content of an async write: bytes, or a stream of byte chunks.
+///
+/// ```
+/// use store::AsyncContent;
+/// let chunks = futures_util::stream::iter(vec![Ok(bytes::Bytes::from("a"))]);
+/// let content = AsyncContent::stream(chunks);
+/// assert!(matches!(content, AsyncContent::Stream(_)));
+/// ```
+pub enum AsyncContent {
+    /// In-memory bytes.
+    Bytes(Bytes),
+    /// A stream of chunks, consumed to its end.
+    Stream(Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>),
+}
+
+impl AsyncContent {
+    /// Content taken from `stream`.
+    pub fn stream(stream: impl Stream<Item = io::Result<Bytes>> + Send + 'static) -> Self {
+        AsyncContent::Stream(Box::pin(stream))
+    }
+
+    /// Collects everything; a failing stream is `Other` with its error as source.
+    pub async fn into_bytes(self) -> Result<Bytes> {
+        match self {
+            AsyncContent::Bytes(b) => Ok(b),
+            AsyncContent::Stream(mut s) => {
+                let mut buf = Vec::new();
+                while let Some(chunk) = s.next().await {
+                    buf.extend_from_slice(&chunk.map_err(content_error)?);
+                }
+                Ok(buf.into())
+            }
+        }
+    }
+}
+
+impl fmt::Debug for AsyncContent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AsyncContent::Bytes(b) => write!(f, "AsyncContent::Bytes({} bytes)", b.len()),
+            AsyncContent::Stream(_) => f.write_str("AsyncContent::Stream(..)"),
+        }
+    }
+}

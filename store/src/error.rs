@@ -1,0 +1,398 @@
+//! The one error type of the crate, its kinds, and the mapping to and from `std::io::Error`.
+
+use std::borrow::Cow;
+use std::error::Error as StdError;
+use std::fmt;
+use std::io;
+
+use crate::capability::{Capabilities, Capability};
+use crate::path::StorePath;
+
+/// `Result<T, store::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, independent of the backend (CONTRACT C-4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The path or container is absent; or a read-side path lies below a file.
+    NotFound,
+    /// The target exists and `overwrite` is false.
+    AlreadyExists,
+    /// Refused by credentials, ACL or OS permission.
+    PermissionDenied,
+    /// Malformed or escaping path, root misuse, wrong node type, or a file ancestor.
+    InvalidPath,
+    /// A bad option value: metadata shape or pattern grammar.
+    InvalidArgument,
+    /// Content that cannot be decoded, such as invalid UTF-8 in `read_text`.
+    InvalidData,
+    /// The operation needs a capability the backend does not declare.
+    Unsupported(Capability),
+    /// A non-recursive `delete_folder` on a non-empty folder.
+    DirectoryNotEmpty,
+    /// Locked by another party.
+    ResourceLocked,
+    /// Unreachable, timed out, broken transport, or a closed terminal backend.
+    BackendUnavailable,
+    /// Anything else, including a panic in a backend and a failing content source.
+    Other,
+}
+
+impl ErrorKind {
+    /// The `std::io::ErrorKind` this kind maps to (CONTRACT C-4.1).
+    pub fn io_kind(self) -> io::ErrorKind {
+        match self {
+            ErrorKind::NotFound => io::ErrorKind::NotFound,
+            ErrorKind::AlreadyExists => io::ErrorKind::AlreadyExists,
+            ErrorKind::PermissionDenied => io::ErrorKind::PermissionDenied,
+            ErrorKind::InvalidPath | ErrorKind::InvalidArgument => io::ErrorKind::InvalidInput,
+            ErrorKind::InvalidData => io::ErrorKind::InvalidData,
+            ErrorKind::Unsupported(_) => io::ErrorKind::Unsupported,
+            ErrorKind::DirectoryNotEmpty => io::ErrorKind::DirectoryNotEmpty,
+            ErrorKind::ResourceLocked => io::ErrorKind::ResourceBusy,
+            ErrorKind::BackendUnavailable => io::ErrorKind::NotConnected,
+            ErrorKind::Other => io::ErrorKind::Other,
+        }
+    }
+
+    fn default_message(self) -> &'static str {
+        match self {
+            ErrorKind::NotFound => "not found",
+            ErrorKind::AlreadyExists => "already exists",
+            ErrorKind::PermissionDenied => "permission denied",
+            ErrorKind::InvalidPath => "invalid path",
+            ErrorKind::InvalidArgument => "invalid argument",
+            ErrorKind::InvalidData => "invalid data",
+            ErrorKind::Unsupported(_) => "unsupported operation",
+            ErrorKind::DirectoryNotEmpty => "folder is not empty",
+            ErrorKind::ResourceLocked => "resource is locked",
+            ErrorKind::BackendUnavailable => "backend unavailable",
+            ErrorKind::Other => "storage error",
+        }
+    }
+}
+
+/// The error of every fallible operation in `store` (CONTRACT §4).
+///
+/// It carries a [`kind`](Error::kind), a message that is never empty, the path and backend it
+/// concerns, whether a retry may help, and the native cause as [`source`](StdError::source).
+/// `Display` is `<message>[ | path='<path>'][ | backend='<name>'][ | capability='<cap>']`.
+///
+/// ```
+/// use store::{Error, ErrorKind};
+/// let err = Error::not_found("a/b.txt").with_backend("memory");
+/// assert_eq!(err.kind(), ErrorKind::NotFound);
+/// assert_eq!(err.to_string(), "not found | path='a/b.txt' | backend='memory'");
+/// let io: std::io::Error = err.into();
+/// assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+/// ```
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    message: Cow<'static, str>,
+    path: Option<String>,
+    backend: Option<Cow<'static, str>>,
+    retryable: bool,
+    source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+}
+
+impl Error {
+    /// A new error of `kind`; an empty `message` is replaced by one derived from the kind.
+    pub fn new(kind: ErrorKind, message: impl Into<Cow<'static, str>>) -> Self {
+        let mut message = message.into();
+        if message.is_empty() {
+            message = Cow::Borrowed(kind.default_message());
+        }
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                message,
+                path: None,
+                backend: None,
+                retryable: kind == ErrorKind::BackendUnavailable,
+                source: None,
+            }),
+        }
+    }
+
+    /// `NotFound` for `path`.
+    pub fn not_found(path: impl Into<String>) -> Self {
+        Error::new(ErrorKind::NotFound, "not found").with_path(path)
+    }
+
+    /// `AlreadyExists` for `path`.
+    pub fn already_exists(path: impl Into<String>) -> Self {
+        Error::new(ErrorKind::AlreadyExists, "already exists").with_path(path)
+    }
+
+    /// `InvalidPath` for `path` with a reason.
+    pub fn invalid_path(path: impl Into<String>, reason: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorKind::InvalidPath, reason).with_path(path)
+    }
+
+    /// `InvalidPath` for a file operation aimed at the root (CONTRACT C-2.3).
+    pub fn root_is_folder() -> Self {
+        Error::invalid_path("", "must not be empty or root for file operations")
+    }
+
+    /// `InvalidArgument` with a reason.
+    pub fn invalid_argument(reason: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorKind::InvalidArgument, reason)
+    }
+
+    /// `Unsupported(cap)`; the message lists what `supported` offers instead.
+    pub fn unsupported(cap: Capability, supported: Capabilities) -> Self {
+        Error::new(
+            ErrorKind::Unsupported(cap),
+            format!("operation needs the '{cap}' capability; supported: [{supported}]"),
+        )
+    }
+
+    /// `BackendUnavailable("<name> is closed")`, never retryable (CONTRACT C-2.10).
+    pub fn closed(backend: &'static str) -> Self {
+        Error::new(ErrorKind::BackendUnavailable, format!("{backend} is closed"))
+            .with_backend(backend)
+            .with_retryable(false)
+    }
+
+    /// `Other` with a message.
+    pub fn other(message: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorKind::Other, message)
+    }
+
+    /// Maps a native I/O error for backend authors (CONTRACT C-4.4): an inner `store::Error`
+    /// comes back unchanged; `NotADirectory` and `IsADirectory` become `InvalidPath`.
+    pub fn from_io(err: io::Error, path: &StorePath, backend: &'static str) -> Self {
+        if err.get_ref().is_some_and(|e| e.is::<Error>()) {
+            return Error::from_io_unlocated(err);
+        }
+        Error::from_io_unlocated(err)
+            .with_path(path.as_str())
+            .with_backend(backend)
+    }
+
+    /// Maps a native I/O error whose path is not known; an inner `store::Error` comes back
+    /// unchanged.
+    pub fn from_io_unlocated(err: io::Error) -> Self {
+        if err.get_ref().is_some_and(|e| e.is::<Error>()) {
+            let inner = err.into_inner().expect("checked above");
+            return *inner.downcast::<Error>().expect("checked above");
+        }
+        let kind = match err.kind() {
+            io::ErrorKind::NotFound => ErrorKind::NotFound,
+            io::ErrorKind::AlreadyExists => ErrorKind::AlreadyExists,
+            io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+                ErrorKind::PermissionDenied
+            }
+            io::ErrorKind::NotADirectory
+            | io::ErrorKind::IsADirectory
+            | io::ErrorKind::InvalidFilename
+            | io::ErrorKind::InvalidInput => ErrorKind::InvalidPath,
+            io::ErrorKind::InvalidData => ErrorKind::InvalidData,
+            io::ErrorKind::DirectoryNotEmpty => ErrorKind::DirectoryNotEmpty,
+            io::ErrorKind::ResourceBusy => ErrorKind::ResourceLocked,
+            io::ErrorKind::Unsupported => ErrorKind::Other,
+            io::ErrorKind::NotConnected
+            | io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::BrokenPipe
+            | io::ErrorKind::TimedOut => ErrorKind::BackendUnavailable,
+            _ => ErrorKind::Other,
+        };
+        let message = err.to_string();
+        Error::new(kind, message).with_source(err)
+    }
+
+    /// Sets the path this error concerns.
+    #[must_use]
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        self.inner.path = Some(path.into());
+        self
+    }
+
+    /// Sets the backend name, unless one is already set.
+    #[must_use]
+    pub fn with_backend(mut self, backend: impl Into<Cow<'static, str>>) -> Self {
+        if self.inner.backend.is_none() {
+            self.inner.backend = Some(backend.into());
+        }
+        self
+    }
+
+    /// Sets the native cause.
+    #[must_use]
+    pub fn with_source(mut self, source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        self.inner.source = Some(source.into());
+        self
+    }
+
+    /// Marks whether retrying may help.
+    #[must_use]
+    pub fn with_retryable(mut self, retryable: bool) -> Self {
+        self.inner.retryable = retryable;
+        self
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The message, never empty, without path or backend.
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// The path concerned: store-relative at the Store, a key at the backend; `Some("")` is the root.
+    pub fn path(&self) -> Option<&str> {
+        self.inner.path.as_deref()
+    }
+
+    /// The name of the backend that reported the error.
+    pub fn backend(&self) -> Option<&str> {
+        self.inner.backend.as_deref()
+    }
+
+    /// The missing capability of an `Unsupported` error.
+    pub fn capability(&self) -> Option<Capability> {
+        match self.inner.kind {
+            ErrorKind::Unsupported(cap) => Some(cap),
+            _ => None,
+        }
+    }
+
+    /// Whether the same call may succeed if retried.
+    pub fn is_retryable(&self) -> bool {
+        self.inner.retryable
+    }
+
+    /// Rewrites the path from a backend key to a path relative to `root` (CONTRACT C-1.4).
+    /// A path outside `root` is left as it is.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn rebased(mut self, root: &StorePath) -> Self {
+        if root.is_root() {
+            return self;
+        }
+        if let Some(path) = self.inner.path.as_deref() {
+            if let Some(rel) = root.strip_from(path) {
+                self.inner.path = Some(rel.to_owned());
+            }
+        }
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.inner.message)?;
+        if let Some(path) = &self.inner.path {
+            write!(f, " | path='{path}'")?;
+        }
+        if let Some(backend) = &self.inner.backend {
+            write!(f, " | backend='{backend}'")?;
+        }
+        if let Some(cap) = self.capability() {
+            write!(f, " | capability='{cap}'")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.inner.kind)
+            .field("message", &self.inner.message);
+        if let Some(path) = &self.inner.path {
+            d.field("path", path);
+        }
+        if let Some(backend) = &self.inner.backend {
+            d.field("backend", backend);
+        }
+        d.field("retryable", &self.inner.retryable);
+        if let Some(source) = &self.inner.source {
+            d.field("source", &format_args!("{source}"));
+        }
+        d.finish()
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|s| s as &(dyn StdError + 'static))
+    }
+}
+
+impl From<Error> for io::Error {
+    /// Keeps the `store::Error` as the inner error: `get_ref().downcast_ref::<store::Error>()`.
+    fn from(err: Error) -> Self {
+        io::Error::new(err.kind().io_kind(), err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_follows_the_contract_layout() {
+        let err = Error::unsupported(Capability::Glob, Capabilities::of(&[Capability::Read]))
+            .with_backend("memory");
+        assert_eq!(
+            err.to_string(),
+            "operation needs the 'glob' capability; supported: [read] | backend='memory' | capability='glob'"
+        );
+        assert_eq!(Error::new(ErrorKind::Other, "").message(), "storage error");
+    }
+
+    #[test]
+    fn io_round_trip_keeps_the_store_error() {
+        let key = StorePath::new("a/b").unwrap();
+        let io: io::Error = Error::already_exists("a/b").with_backend("memory").into();
+        assert_eq!(io.kind(), io::ErrorKind::AlreadyExists);
+        let back = Error::from_io(io, &key, "local");
+        assert_eq!(back.kind(), ErrorKind::AlreadyExists);
+        assert_eq!(back.backend(), Some("memory"));
+    }
+
+    #[test]
+    fn from_io_maps_directory_kinds_to_invalid_path() {
+        let key = StorePath::new("x").unwrap();
+        for kind in [io::ErrorKind::NotADirectory, io::ErrorKind::IsADirectory] {
+            let err = Error::from_io(io::Error::from(kind), &key, "local");
+            assert_eq!(err.kind(), ErrorKind::InvalidPath);
+            assert_eq!(err.path(), Some("x"));
+            assert!(err.source().is_some());
+        }
+    }
+
+    #[test]
+    fn closed_is_not_retryable_but_unavailable_is() {
+        assert!(!Error::closed("memory").is_retryable());
+        assert!(Error::new(ErrorKind::BackendUnavailable, "down").is_retryable());
+        assert!(!Error::not_found("a").is_retryable());
+    }
+
+    #[test]
+    fn rebase_strips_the_root() {
+        let root = StorePath::new("data/sub").unwrap();
+        assert_eq!(
+            Error::not_found("data/sub/x.txt").rebased(&root).path(),
+            Some("x.txt")
+        );
+        assert_eq!(Error::not_found("data/sub").rebased(&root).path(), Some(""));
+        assert_eq!(
+            Error::not_found("other").rebased(&root).path(),
+            Some("other")
+        );
+    }
+}

@@ -1,0 +1,916 @@
+//! `Pattern`: the validated glob of `glob`, `glob_files` and `ListOptions.pattern` (CONTRACT C-6.7).
+//!
+//! The grammar is ours, not globset's: `{`, `}` and `,` are literal, `\` is a separator and never
+//! an escape, `**` is legal only as a whole segment, and a class never matches `/`. A pattern is
+//! parsed into segments of tokens, translated into an equivalent globset glob, and matched with
+//! globset. globset matches `?` and classes byte by byte, which is only right for ASCII, so a
+//! pattern using them is matched against a non-ASCII path by the small token matcher below,
+//! which works on characters; both give the same answer wherever both apply.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use globset::{GlobBuilder, GlobMatcher};
+
+use crate::error::{Error, Result};
+use crate::path::StorePath;
+
+/// A validated glob pattern (CONTRACT C-6.7), matched against whole store-relative paths.
+///
+/// `*` matches a run of characters other than `/`, `?` one such character, `[abc]`, `[a-z]` and
+/// `[!abc]` one listed (or unlisted) character other than `/`, and a whole `**` segment zero or
+/// more segments; a trailing `**` matches everything below. Every other character is literal,
+/// `{`, `}` and `\` included: there is no escape character, so write `[*]` for a literal star.
+/// The text is normalised like a path: `\` becomes `/`, and empty and `.` segments are dropped.
+/// Matching is anchored at both ends and case-sensitive, the same on every platform.
+///
+/// ```
+/// use store::{ErrorKind, Pattern};
+/// let p = Pattern::new("/logs//**/*.txt").unwrap();
+/// assert_eq!(p.as_str(), "logs/**/*.txt");
+/// assert!(p.matches("logs/a.txt"));
+/// assert!(p.matches("logs/2024/01/a.txt"));
+/// assert!(!p.matches("logs/a.txt.gz"));
+/// assert!(!p.matches("LOGS/a.txt"));
+/// assert_eq!(p.literal_prefix().as_str(), "logs");
+/// assert!(p.needs_recursion());
+/// assert!(Pattern::new("{a,b}").unwrap().matches("{a,b}"));
+/// assert_eq!(Pattern::new("a**").unwrap_err().kind(), ErrorKind::InvalidArgument);
+/// assert_eq!(Pattern::new("a/../b").unwrap_err().kind(), ErrorKind::InvalidPath);
+/// assert_eq!(Pattern::segment("a/*").unwrap_err().kind(), ErrorKind::InvalidArgument);
+/// ```
+#[derive(Clone)]
+pub struct Pattern {
+    /// The normalised text: the segments joined with `/`.
+    text: String,
+    /// The parsed segments, never empty.
+    segments: Vec<Segment>,
+    /// The segments as the token matcher uses them (see [`match_form`]).
+    match_segments: Vec<Segment>,
+    /// The globset translation; `None` only if globset cannot take it (e.g. a size limit).
+    glob: Option<GlobMatcher>,
+    /// Whether the pattern has a `?` or a class, which globset matches per byte, not per char.
+    char_sensitive: bool,
+}
+
+/// One `/`-separated piece of a pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Segment {
+    /// A whole `**` segment: zero or more segments.
+    Recursive,
+    /// Any other segment, matching exactly one path segment.
+    Plain(Vec<Token>),
+}
+
+/// One element of a [`Segment::Plain`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Token {
+    /// A character matched as itself.
+    Literal(char),
+    /// `?`.
+    Any,
+    /// `*`.
+    Star,
+    /// `[...]` or `[!...]`, as inclusive character ranges.
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
+}
+
+impl Pattern {
+    /// Parses a full glob pattern (for `glob` / `glob_files`).
+    ///
+    /// Grammar errors come first, as `InvalidArgument` (CONTRACT C-1.3): `**` inside a segment
+    /// (`a**`, `**b`), an unclosed `[`, a class starting with `^` (`[^a]`), a reversed range
+    /// (`[z-a]`), and a pattern that is empty after normalisation (`""`, `"/"`, `"."`). Then the
+    /// path-like checks, as `InvalidPath`: a NUL anywhere, a segment that is exactly `..`.
+    /// Normalisation follows paths: `\` becomes `/` (it is never an escape), and empty and `.`
+    /// segments are dropped.
+    pub fn new(s: &str) -> Result<Pattern> {
+        let mut segments = Vec::new();
+        let mut texts = Vec::new();
+        for seg in s.split(['/', '\\']) {
+            if seg.is_empty() || seg == "." {
+                continue;
+            }
+            segments.push(parse_segment(seg, s)?);
+            texts.push(seg);
+        }
+        if segments.is_empty() {
+            return Err(grammar_error(s, "a pattern must not be empty"));
+        }
+        if s.contains('\0') {
+            return Err(Error::invalid_path(
+                printable(s),
+                "pattern contains a null byte",
+            ));
+        }
+        if texts.contains(&"..") {
+            return Err(Error::invalid_path(
+                s,
+                "'..' segments are not allowed in patterns",
+            ));
+        }
+        Ok(Pattern::from_parts(texts.join("/"), segments))
+    }
+
+    /// Parses the single-segment basename filter of `ListOptions.pattern`.
+    ///
+    /// As [`Pattern::new`], and additionally a `/` (or `\`) or a `**` anywhere in it is
+    /// `InvalidArgument`, because a basename has exactly one segment.
+    pub fn segment(s: &str) -> Result<Pattern> {
+        if s.contains(['/', '\\']) {
+            return Err(grammar_error(s, "a basename pattern must not contain '/'"));
+        }
+        if s.contains("**") {
+            return Err(grammar_error(s, "a basename pattern must not contain '**'"));
+        }
+        Pattern::new(s)
+    }
+
+    /// The normalised pattern text, which parses back to an equal pattern.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether `path` matches: a normalised store-relative path for [`Pattern::new`], a basename
+    /// for [`Pattern::segment`]. Anchored at both ends and case-sensitive.
+    pub fn matches(&self, path: &str) -> bool {
+        match &self.glob {
+            // `\` is a separator for globset on Windows; the token matcher is the same everywhere.
+            Some(glob) if !path.contains('\\') && (path.is_ascii() || !self.char_sensitive) => {
+                glob.is_match(path)
+            }
+            _ => match_path(&self.match_segments, path),
+        }
+    }
+
+    /// This pattern placed under folder `root` (a key prefix), so it matches backend keys.
+    ///
+    /// Root's segments are escaped, so that `*`, `?` and `[` in a folder name are matched
+    /// literally (as `[*]`, `[?]`, `[[]`). `under(&StorePath::root())` is the same pattern.
+    pub fn under(&self, root: &StorePath) -> Pattern {
+        if root.is_root() {
+            return self.clone();
+        }
+        let mut text = String::new();
+        let mut segments = Vec::new();
+        for seg in root.segments() {
+            let mut tokens = Vec::new();
+            for c in seg.chars() {
+                if matches!(c, '*' | '?' | '[') {
+                    text.push('[');
+                    text.push(c);
+                    text.push(']');
+                    tokens.push(Token::Class {
+                        negated: false,
+                        ranges: vec![(c, c)],
+                    });
+                } else {
+                    text.push(c);
+                    tokens.push(Token::Literal(c));
+                }
+            }
+            text.push('/');
+            segments.push(Segment::Plain(tokens));
+        }
+        text.push_str(&self.text);
+        segments.extend(self.segments.iter().cloned());
+        Pattern::from_parts(text, segments)
+    }
+
+    /// The folder under which every match lies: the longest run of leading wildcard-free
+    /// segments, never including the last one (`a/b/*.txt` → `a/b`, `a/**/x` → `a`,
+    /// `*.txt` → root, `a/b/c.txt` → `a/b`). A class counts as a wildcard, even `[*]`.
+    pub fn literal_prefix(&self) -> StorePath {
+        let names: Vec<String> = self.segments[..self.segments.len() - 1]
+            .iter()
+            .map_while(literal_text)
+            .collect();
+        StorePath::from_normalised(names.join("/"))
+    }
+
+    /// Whether matches can lie deeper than one level below [`literal_prefix`](Self::literal_prefix),
+    /// i.e. whether a listing under the prefix must be recursive (CONTRACT C-6.8): true when a
+    /// `**` or more than one segment follows the prefix.
+    pub fn needs_recursion(&self) -> bool {
+        let prefix_len = self.segments[..self.segments.len() - 1]
+            .iter()
+            .take_while(|seg| literal_text(seg).is_some())
+            .count();
+        let rest = &self.segments[prefix_len..];
+        rest.len() > 1 || rest.contains(&Segment::Recursive)
+    }
+
+    /// Builds the matchers for already validated segments.
+    fn from_parts(text: String, segments: Vec<Segment>) -> Pattern {
+        let match_segments = match_form(&segments);
+        let glob = to_globset(&collapse(&segments)).and_then(|glob| {
+            let glob = GlobBuilder::new(&glob)
+                .literal_separator(true)
+                .backslash_escape(false)
+                .case_insensitive(false)
+                .build()
+                .ok()?;
+            Some(glob.compile_matcher())
+        });
+        let char_sensitive = segments.iter().any(|seg| match seg {
+            Segment::Recursive => false,
+            Segment::Plain(tokens) => tokens
+                .iter()
+                .any(|t| matches!(t, Token::Any | Token::Class { .. })),
+        });
+        Pattern {
+            text,
+            segments,
+            match_segments,
+            glob,
+            char_sensitive,
+        }
+    }
+}
+
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Pattern({:?})", self.text)
+    }
+}
+
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Patterns are equal when their normalised texts are.
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Pattern {}
+
+impl Hash for Pattern {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+    }
+}
+
+/// `InvalidArgument` for a grammar error in pattern `s`.
+fn grammar_error(s: &str, reason: &str) -> Error {
+    Error::invalid_argument(format!("invalid pattern '{}': {reason}", printable(s)))
+}
+
+/// `s` with NUL bytes spelled out, for messages.
+fn printable(s: &str) -> String {
+    s.replace('\0', "\\0")
+}
+
+/// Parses one non-empty segment of pattern `whole`.
+fn parse_segment(seg: &str, whole: &str) -> Result<Segment> {
+    if seg == "**" {
+        return Ok(Segment::Recursive);
+    }
+    let mut tokens = Vec::new();
+    let mut chars = seg.chars().peekable();
+    while let Some(c) = chars.next() {
+        tokens.push(match c {
+            '*' if chars.peek() == Some(&'*') => {
+                return Err(grammar_error(whole, "'**' must be a whole segment"));
+            }
+            '*' => Token::Star,
+            '?' => Token::Any,
+            '[' => parse_class(&mut chars, whole)?,
+            c => Token::Literal(c),
+        });
+    }
+    Ok(Segment::Plain(tokens))
+}
+
+/// Parses a class after its `[`: `!` negates, a `]` right after `[` or `[!` is literal, `-`
+/// between two members is a range and literal elsewhere.
+fn parse_class(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, whole: &str) -> Result<Token> {
+    let negated = match chars.peek() {
+        Some('^') => {
+            return Err(grammar_error(
+                whole,
+                "a class must not start with '^'; use '[!...]' to negate",
+            ))
+        }
+        Some('!') => {
+            chars.next();
+            true
+        }
+        _ => false,
+    };
+    let mut ranges = Vec::new();
+    let mut first = true;
+    loop {
+        let Some(lo) = chars.next() else {
+            return Err(grammar_error(whole, "unclosed '['"));
+        };
+        if lo == ']' && !first {
+            return Ok(Token::Class { negated, ranges });
+        }
+        first = false;
+        let mut ahead = chars.clone();
+        match (ahead.next(), ahead.next()) {
+            (Some('-'), Some(hi)) if hi != ']' => {
+                if hi < lo {
+                    return Err(grammar_error(
+                        whole,
+                        "a class range must not end below its start",
+                    ));
+                }
+                chars.next();
+                chars.next();
+                ranges.push((lo, hi));
+            }
+            _ => ranges.push((lo, lo)),
+        }
+    }
+}
+
+/// The text of a segment without wildcards; `None` for `**` and any segment with `*`, `?` or a
+/// class.
+fn literal_text(seg: &Segment) -> Option<String> {
+    match seg {
+        Segment::Recursive => None,
+        Segment::Plain(tokens) => tokens
+            .iter()
+            .map(|t| match t {
+                Token::Literal(c) => Some(*c),
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
+/// The segments with each run of `**` collapsed into one, which means the same; globset
+/// mistranslates some runs (`**/**` matches nothing there).
+fn collapse(segments: &[Segment]) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::with_capacity(segments.len() + 1);
+    for seg in segments {
+        if !(*seg == Segment::Recursive && out.last() == Some(&Segment::Recursive)) {
+            out.push(seg.clone());
+        }
+    }
+    out
+}
+
+/// The segments as the token matcher takes them: collapsed, and a trailing `**` becomes `*/**`,
+/// because it matches everything *below*, at least one segment (as globset's trailing `/**`).
+fn match_form(segments: &[Segment]) -> Vec<Segment> {
+    let mut out = collapse(segments);
+    if out.last() == Some(&Segment::Recursive) {
+        out.insert(out.len() - 1, Segment::Plain(vec![Token::Star]));
+    }
+    out
+}
+
+// --- the token matcher -------------------------------------------------------------------------
+
+/// Matches a `/`-separated path against segments in match form, with `**` as a segment-level
+/// star (the classic linear backtracking wildcard algorithm, one level up).
+fn match_path(segments: &[Segment], path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    let (mut p, mut i) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while i < parts.len() {
+        match segments.get(p) {
+            Some(Segment::Recursive) => {
+                star = Some((p, i));
+                p += 1;
+            }
+            Some(Segment::Plain(tokens)) if match_segment(tokens, parts[i]) => {
+                p += 1;
+                i += 1;
+            }
+            _ => match star {
+                Some((sp, si)) => {
+                    star = Some((sp, si + 1));
+                    p = sp + 1;
+                    i = si + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    segments[p..].iter().all(|s| *s == Segment::Recursive)
+}
+
+/// Matches one path segment, character by character, with `*` as the star.
+fn match_segment(tokens: &[Token], name: &str) -> bool {
+    let chars: Vec<char> = name.chars().collect();
+    let (mut p, mut i) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while i < chars.len() {
+        match tokens.get(p) {
+            Some(Token::Star) => {
+                star = Some((p, i));
+                p += 1;
+            }
+            Some(token) if matches_char(token, chars[i]) => {
+                p += 1;
+                i += 1;
+            }
+            _ => match star {
+                Some((sp, si)) => {
+                    star = Some((sp, si + 1));
+                    p = sp + 1;
+                    i = si + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    tokens[p..].iter().all(|t| *t == Token::Star)
+}
+
+/// Whether a single-character token matches `c`; nothing but a literal `/` matches `/`.
+fn matches_char(token: &Token, c: char) -> bool {
+    match token {
+        Token::Literal(l) => *l == c,
+        Token::Any => c != '/',
+        Token::Class { negated, ranges } => {
+            c != '/' && ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated
+        }
+        Token::Star => false,
+    }
+}
+
+// --- the globset translation -------------------------------------------------------------------
+
+/// The globset glob for collapsed segments; `None` if a class cannot be written for it.
+fn to_globset(segments: &[Segment]) -> Option<String> {
+    let mut out = String::new();
+    for (n, seg) in segments.iter().enumerate() {
+        if n > 0 {
+            out.push('/');
+        }
+        let tokens = match seg {
+            Segment::Recursive => {
+                out.push_str("**");
+                continue;
+            }
+            Segment::Plain(tokens) => tokens,
+        };
+        for token in tokens {
+            match token {
+                Token::Literal(c @ ('*' | '?' | '[' | '{' | '}' | ',' | '\\')) => {
+                    out.push('[');
+                    out.push(*c);
+                    out.push(']');
+                }
+                Token::Literal(c) => out.push(*c),
+                Token::Any => out.push('?'),
+                Token::Star => out.push('*'),
+                Token::Class { negated, ranges } => push_glob_class(&mut out, *negated, ranges)?,
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Writes a class in globset's syntax, where `]` is literal only first, `-` only first or last,
+/// and `!` or `^` first negates. Our classes never match `/`, so `/` is removed from a positive
+/// class and added to a negated one.
+fn push_glob_class(out: &mut String, negated: bool, ranges: &[(char, char)]) -> Option<()> {
+    let mut set = ranges.to_vec();
+    if negated {
+        set.push(('/', '/'));
+    } else {
+        remove_char(&mut set, '/');
+    }
+    let bracket = remove_char(&mut set, ']');
+    let mut dash = remove_char(&mut set, '-');
+    set.sort_unstable();
+    out.push('[');
+    if negated {
+        out.push('!');
+    } else if bracket {
+        // `]` goes first below.
+    } else if let Some(i) = set.iter().position(|&(lo, _)| lo != '!' && lo != '^') {
+        set.swap(0, i);
+    } else if let Some(i) = set.iter().position(|&(lo, hi)| lo < hi) {
+        // `!` or `^` opens every range: start with the rest of one of them.
+        let (lo, hi) = set[i];
+        set[i] = (lo, lo);
+        set.insert(0, (next_char(lo)?, hi));
+    } else if dash {
+        out.push('-');
+        dash = false;
+    } else {
+        return None;
+    }
+    if bracket {
+        out.push(']');
+    }
+    for (lo, hi) in set {
+        out.push(lo);
+        if lo != hi {
+            out.push('-');
+            out.push(hi);
+        }
+    }
+    if dash {
+        out.push('-');
+    }
+    out.push(']');
+    Some(())
+}
+
+/// Removes `c` from a set of inclusive ranges; returns whether it was in it.
+fn remove_char(set: &mut Vec<(char, char)>, c: char) -> bool {
+    let mut found = false;
+    let mut kept = Vec::with_capacity(set.len() + 1);
+    for &(lo, hi) in set.iter() {
+        if lo <= c && c <= hi {
+            found = true;
+            if lo < c {
+                kept.extend(prev_char(c).map(|p| (lo, p)));
+            }
+            if c < hi {
+                kept.extend(next_char(c).map(|n| (n, hi)));
+            }
+        } else {
+            kept.push((lo, hi));
+        }
+    }
+    *set = kept;
+    found
+}
+
+fn next_char(c: char) -> Option<char> {
+    char::from_u32(u32::from(c) + 1)
+}
+
+fn prev_char(c: char) -> Option<char> {
+    char::from_u32(u32::from(c).checked_sub(1)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+    use proptest::prelude::*;
+
+    fn p(s: &str) -> Pattern {
+        Pattern::new(s).unwrap_or_else(|e| panic!("{s:?}: {e}"))
+    }
+
+    /// Checks `pattern` against `yes` and `no`, through `matches` and through both matchers.
+    fn check(pattern: &str, yes: &[&str], no: &[&str]) {
+        let pat = p(pattern);
+        for (paths, want) in [(yes, true), (no, false)] {
+            for path in paths {
+                assert_eq!(pat.matches(path), want, "{pattern:?} on {path:?}");
+                assert_eq!(
+                    match_path(&pat.match_segments, path),
+                    want,
+                    "token matcher: {pattern:?} on {path:?}"
+                );
+                if path.is_ascii() {
+                    let glob = pat.glob.as_ref().expect("globset translation");
+                    assert_eq!(
+                        glob.is_match(path),
+                        want,
+                        "globset: {pattern:?} on {path:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    fn kind_of(r: Result<Pattern>) -> ErrorKind {
+        r.expect_err("should fail").kind()
+    }
+
+    #[test]
+    fn star_never_crosses_a_separator() {
+        check("*", &["a", "abc", ".hidden", "é", ""], &["a/b"]);
+        check(
+            "*.txt",
+            &["a.txt", ".txt", "é.txt"],
+            &["d/a.txt", "a.txt.gz"],
+        );
+        check("a/*/c", &["a/b/c", "a/é/c"], &["a/c", "a/b/x/c"]);
+        check("a*b", &["ab", "axxb", "aéb"], &["a/b", "axb/b"]);
+    }
+
+    #[test]
+    fn question_mark_is_one_character() {
+        check("?", &["a", "é", "*"], &["", "ab", "/"]);
+        check("a?c", &["abc", "aéc"], &["ac", "a/c", "abbc"]);
+        check("??", &["ab", "éé"], &["a", "abc"]);
+    }
+
+    #[test]
+    fn classes_list_ranges_and_negate() {
+        check(
+            "[abc].txt",
+            &["a.txt", "c.txt"],
+            &["d.txt", "A.txt", "ab.txt"],
+        );
+        check("x[a-z]", &["xa", "xm", "xz"], &["xA", "x0", "x"]);
+        check("[!abc]", &["d", "é", "["], &["a", "c", "/", ""]);
+        check("[é-ü]", &["é", "ö", "ü"], &["e", "a", "ÿ"]);
+        check("a[+-0]b", &["a+b", "a.b", "a0b"], &["a/b", "a1b"]);
+        check("[a-]", &["a", "-"], &["b"]);
+        check("[!-a]", &["b", "."], &["-", "a"]);
+        check("[*][?][[]", &["*?["], &["a?[", "***"]);
+        check("[!!]", &["a"], &["!"]);
+        check("[!^]", &["a"], &["^"]);
+        check("[a!^]", &["a", "!", "^"], &["b"]);
+        check("[{},]", &["{", "}", ","], &["a"]);
+    }
+
+    #[test]
+    fn bracket_right_after_the_opening_is_literal() {
+        check("[]]", &["]"], &["a"]);
+        check("[]a]", &["]", "a"], &["b"]);
+        check("[!]]", &["a", "["], &["]"]);
+        check("[]-a]", &["]", "^", "a"], &["b", "-"]);
+        check("a]b", &["a]b"], &["ab"]);
+    }
+
+    #[test]
+    fn double_star_matches_zero_or_more_segments() {
+        let deep = ["a/b", "a/x/b", "a/x/y/b"];
+        check("a/**/b", &deep, &["a/xb", "ab", "a/b/c", "x/a/b"]);
+        check("**/b", &["b", "x/b", "x/y/b"], &["b/x", "xb"]);
+        check("a/**/**/b", &deep, &["a/bb"]);
+        check("**/*.txt", &["a.txt", "x/y/a.txt"], &["a.txt/x"]);
+        check("a/**/x*/**/b", &["a/x/b", "a/1/x2/3/b"], &["a/b", "a/y/b"]);
+    }
+
+    #[test]
+    fn trailing_double_star_matches_everything_below() {
+        check("a/**", &["a/b", "a/b/c", "a/.x/y"], &["a", "ab", "b/a/c"]);
+        check("**", &["a", "a/b", "é/ü"], &[]);
+        check("a/**/**", &["a/b", "a/b/c"], &["a"]);
+    }
+
+    #[test]
+    fn braces_backslash_and_other_characters_are_literal() {
+        check("{a,b}", &["{a,b}"], &["a", "b"]);
+        check("x{1..2}", &["x{1..2}"], &["x1"]);
+        check("a+b(c)^$|.", &["a+b(c)^$|."], &["a+b(c)^$|x"]);
+        check("!a", &["!a"], &["b"]);
+        // `\` is a separator, never an escape.
+        assert_eq!(p(r"a\b").as_str(), "a/b");
+        assert_eq!(p(r"[*]\x").as_str(), "[*]/x");
+    }
+
+    #[test]
+    fn matching_is_case_sensitive_and_anchored() {
+        check(
+            "Readme.md",
+            &["Readme.md"],
+            &["readme.md", "README.MD", "x/Readme.md"],
+        );
+        check("[a-z]", &["q"], &["Q"]);
+        check("b", &["b"], &["ab", "ba", "a/b", "b/a"]);
+    }
+
+    #[test]
+    fn normalisation_follows_paths() {
+        for (input, want) in [
+            ("/a//b/./*.txt/", "a/b/*.txt"),
+            (r".\a\**", "a/**"),
+            ("./x", "x"),
+            ("a..b/..x", "a..b/..x"),
+        ] {
+            assert_eq!(p(input).as_str(), want, "{input:?}");
+        }
+        assert_eq!(p("/a/*"), p("a/*"));
+        assert_eq!(format!("{:?}", p("a/*")), r#"Pattern("a/*")"#);
+        assert_eq!(p("a/*").to_string(), "a/*");
+    }
+
+    #[test]
+    fn grammar_errors_are_invalid_argument() {
+        for bad in [
+            "a**", "**b", "***", "x/a**/y", "[abc", "a/[", "[!", "[]", "[!]", "[^a]", "[^]", "",
+            "/", ".", "./", "//", r"\", "[z-a]",
+            // grammar is checked before the path rules
+            "a**/..", "[\0", "..[",
+        ] {
+            assert_eq!(
+                kind_of(Pattern::new(bad)),
+                ErrorKind::InvalidArgument,
+                "{bad:?}"
+            );
+        }
+        // `\` is a separator, so it cannot hide inside a class
+        assert_eq!(kind_of(Pattern::new(r"[a\b]")), ErrorKind::InvalidArgument);
+    }
+
+    #[test]
+    fn nul_and_dotdot_are_invalid_path() {
+        for bad in [
+            "a\0b", "\0", "*\0", "..", "a/..", "../a", r"a\..\b", "**/..",
+        ] {
+            let err = Pattern::new(bad).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidPath, "{bad:?}");
+            assert!(!err.to_string().contains('\0'));
+        }
+    }
+
+    #[test]
+    fn segment_patterns() {
+        let s = Pattern::segment("*.txt").unwrap();
+        assert!(s.matches("a.txt"));
+        assert!(!s.matches("a.csv"));
+        assert_eq!(s.literal_prefix(), StorePath::root());
+        assert!(!s.needs_recursion());
+        for bad in [
+            "a/b", "*/", "/a", r"a\b", "**", "a**", "x**y", "[**]", "", ".", "[a",
+        ] {
+            assert_eq!(
+                kind_of(Pattern::segment(bad)),
+                ErrorKind::InvalidArgument,
+                "{bad:?}"
+            );
+        }
+        assert_eq!(kind_of(Pattern::segment("..")), ErrorKind::InvalidPath);
+        assert_eq!(kind_of(Pattern::segment("a\0")), ErrorKind::InvalidPath);
+    }
+
+    #[test]
+    fn under_escapes_the_root() {
+        let root = StorePath::new("data/x*y?/[z]").unwrap();
+        let pat = p("**/*.txt").under(&root);
+        assert_eq!(pat.as_str(), "data/x[*]y[?]/[[]z]/**/*.txt");
+        assert_eq!(Pattern::new(pat.as_str()).unwrap(), pat);
+        check(
+            pat.as_str(),
+            &["data/x*y?/[z]/a.txt", "data/x*y?/[z]/q/a.txt"],
+            &[
+                "data/xay?/[z]/a.txt",
+                "data/x*yb/[z]/a.txt",
+                "data/x*y?/z/a.txt",
+                "data/x*y?/a.txt",
+            ],
+        );
+        assert!(pat.matches("data/x*y?/[z]/a.txt"));
+        assert_eq!(pat.literal_prefix().as_str(), "data");
+        assert!(pat.needs_recursion());
+        let plain = p("a/b.txt");
+        assert_eq!(plain.under(&StorePath::root()), plain);
+        let under = plain.under(&StorePath::new("r/s").unwrap());
+        assert_eq!(under.as_str(), "r/s/a/b.txt");
+        assert_eq!(under.literal_prefix().as_str(), "r/s/a");
+        assert!(!under.needs_recursion());
+    }
+
+    #[test]
+    fn literal_prefix_and_recursion() {
+        for (pattern, prefix, recursive) in [
+            ("a/b/*.txt", "a/b", false),
+            ("a/**/x", "a", true),
+            ("*.txt", "", false),
+            ("a/b/c.txt", "a/b", false),
+            ("a", "", false),
+            ("**", "", true),
+            ("a/**", "a", true),
+            ("a/*/c", "a", true),
+            ("a/[*]/c", "a", true),
+            ("a/b?/c/d", "a", true),
+            ("x/y/z/*", "x/y/z", false),
+            ("{a}/b", "{a}", false),
+        ] {
+            let pat = p(pattern);
+            assert_eq!(pat.literal_prefix().as_str(), prefix, "{pattern:?}");
+            assert_eq!(pat.needs_recursion(), recursive, "{pattern:?}");
+        }
+    }
+
+    #[test]
+    fn globset_translation_writes_awkward_classes() {
+        for (pattern, glob) in [
+            ("[]a-]", "[]a-]"),
+            ("[!a]", "[!/a]"),
+            ("[+-0]", "[+-,.0-]"),
+            ("[a!^]", "[a^!]"),
+            ("[-!]", "[-!]"),
+            ("x{,}", "x[{][,][}]"),
+            ("a/**/**", "a/**"),
+            ("**/**/x", "**/x"),
+        ] {
+            let pat = p(pattern);
+            assert_eq!(
+                to_globset(&collapse(&pat.segments)).as_deref(),
+                Some(glob),
+                "{pattern:?}"
+            );
+        }
+    }
+
+    /// Patterns and paths over an alphabet dense in special characters.
+    fn glob_soup() -> impl Strategy<Value = String> {
+        "[ab*?!^./\\[\\]{},é-]{0,10}"
+    }
+
+    fn path_soup() -> impl Strategy<Value = String> {
+        proptest::collection::vec("[ab!^*?.\\[\\]{},é-]{1,4}", 1..5).prop_map(|s| s.join("/"))
+    }
+
+    /// Patterns built from whole segments, so that a good share of them match `mixed_path`.
+    fn mixed_pattern() -> impl Strategy<Value = String> {
+        let segments = vec![
+            "**", "*", "?", "a", "é", "[a-]", "[!a]", "a*", "*é", "[]é]", "?*?", "[!]-]", "[!é]*",
+            "-",
+        ];
+        proptest::collection::vec(proptest::sample::select(segments), 1..5)
+            .prop_map(|s| s.join("/"))
+    }
+
+    fn mixed_path() -> impl Strategy<Value = String> {
+        let segments = vec!["a", "é", "-", "]", "a-", "éa", "!", "aa"];
+        proptest::collection::vec(proptest::sample::select(segments), 1..5)
+            .prop_map(|s| s.join("/"))
+    }
+
+    /// globset (where it is used) and the token matcher give the same answer.
+    fn agree(pattern: &str, path: &str) -> std::result::Result<(), TestCaseError> {
+        if let Ok(pat) = Pattern::new(pattern) {
+            let glob = pat.glob.as_ref().expect("globset translation");
+            let ours = match_path(&pat.match_segments, path);
+            if path.is_ascii() || !pat.char_sensitive {
+                prop_assert_eq!(glob.is_match(path), ours, "{:?} on {:?}", pat, path);
+            }
+            prop_assert_eq!(pat.matches(path), ours);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn parsing_never_panics_and_literals_match_themselves(s in any::<String>(), t in any::<String>()) {
+            for result in [Pattern::new(&s), Pattern::segment(&s)] {
+                match result {
+                    Ok(pat) => {
+                        prop_assert!(!pat.as_str().is_empty());
+                        prop_assert!(!pat.as_str().contains(['\0', '\\']));
+                        prop_assert_eq!(&Pattern::new(pat.as_str()).unwrap(), &pat);
+                        if !pat.as_str().contains(['*', '?', '[']) {
+                            prop_assert!(pat.matches(pat.as_str()));
+                            prop_assert_eq!(pat.matches(&t), t == pat.as_str());
+                            let longer = format!("{}x", pat.as_str());
+                            prop_assert!(!pat.matches(&longer));
+                        }
+                    }
+                    Err(err) => prop_assert!(matches!(
+                        err.kind(),
+                        ErrorKind::InvalidArgument | ErrorKind::InvalidPath
+                    )),
+                }
+            }
+        }
+
+        #[test]
+        fn soup_patterns_parse_and_literals_match_themselves(s in glob_soup()) {
+            for pat in [Pattern::new(&s), Pattern::segment(&s)].into_iter().flatten() {
+                prop_assert_eq!(&Pattern::new(pat.as_str()).unwrap(), &pat);
+                if !pat.as_str().contains(['*', '?', '[']) {
+                    prop_assert!(pat.matches(pat.as_str()));
+                }
+            }
+        }
+
+        #[test]
+        fn globset_and_token_matcher_agree(s in glob_soup(), path in path_soup()) {
+            agree(&s, &path)?;
+        }
+
+        #[test]
+        fn globset_and_token_matcher_agree_on_mixed_segments(
+            s in mixed_pattern(),
+            path in mixed_path(),
+        ) {
+            agree(&s, &path)?;
+        }
+
+        #[test]
+        fn under_matches_below_the_root(
+            s in glob_soup(),
+            root in proptest::collection::vec("[ab*?!\\[\\]]{1,3}", 1..3),
+            path in path_soup(),
+        ) {
+            if let Ok(pat) = Pattern::new(&s) {
+                let root = StorePath::new(root.join("/")).unwrap();
+                let full = format!("{root}/{path}");
+                let under = pat.under(&root);
+                prop_assert_eq!(under.matches(&full), pat.matches(&path));
+                prop_assert_eq!(&Pattern::new(under.as_str()).unwrap(), &under);
+                if !root.as_str().contains(['*', '?', '[']) {
+                    prop_assert_eq!(under.literal_prefix(), root.join_path(&pat.literal_prefix()));
+                    prop_assert_eq!(under.needs_recursion(), pat.needs_recursion());
+                }
+            }
+        }
+    }
+}

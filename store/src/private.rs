@@ -1,0 +1,10 @@
+//! Paths the generated code uses, so it never depends on what the caller has in scope.
+#![doc(hidden)]
+
+pub use crate::bridge::{
+    blocking_content, byte_stream, collect_list, list_stream, run_blocking, BoxFuture,
+};
+pub use crate::capability::Capability;
+pub use crate::content::{AsyncContent, ByteStream, Content, ListIter, ListStream, ReadStream};
+pub use crate::error::Result;
+pub use crate::listing::{keep_iter, keep_stream, ListFilter};
