@@ -139,8 +139,12 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Writes `content` to `path`, creating parents (CONTRACT C-2.8).
     #[store(gate = Write, file(path))]
-    fn write(&self, path: &StorePath, content: Content, options: &WriteOptions)
-        -> Result<WriteResult>;
+    fn write(
+        &self,
+        path: &StorePath,
+        content: Content,
+        options: &WriteOptions,
+    ) -> Result<WriteResult>;
 
     /// Writes `content` to `path` so that it appears whole or not at all (CONTRACT C-6.3).
     #[store(gate = AtomicWrite, file(path))]

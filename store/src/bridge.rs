@@ -186,7 +186,11 @@ mod tests {
 
     #[test]
     fn stream_content_reads_back() {
-        let chunks = vec![Ok(Bytes::from("ab")), Ok(Bytes::new()), Ok(Bytes::from("cde"))];
+        let chunks = vec![
+            Ok(Bytes::from("ab")),
+            Ok(Bytes::new()),
+            Ok(Bytes::from("cde")),
+        ];
         let content = blocking_content(AsyncContent::stream(stream::iter(chunks)));
         let mut out = String::new();
         content.into_reader().read_to_string(&mut out).unwrap();

@@ -174,7 +174,9 @@ impl Capabilities {
 
     /// Iterates the members in declaration order.
     pub fn iter(self) -> impl Iterator<Item = Capability> {
-        Capability::ALL.into_iter().filter(move |c| self.supports(*c))
+        Capability::ALL
+            .into_iter()
+            .filter(move |c| self.supports(*c))
     }
 
     /// Number of members.
@@ -190,7 +192,8 @@ impl Capabilities {
 
 impl FromIterator<Capability> for Capabilities {
     fn from_iter<I: IntoIterator<Item = Capability>>(iter: I) -> Self {
-        iter.into_iter().fold(Capabilities::empty(), Capabilities::with)
+        iter.into_iter()
+            .fold(Capabilities::empty(), Capabilities::with)
     }
 }
 

@@ -40,10 +40,17 @@ pub(crate) fn decode_text(bytes: Bytes, path: &str, backend: &'static str) -> Re
 
 /// The path checks of an aggregate over `path`: the root always exists; otherwise a file is
 /// `InvalidPath` and an absence `NotFound` (CONTRACT C-2.5).
-fn folder_verdict(is_folder: bool, is_file: bool, path: &StorePath, backend: &'static str) -> Result<()> {
+fn folder_verdict(
+    is_folder: bool,
+    is_file: bool,
+    path: &StorePath,
+    backend: &'static str,
+) -> Result<()> {
     match (is_folder, is_file) {
         (true, _) => Ok(()),
-        (false, true) => Err(Error::invalid_path(path.as_str(), "not a folder").with_backend(backend)),
+        (false, true) => {
+            Err(Error::invalid_path(path.as_str(), "not a folder").with_backend(backend))
+        }
         (false, false) => Err(Error::not_found(path.as_str()).with_backend(backend)),
     }
 }
@@ -76,7 +83,9 @@ pub fn read_range<'a, B: AsyncBackend + ?Sized>(
         let end = offset.saturating_add(len);
         let (mut pos, mut out) = (0u64, Vec::new());
         while pos < end {
-            let Some(chunk) = stream.next().await else { break };
+            let Some(chunk) = stream.next().await else {
+                break;
+            };
             let chunk = chunk?;
             let chunk_end = pos + chunk.len() as u64;
             if chunk_end > offset {
@@ -111,7 +120,8 @@ pub fn glob<'a, B: AsyncBackend + ?Sized>(
     backend: &'a B,
     _pattern: &'a Pattern,
 ) -> BoxFuture<'a, Result<ListStream<crate::FileInfo>>> {
-    let err = Error::unsupported(Capability::Glob, backend.capabilities()).with_backend(backend.name());
+    let err =
+        Error::unsupported(Capability::Glob, backend.capabilities()).with_backend(backend.name());
     Box::pin(async move { Err(err) })
 }
 
@@ -127,12 +137,17 @@ pub fn get_folder_info<'a, B: AsyncBackend + ?Sized>(
             let is_file = !is_folder && backend.is_file(path).await?;
             folder_verdict(is_folder, is_file, path, backend.name())?;
         }
-        let files = backend.list_files(path, &ListOptions::new().recursive(true)).await?;
+        let files = backend
+            .list_files(path, &ListOptions::new().recursive(true))
+            .await?;
         files
-            .try_fold(FolderInfo::empty(path.clone()), |mut info, file| async move {
-                info.add(&file);
-                Ok(info)
-            })
+            .try_fold(
+                FolderInfo::empty(path.clone()),
+                |mut info, file| async move {
+                    info.add(&file);
+                    Ok(info)
+                },
+            )
             .await
     })
 }
@@ -216,12 +231,19 @@ pub mod blocking {
     }
 
     /// `glob` when the backend has none: `Unsupported(Glob)`.
-    pub fn glob<B: Backend + ?Sized>(backend: &B, _pattern: &Pattern) -> Result<ListIter<FileInfo>> {
-        Err(Error::unsupported(Capability::Glob, backend.capabilities()).with_backend(backend.name()))
+    pub fn glob<B: Backend + ?Sized>(
+        backend: &B,
+        _pattern: &Pattern,
+    ) -> Result<ListIter<FileInfo>> {
+        Err(Error::unsupported(Capability::Glob, backend.capabilities())
+            .with_backend(backend.name()))
     }
 
     /// `get_folder_info` by aggregating a recursive `list_files`; needs List.
-    pub fn get_folder_info<B: Backend + ?Sized>(backend: &B, path: &StorePath) -> Result<FolderInfo> {
+    pub fn get_folder_info<B: Backend + ?Sized>(
+        backend: &B,
+        path: &StorePath,
+    ) -> Result<FolderInfo> {
         backend.capabilities().require(Capability::List)?;
         if !path.is_root() {
             let is_folder = backend.is_folder(path)?;

@@ -154,9 +154,12 @@ impl Error {
 
     /// `BackendUnavailable("<name> is closed")`, never retryable (CONTRACT C-2.10).
     pub fn closed(backend: &'static str) -> Self {
-        Error::new(ErrorKind::BackendUnavailable, format!("{backend} is closed"))
-            .with_backend(backend)
-            .with_retryable(false)
+        Error::new(
+            ErrorKind::BackendUnavailable,
+            format!("{backend} is closed"),
+        )
+        .with_backend(backend)
+        .with_retryable(false)
     }
 
     /// `Other` with a message.

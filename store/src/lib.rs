@@ -50,8 +50,8 @@ pub mod __private;
 pub use crate::api::{AsyncBackend, Backend, SyncBackendAdapter};
 pub use crate::async_store::{AsyncStore, IntoAsyncBackend};
 pub use crate::atomic::{AtomicSink, AtomicWriter};
-pub use crate::backends::memory::MemoryBackend;
 pub use crate::backends::async_memory::AsyncMemoryBackend;
+pub use crate::backends::memory::MemoryBackend;
 pub use crate::bridge::CHUNK_SIZE;
 pub use crate::capability::{Capabilities, Capability};
 pub use crate::content::{

@@ -26,7 +26,10 @@ pub fn rebase_path(key: StorePath, root: &StorePath) -> Result<StorePath> {
         return Ok(key);
     }
     key.strip_prefix(root).ok_or_else(|| {
-        Error::invalid_path(key.as_str(), "backend returned a path outside the store root")
+        Error::invalid_path(
+            key.as_str(),
+            "backend returned a path outside the store root",
+        )
     })
 }
 

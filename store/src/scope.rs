@@ -115,9 +115,7 @@ impl Scope {
 
     /// `Unsupported(cap)` unless the backend has `cap`.
     pub fn require(&self, cap: Capability) -> Result<()> {
-        self.capabilities
-            .require(cap)
-            .map_err(|e| self.located(e))
+        self.capabilities.require(cap).map_err(|e| self.located(e))
     }
 
     /// Step 1: the option values.
@@ -142,7 +140,10 @@ impl Scope {
     pub(crate) fn key_from_native(&self, key: &str, native: &str) -> Result<StorePath> {
         let key = StorePath::folder(key).map_err(|e| self.located(e))?;
         key.strip_prefix(&self.root).ok_or_else(|| {
-            self.located(Error::invalid_path(native, "native path lies outside this store"))
+            self.located(Error::invalid_path(
+                native,
+                "native path lies outside this store",
+            ))
         })
     }
 }

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use crate::api::Backend;
 use crate::capability::Capability;
-use crate::error::{Error, Result};
 use crate::entry::FolderInfo;
+use crate::error::{Error, Result};
 use crate::options::{ListOptions, WriteOptions};
 use crate::path::StorePath;
 use crate::scope::{store_common, Scope};
@@ -66,7 +66,9 @@ impl Store {
     /// Closes the backend if this store owns it; idempotent (CONTRACT C-1.8).
     pub fn close(&self) -> Result<()> {
         if self.owner {
-            self.backend.close().map_err(|e| e.with_backend(self.name()))
+            self.backend
+                .close()
+                .map_err(|e| e.with_backend(self.name()))
         } else {
             Ok(())
         }
@@ -91,7 +93,8 @@ impl Store {
 
     /// The file's facts as a `WriteResult` with `source: Sidecar` (CONTRACT C-5.5).
     pub fn head(&self, path: impl AsRef<str>) -> Result<WriteResult> {
-        self.get_file_info(path).map(|info| WriteResult::sidecar(&info))
+        self.get_file_info(path)
+            .map(|info| WriteResult::sidecar(&info))
     }
 
     /// Aggregate facts about a folder; with `max_depth`, only files at depth ≤ `max_depth`

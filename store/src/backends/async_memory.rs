@@ -185,10 +185,21 @@ impl AsyncBackend for AsyncMemoryBackend {
         done(Ok(list(self.tree.list_folders(path, options))))
     }
 
-    fn iter_children<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<ListStream<Entry>>> {
+    fn iter_children<'a>(
+        &'a self,
+        path: &'a StorePath,
+    ) -> BoxFuture<'a, Result<ListStream<Entry>>> {
         let direct = ListOptions::new();
-        let files = self.tree.list_files(path, &direct).into_iter().map(Entry::File);
-        let folders = self.tree.list_folders(path, &direct).into_iter().map(Entry::Folder);
+        let files = self
+            .tree
+            .list_files(path, &direct)
+            .into_iter()
+            .map(Entry::File);
+        let folders = self
+            .tree
+            .list_folders(path, &direct)
+            .into_iter()
+            .map(Entry::Folder);
         done(Ok(list(files.chain(folders).collect())))
     }
 

@@ -117,7 +117,12 @@ impl Backend for MemoryBackend {
         Ok(Box::new(Cursor::new(self.tree.read(path)?)))
     }
 
-    fn write(&self, path: &StorePath, content: Content, options: &WriteOptions) -> Result<WriteResult> {
+    fn write(
+        &self,
+        path: &StorePath,
+        content: Content,
+        options: &WriteOptions,
+    ) -> Result<WriteResult> {
         self.tree.precheck_write(path, options)?;
         self.tree.put(path, content.into_bytes()?, options)
     }
@@ -154,14 +159,26 @@ impl Backend for MemoryBackend {
         Ok(list(self.tree.list_files(path, options)))
     }
 
-    fn list_folders(&self, path: &StorePath, options: &ListOptions) -> Result<ListIter<FolderEntry>> {
+    fn list_folders(
+        &self,
+        path: &StorePath,
+        options: &ListOptions,
+    ) -> Result<ListIter<FolderEntry>> {
         Ok(list(self.tree.list_folders(path, options)))
     }
 
     fn iter_children(&self, path: &StorePath) -> Result<ListIter<Entry>> {
         let direct = ListOptions::new();
-        let files = self.tree.list_files(path, &direct).into_iter().map(Entry::File);
-        let folders = self.tree.list_folders(path, &direct).into_iter().map(Entry::Folder);
+        let files = self
+            .tree
+            .list_files(path, &direct)
+            .into_iter()
+            .map(Entry::File);
+        let folders = self
+            .tree
+            .list_folders(path, &direct)
+            .into_iter()
+            .map(Entry::Folder);
         Ok(list(files.chain(folders).collect()))
     }
 
@@ -203,7 +220,12 @@ impl Write for MemoryAtomicSink {
 
 impl AtomicSink for MemoryAtomicSink {
     fn commit(self: Box<Self>) -> Result<WriteResult> {
-        let MemoryAtomicSink { tree, path, options, buffer } = *self;
+        let MemoryAtomicSink {
+            tree,
+            path,
+            options,
+            buffer,
+        } = *self;
         tree.put(&path, buffer.into(), &options)
     }
 

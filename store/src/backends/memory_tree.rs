@@ -145,7 +145,10 @@ impl Tree {
         let file = File {
             data,
             modified: SystemTime::now(),
-            etag: format!("\"{:x}\"", self.versions.fetch_add(1, Ordering::Relaxed) + 1),
+            etag: format!(
+                "\"{:x}\"",
+                self.versions.fetch_add(1, Ordering::Relaxed) + 1
+            ),
             metadata: metadata.clone().unwrap_or_default(),
         };
         let mut nodes = self.write_lock();
@@ -176,7 +179,11 @@ impl Tree {
         }
     }
 
-    pub(crate) fn delete_folder(&self, path: &StorePath, options: &DeleteFolderOptions) -> Result<()> {
+    pub(crate) fn delete_folder(
+        &self,
+        path: &StorePath,
+        options: &DeleteFolderOptions,
+    ) -> Result<()> {
         if path.is_root() {
             return Err(self.err(Error::invalid_path("", "cannot delete the store root")));
         }
@@ -184,10 +191,7 @@ impl Tree {
         match nodes.get(path) {
             Some(Node::Folder) => {}
             Some(Node::File(_)) => {
-                return Err(self.err(Error::invalid_path(
-                    path.as_str(),
-                    "is a file; use delete",
-                )))
+                return Err(self.err(Error::invalid_path(path.as_str(), "is a file; use delete")))
             }
             None if options.missing_ok => return Ok(()),
             None => return Err(self.err(Error::not_found(path.as_str()))),
@@ -195,7 +199,8 @@ impl Tree {
         let below: Vec<StorePath> = descendants(&nodes, path).map(|(k, _)| k.clone()).collect();
         if !below.is_empty() && !options.recursive {
             return Err(self.err(
-                Error::new(ErrorKind::DirectoryNotEmpty, "folder is not empty").with_path(path.as_str()),
+                Error::new(ErrorKind::DirectoryNotEmpty, "folder is not empty")
+                    .with_path(path.as_str()),
             ));
         }
         for key in below {
@@ -223,7 +228,11 @@ impl Tree {
     }
 
     /// The folders below `folder`, walking only as deep as `options` asks.
-    pub(crate) fn list_folders(&self, folder: &StorePath, options: &ListOptions) -> Vec<FolderEntry> {
+    pub(crate) fn list_folders(
+        &self,
+        folder: &StorePath,
+        options: &ListOptions,
+    ) -> Vec<FolderEntry> {
         let nodes = self.read_lock();
         if !folder.is_root() && !matches!(nodes.get(folder), Some(Node::Folder)) {
             return Vec::new();
@@ -249,7 +258,13 @@ impl Tree {
     }
 
     /// Moves or copies a file in one locked step, with the precondition order of C-2.4.
-    pub(crate) fn transfer(&self, src: &StorePath, dst: &StorePath, overwrite: bool, keep_src: bool) -> Result<()> {
+    pub(crate) fn transfer(
+        &self,
+        src: &StorePath,
+        dst: &StorePath,
+        overwrite: bool,
+        keep_src: bool,
+    ) -> Result<()> {
         self.root_refused(src)?;
         self.root_refused(dst)?;
         let mut nodes = self.write_lock();
@@ -271,7 +286,10 @@ impl Tree {
         let file = if keep_src {
             File {
                 modified: SystemTime::now(),
-                etag: format!("\"{:x}\"", self.versions.fetch_add(1, Ordering::Relaxed) + 1),
+                etag: format!(
+                    "\"{:x}\"",
+                    self.versions.fetch_add(1, Ordering::Relaxed) + 1
+                ),
                 ..file
             }
         } else {

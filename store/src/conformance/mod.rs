@@ -1,0 +1,188 @@
+//! The conformance kit: every item of CONTRACT.md's checklist as a reusable test, runnable
+//! against any backend in the blocking world (through [`Store`]) and in the async world
+//! (through [`AsyncStore`]).
+//!
+//! Each item is an `async fn(&dyn World)` in [`items`]; [`World`] gives the same calls in
+//! both worlds, so each item is written once. [`conformance_tests!`](crate::conformance_tests)
+//! expands to one `#[test]` per item of the chosen groups:
+//!
+//! ```ignore
+//! store::conformance_tests!(memory_sync, store::Store::new(store::MemoryBackend::new()), [all, hier, sync_world]);
+//! ```
+//!
+//! Groups: `all` (every backend), `hier` (hierarchical backends), `sync_world` (items on
+//! `read_seekable`, `open_atomic` and sync streams), `async_world` (async streams and
+//! cancellation). An item whose gate the backend lacks checks `Unsupported` instead (C-8).
+
+mod atomic;
+mod bridges;
+mod identity;
+mod listing;
+mod metadata;
+mod moves;
+mod paths;
+mod rw;
+mod streams;
+mod world;
+
+pub use world::{run, World, WorldKind};
+
+/// Every conformance item, by name.
+pub mod items {
+    pub use super::atomic::*;
+    pub use super::bridges::*;
+    pub use super::identity::*;
+    pub use super::listing::*;
+    pub use super::metadata::*;
+    pub use super::moves::*;
+    pub use super::paths::*;
+    pub use super::rw::*;
+    pub use super::streams::*;
+}
+
+/// Shared helpers of the items.
+pub mod support;
+
+/// Expands to one `#[test]` per conformance item of the listed groups, in a module `$name`.
+///
+/// `$store` is an expression giving a fresh `Store` or `AsyncStore` for each test.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($name:ident, $store:expr, [$($group:ident),* $(,)?]) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            $( $crate::__conformance_group!($group, $store); )*
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_items {
+    ($store:expr; $($item:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $item() {
+                $crate::conformance::run(
+                    |world| ::std::boxed::Box::pin($crate::conformance::items::$item(world)),
+                    || ::std::boxed::Box::new($store),
+                );
+            }
+        )*
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_group {
+    (all, $store:expr) => {
+        $crate::__conformance_items!($store;
+            k001_name_is_documented,
+            k002_gates_are_enforced,
+            k003_no_secrets_in_debug,
+            k004_close_is_idempotent,
+            k005_unwrap_unrelated_is_none,
+            k006_require_missing_is_unsupported,
+            k007_to_key_inverts_native_path,
+            k008_resolve_plan,
+            k009_declared_flags_match_contract,
+            k010_ping_and_error_shape,
+            k011_exists_after_write,
+            k012_file_versus_folder,
+            k013_probes_below_a_file,
+            k014_root_probes,
+            k015_root_folder_info,
+            k016_file_ops_on_root_are_invalid_path,
+            k017_delete_root_missing_ok,
+            k018_writes_to_root,
+            k019_delete_folder_root,
+            k020_nul_is_invalid_path,
+            k021_dotdot_segments,
+            k022_spellings_name_one_file,
+            k023_role_spellings,
+            k024_odd_names_round_trip,
+            k025_child_stores,
+            k026_to_key_outside_store,
+            k027_with_root_spellings,
+            k028_read_round_trip,
+            k029_missing_reads_are_not_found,
+            k030_read_side_type_mismatch,
+            k031_write_twice_without_overwrite,
+            k032_partly_consumed_reader,
+            k033_write_creates_parents,
+            k034_exact_round_trips,
+            k038_delete_keeps_siblings,
+            k041_recursive_delete_folder,
+            k042_delete_missing,
+            k043_delete_of_a_folder,
+            k044_delete_below_a_file,
+            k045_delete_folder_of_a_file,
+            k046_delete_folder_not_empty,
+            k047_read_text_is_strict_utf8,
+            k048_read_range_table,
+            k049_read_range_len_zero_errors,
+            k053_read_errors_come_from_the_call,
+            k057_dropped_streams_release_resources,
+            k059_list_files_direct_and_recursive,
+            k060_list_folders,
+            k061_iter_children,
+            k062_listing_missing_or_file_is_empty,
+            k063_listing_is_segment_aligned,
+            k064_max_depth,
+            k065_list_folders_depth_and_pattern,
+            k066_basename_patterns,
+            k067_large_listing,
+            k069_glob_basics,
+            k070_glob_agrees_with_brute_force,
+            k072_pattern_errors,
+            k073_get_file_info,
+            k074_get_folder_info,
+            k075_folder_info_max_depth,
+            k076_head_is_sidecar,
+            k077_write_result_path_and_size,
+            k078_write_result_source,
+            k079_native_write_result_matches_info,
+            k080_metadata_shape_errors,
+            k081_user_metadata,
+            k083_write_atomic_semantics,
+            k084_failed_atomic_write_leaves_nothing,
+            k085_failed_atomic_overwrite_keeps_old,
+            k087_atomic_readers_see_whole_files,
+            k088_concurrent_create_one_wins,
+            k089_rename_and_copy,
+            k090_missing_src_and_existing_dst,
+            k091_self_operations,
+            k092_folder_src_and_dst,
+            k094_missing_src_wins,
+            k095_dst_parents_and_metadata_kept,
+            k097_close_posture,
+            k099_shared_instance_concurrency,
+            k100_parallel_atomic_writes,
+            k107_io_error_mapping,
+        );
+    };
+    (hier, $store:expr) => {
+        $crate::__conformance_items!($store;
+            k035_write_onto_a_folder,
+            k036_write_below_a_file,
+            k039_delete_emptied_folder,
+            k093_dst_below_a_file,
+        );
+    };
+    (sync_world, $store:expr) => {
+        $crate::__conformance_items!($store;
+            k037_open_atomic_below_a_file,
+            k051_sync_read_small_buffer,
+            k054_read_seekable,
+            k086_open_atomic,
+        );
+    };
+    (async_world, $store:expr) => {
+        $crate::__conformance_items!($store;
+            k052_async_read_chunks,
+            k105_cancelled_write_atomic,
+            k106_futures_are_send_static,
+        );
+    };
+}

@@ -1,0 +1,1 @@
+//! Conformance items (see CONTRACT.md §8).
