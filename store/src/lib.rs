@@ -48,6 +48,9 @@ pub mod conformance;
 pub mod __private;
 
 pub use crate::api::{AsyncBackend, Backend, SyncBackendAdapter};
+pub use bytes::Bytes;
+/// The attribute that generates both worlds from one trait; see [`api`].
+pub use store_macros::dual_api;
 pub use crate::async_store::{AsyncStore, IntoAsyncBackend};
 pub use crate::atomic::{AtomicSink, AtomicWriter};
 pub use crate::backends::async_memory::AsyncMemoryBackend;

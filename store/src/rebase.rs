@@ -16,8 +16,8 @@ use crate::write_result::WriteResult;
 /// A value whose paths can be made relative to a store root.
 pub trait Rebase: Sized {
     /// The value with every key rewritten relative to `root`; a key outside `root` is
-    /// `InvalidPath`.
-    fn rebase(self, root: &StorePath) -> Result<Self>;
+    /// `InvalidPath`. Errors inside streams get `backend`'s name.
+    fn rebase(self, root: &StorePath, backend: &'static str) -> Result<Self>;
 }
 
 /// `key` relative to `root`, or `InvalidPath` when the backend handed back a foreign key.
@@ -36,7 +36,7 @@ pub fn rebase_path(key: StorePath, root: &StorePath) -> Result<StorePath> {
 macro_rules! unchanged {
     ($($t:ty),*) => {$(
         impl Rebase for $t {
-            fn rebase(self, _root: &StorePath) -> Result<Self> {
+            fn rebase(self, _root: &StorePath, _backend: &'static str) -> Result<Self> {
                 Ok(self)
             }
         }
@@ -45,50 +45,50 @@ macro_rules! unchanged {
 unchanged!((), bool, u64, String, Bytes, SeekableStream, ResolutionPlan);
 
 impl Rebase for FileInfo {
-    fn rebase(mut self, root: &StorePath) -> Result<Self> {
+    fn rebase(mut self, root: &StorePath, _backend: &'static str) -> Result<Self> {
         self.path = rebase_path(self.path, root)?;
         Ok(self)
     }
 }
 
 impl Rebase for FolderEntry {
-    fn rebase(mut self, root: &StorePath) -> Result<Self> {
+    fn rebase(mut self, root: &StorePath, _backend: &'static str) -> Result<Self> {
         self.path = rebase_path(self.path, root)?;
         Ok(self)
     }
 }
 
 impl Rebase for FolderInfo {
-    fn rebase(mut self, root: &StorePath) -> Result<Self> {
+    fn rebase(mut self, root: &StorePath, _backend: &'static str) -> Result<Self> {
         self.path = rebase_path(self.path, root)?;
         Ok(self)
     }
 }
 
 impl Rebase for Entry {
-    fn rebase(self, root: &StorePath) -> Result<Self> {
+    fn rebase(self, root: &StorePath, backend: &'static str) -> Result<Self> {
         Ok(match self {
-            Entry::File(f) => Entry::File(f.rebase(root)?),
-            Entry::Folder(f) => Entry::Folder(f.rebase(root)?),
+            Entry::File(f) => Entry::File(f.rebase(root, backend)?),
+            Entry::Folder(f) => Entry::Folder(f.rebase(root, backend)?),
         })
     }
 }
 
 impl Rebase for WriteResult {
-    fn rebase(mut self, root: &StorePath) -> Result<Self> {
+    fn rebase(mut self, root: &StorePath, _backend: &'static str) -> Result<Self> {
         self.path = rebase_path(self.path, root)?;
         Ok(self)
     }
 }
 
 impl Rebase for AtomicWriter {
-    fn rebase(self, root: &StorePath) -> Result<Self> {
+    fn rebase(self, root: &StorePath, _backend: &'static str) -> Result<Self> {
         Ok(self.rebased(root))
     }
 }
 
 impl Rebase for ReadStream {
-    fn rebase(self, root: &StorePath) -> Result<Self> {
+    fn rebase(self, root: &StorePath, _backend: &'static str) -> Result<Self> {
         if root.is_root() {
             return Ok(self);
         }
@@ -120,7 +120,7 @@ impl Read for RebasedReader {
 // `ByteStream` is `ListStream<Bytes>`: its errors are rebased by the impl below.
 
 impl<T: Rebase + Send + 'static> Rebase for ListIter<T> {
-    fn rebase(self, root: &StorePath) -> Result<Self> {
+    fn rebase(self, root: &StorePath, backend: &'static str) -> Result<Self> {
         let root = root.clone();
         let mut failed = false;
         Ok(Box::new(self.map_while(move |item| {
@@ -128,8 +128,8 @@ impl<T: Rebase + Send + 'static> Rebase for ListIter<T> {
                 return None;
             }
             let item = item
-                .map_err(|e| e.rebased(&root))
-                .and_then(|t| t.rebase(&root));
+                .and_then(|t| t.rebase(&root, backend))
+                .map_err(|e| e.rebased(&root).with_backend(backend));
             failed = item.is_err();
             Some(item)
         })))
@@ -137,12 +137,12 @@ impl<T: Rebase + Send + 'static> Rebase for ListIter<T> {
 }
 
 impl<T: Rebase + Send + 'static> Rebase for ListStream<T> {
-    fn rebase(self, root: &StorePath) -> Result<Self> {
+    fn rebase(self, root: &StorePath, backend: &'static str) -> Result<Self> {
         let root = root.clone();
         Ok(Box::pin(
             self.map(move |item| {
-                item.map_err(|e| e.rebased(&root))
-                    .and_then(|t| t.rebase(&root))
+                item.and_then(|t| t.rebase(&root, backend))
+                    .map_err(|e| e.rebased(&root).with_backend(backend))
             })
             .scan(false, |failed, item| {
                 let out = (!*failed).then_some(item);
@@ -156,7 +156,7 @@ impl<T: Rebase + Send + 'static> Rebase for ListStream<T> {
 }
 
 impl Rebase for StorePath {
-    fn rebase(self, root: &StorePath) -> Result<Self> {
+    fn rebase(self, root: &StorePath, _backend: &'static str) -> Result<Self> {
         rebase_path(self, root)
     }
 }

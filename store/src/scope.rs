@@ -132,7 +132,7 @@ impl Scope {
     /// Rebases a backend result onto the root, errors included.
     pub fn rebase<T: Rebase>(&self, result: Result<T>) -> Result<T> {
         result
-            .and_then(|value| value.rebase(&self.root))
+            .and_then(|value| value.rebase(&self.root, self.backend))
             .map_err(|e| self.located(e.rebased(&self.root)))
     }
 
