@@ -3,6 +3,14 @@
 
 use store::{AsyncMemoryBackend, AsyncStore, MemoryBackend, Store};
 
+/// A fresh folder under cargo's per-target temp dir, removed when the test ends.
+fn local_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("conformance-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("a temp folder")
+}
+
 store::conformance_tests!(
     memory_store,
     Store::new(MemoryBackend::new()),
@@ -18,5 +26,23 @@ store::conformance_tests!(
 store::conformance_tests!(
     async_memory_async_store,
     AsyncStore::new(AsyncMemoryBackend::new()),
+    [all, hier, async_world]
+);
+
+store::conformance_tests!(
+    local_store,
+    {
+        let dir = local_dir();
+        (Store::local(dir.path()), dir)
+    },
+    [all, hier, sync_world]
+);
+
+store::conformance_tests!(
+    local_async_store,
+    {
+        let dir = local_dir();
+        (AsyncStore::local(dir.path()), dir)
+    },
     [all, hier, async_world]
 );

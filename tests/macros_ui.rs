@@ -1,1 +1,13 @@
-//! placeholder
+//! UI tests of `#[dual_api]`: every shape the macro refuses gets its own case under `ui/fail/`
+//! with the reviewed diagnostic in the neighbouring `.stderr`; `ui/pass/` holds definitions that
+//! must compile, including one that shadows the std and store names the generated code uses.
+//!
+//! Regenerate the expected output with
+//! `TRYBUILD=overwrite cargo test -p store-tests --test macros_ui`, then review every `.stderr`.
+
+#[test]
+fn ui() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("ui/fail/*.rs");
+    t.pass("ui/pass/*.rs");
+}

@@ -81,6 +81,11 @@ impl AsyncStore {
         }
     }
 
+    /// A store on a local folder: the embedded default, through a [`SyncBackendAdapter`].
+    pub fn local(dir: impl Into<std::path::PathBuf>) -> AsyncStore {
+        AsyncStore::new(crate::LocalBackend::new(dir))
+    }
+
     /// A store rooted at `root`: `""` or a valid non-empty path.
     pub fn with_root<M>(
         backend: impl IntoAsyncBackend<M>,

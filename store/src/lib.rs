@@ -48,12 +48,10 @@ pub mod conformance;
 pub mod __private;
 
 pub use crate::api::{AsyncBackend, Backend, SyncBackendAdapter};
-pub use bytes::Bytes;
-/// The attribute that generates both worlds from one trait; see [`api`].
-pub use store_macros::dual_api;
 pub use crate::async_store::{AsyncStore, IntoAsyncBackend};
 pub use crate::atomic::{AtomicSink, AtomicWriter};
 pub use crate::backends::async_memory::AsyncMemoryBackend;
+pub use crate::backends::local::LocalBackend;
 pub use crate::backends::memory::MemoryBackend;
 pub use crate::bridge::CHUNK_SIZE;
 pub use crate::capability::{Capabilities, Capability};
@@ -69,3 +67,6 @@ pub use crate::pattern::Pattern;
 pub use crate::resolution::{Namespace, ResolutionPlan};
 pub use crate::sync_store::Store;
 pub use crate::write_result::{WriteResult, WriteSource};
+pub use bytes::Bytes;
+/// The attribute that generates both worlds from one trait; see [`api`].
+pub use store_macros::dual_api;

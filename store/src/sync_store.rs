@@ -50,6 +50,11 @@ impl Store {
         }
     }
 
+    /// A store on a local folder: the embedded default ([`LocalBackend`](crate::LocalBackend)).
+    pub fn local(dir: impl Into<std::path::PathBuf>) -> Store {
+        Store::new(crate::LocalBackend::new(dir))
+    }
+
     /// A store rooted at `root`: `""` or a valid non-empty path (`"/data/"` is `data`).
     pub fn with_root(backend: impl Backend, root: impl AsRef<str>) -> Result<Store> {
         let store = Store::new(backend);

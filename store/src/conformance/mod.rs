@@ -25,7 +25,7 @@ mod rw;
 mod streams;
 mod world;
 
-pub use world::{run, World, WorldKind};
+pub use world::{run, Fixture, World, WorldKind};
 
 /// Every conformance item, by name.
 pub mod items {
@@ -45,7 +45,8 @@ pub mod support;
 
 /// Expands to one `#[test]` per conformance item of the listed groups, in a module `$name`.
 ///
-/// `$store` is an expression giving a fresh `Store` or `AsyncStore` for each test.
+/// `$store` is an expression giving a fresh [`Fixture`] for each test: a `Store`, an
+/// `AsyncStore`, or either paired with a guard such as a temp folder.
 #[macro_export]
 macro_rules! conformance_tests {
     ($name:ident, $store:expr, [$($group:ident),* $(,)?]) => {
@@ -66,7 +67,7 @@ macro_rules! __conformance_items {
             fn $item() {
                 $crate::conformance::run(
                     |world| ::std::boxed::Box::pin($crate::conformance::items::$item(world)),
-                    || ::std::boxed::Box::new($store),
+                    || $store,
                 );
             }
         )*

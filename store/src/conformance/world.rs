@@ -509,21 +509,47 @@ impl io::Read for ChunkReader {
 /// An item as the test macro calls it.
 pub type Item = for<'a> fn(&'a dyn World) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
-/// Runs one item against a fresh store: the blocking world without any runtime, the async
+/// What a conformance test runs against: a store, or a store with a guard that must live as
+/// long as the test (a temp folder, a server process).
+pub trait Fixture {
+    /// The store, as a world.
+    fn world(&self) -> &dyn World;
+}
+
+impl Fixture for Store {
+    fn world(&self) -> &dyn World {
+        self
+    }
+}
+
+impl Fixture for AsyncStore {
+    fn world(&self) -> &dyn World {
+        self
+    }
+}
+
+impl<S: Fixture, G> Fixture for (S, G) {
+    fn world(&self) -> &dyn World {
+        self.0.world()
+    }
+}
+
+/// Runs one item against a fresh fixture: the blocking world without any runtime, the async
 /// world on a two-worker tokio runtime.
-pub fn run(
+pub fn run<F: Fixture>(
     item: impl for<'a> FnOnce(&'a dyn World) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>,
-    make: impl FnOnce() -> Box<dyn World>,
+    make: impl FnOnce() -> F,
 ) {
-    let world = make();
+    let fixture = make();
+    let world = fixture.world();
     match world.kind() {
-        WorldKind::Sync => futures_executor::block_on(item(&*world)),
+        WorldKind::Sync => futures_executor::block_on(item(world)),
         WorldKind::Async => tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("a tokio runtime")
-            .block_on(item(&*world)),
+            .block_on(item(world)),
     }
 }
 

@@ -1,0 +1,8 @@
+//! An `async fn`: the definition is the blocking trait.
+
+#[store::dual_api]
+pub trait Api: Send + Sync + 'static {
+    async fn f(&self) -> store::Result<()>;
+}
+
+fn main() {}

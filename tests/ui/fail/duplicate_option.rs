@@ -1,0 +1,9 @@
+//! The same `#[store(...)]` option twice.
+
+#[store::dual_api]
+pub trait Api: Send + Sync + 'static {
+    #[store(gate = Read, gate = Write)]
+    fn f(&self) -> store::Result<()>;
+}
+
+fn main() {}

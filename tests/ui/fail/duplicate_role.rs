@@ -1,0 +1,11 @@
+//! Two roles for one argument.
+
+use store::StorePath;
+
+#[store::dual_api]
+pub trait Api: Send + Sync + 'static {
+    #[store(gate = Read, file(path), folder(path))]
+    fn exists(&self, path: &StorePath) -> store::Result<bool>;
+}
+
+fn main() {}

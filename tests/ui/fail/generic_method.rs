@@ -1,0 +1,8 @@
+//! A generic method: the async trait must stay dyn-compatible.
+
+#[store::dual_api]
+pub trait Api: Send + Sync + 'static {
+    fn f<T>(&self) -> store::Result<()>;
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+//! A generic trait: the async trait must stay dyn-compatible.
+
+#[store::dual_api]
+pub trait Foo<T>: Send + Sync + 'static {
+    fn get(&self) -> store::Result<T>;
+}
+
+fn main() {}

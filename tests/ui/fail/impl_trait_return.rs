@@ -1,0 +1,8 @@
+//! `impl Trait` in return position.
+
+#[store::dual_api]
+pub trait Api: Send + Sync + 'static {
+    fn f(&self) -> store::Result<impl Iterator<Item = u8>>;
+}
+
+fn main() {}

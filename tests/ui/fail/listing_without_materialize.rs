@@ -1,0 +1,11 @@
+//! A listing without `materialize`.
+
+use store::{FileInfo, ListIter, StorePath};
+
+#[store::dual_api]
+pub trait Api: Send + Sync + 'static {
+    #[store(gate = List, folder(path))]
+    fn list_files(&self, path: &StorePath) -> store::Result<ListIter<FileInfo>>;
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+//! A where clause on a method.
+
+#[store::dual_api]
+pub trait Api: Send + Sync + 'static {
+    fn f(&self) -> store::Result<()>
+    where
+        Self: Sized;
+}
+
+fn main() {}

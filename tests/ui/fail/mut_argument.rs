@@ -1,0 +1,12 @@
+//! A `mut` argument binding.
+
+#[store::dual_api]
+pub trait Api: Send + Sync + 'static {
+    fn f(&self, mut offset: u64) -> store::Result<()> {
+        offset += 1;
+        let _ = offset;
+        Ok(())
+    }
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+//! An I/O method that does not return `Result<T>`.
+
+use store::StorePath;
+
+#[store::dual_api]
+pub trait Api: Send + Sync + 'static {
+    #[store(folder(path))]
+    fn exists(&self, path: &StorePath) -> bool;
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+//! A `&StorePath` argument without a role.
+
+use store::StorePath;
+
+#[store::dual_api]
+pub trait Api: Send + Sync + 'static {
+    #[store(gate = Read)]
+    fn exists(&self, path: &StorePath) -> store::Result<bool>;
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+//! A pattern in argument position.
+
+#[store::dual_api]
+pub trait Api: Send + Sync + 'static {
+    fn f(&self, (a, b): (u8, u8)) -> store::Result<()>;
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+//! A lifetime parameter on the trait.
+
+#[store::dual_api]
+pub trait Api<'a>: Send + Sync + 'static {
+    fn f(&self) -> store::Result<()>;
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+//! A where clause on the trait.
+
+#[store::dual_api]
+pub trait Api: Send + Sync + 'static
+where
+    Self: Sized,
+{
+    fn f(&self) -> store::Result<()>;
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+//! A misspelt option among valid ones (`materialise`).
+
+use store::StorePath;
+
+#[store::dual_api]
+pub trait Api: Send + Sync + 'static {
+    #[store(gate = Read, materialise, file(path))]
+    fn exists(&self, path: &StorePath) -> store::Result<bool>;
+}
+
+fn main() {}
