@@ -35,6 +35,16 @@ pub(crate) fn check(cx: &Ctxt, def: &Definition) {
     if let Some(wc) = &item.generics.where_clause {
         cx.error_spanned_by(wc, "`#[dual_api]` traits cannot have a where clause");
     }
+    check_supertraits(cx, item);
+    let has_name = def.methods.iter().any(|m| {
+        m.ident() == "name" && m.is_pure() && m.args.is_empty()
+    });
+    if !has_name {
+        cx.error_spanned_by(
+            &item.ident,
+            "a `#[dual_api]` trait needs `#[store(pure)] fn name(&self) -> &'static str;`: the adapter names the backend in errors",
+        );
+    }
     let mut names = HashSet::new();
     for method in &def.methods {
         if !names.insert(method.ident().to_string()) {
@@ -42,6 +52,34 @@ pub(crate) fn check(cx: &Ctxt, def: &Definition) {
         }
         check_signature(cx, method);
         check_options(cx, method);
+    }
+}
+
+/// Backends are shared across threads and tasks behind `Arc`, and the adapter moves them into
+/// blocking calls: the trait must require `Send + Sync + 'static`.
+fn check_supertraits(cx: &Ctxt, item: &syn::ItemTrait) {
+    let mut missing = Vec::new();
+    for needed in ["Send", "Sync"] {
+        let found = item.supertraits.iter().any(|b| match b {
+            syn::TypeParamBound::Trait(t) => t.path.segments.last().is_some_and(|s| s.ident == needed),
+            _ => false,
+        });
+        if !found {
+            missing.push(needed);
+        }
+    }
+    let has_static = item.supertraits.iter().any(|b| matches!(b, syn::TypeParamBound::Lifetime(l) if l.ident == "static"));
+    if !has_static {
+        missing.push("'static");
+    }
+    if !missing.is_empty() {
+        cx.error_spanned_by(
+            &item.ident,
+            format!(
+                "a `#[dual_api]` trait must be `Send + Sync + 'static` (missing: {}): backends are shared behind `Arc` and moved into blocking calls",
+                missing.join(", ")
+            ),
+        );
     }
 }
 
@@ -177,13 +215,13 @@ fn check_options(cx: &Ctxt, method: &Method) {
     }
     if let Some(pure) = o.pure {
         let conflicts = [
-            ("gate", o.gate.is_some()),
-            ("materialize", o.materialize.is_some()),
-            ("filter", o.filter.is_some()),
-            ("sync_only", o.sync_only.is_some()),
-            ("manual", o.manual.is_some()),
-            ("store_name", o.store_name.is_some()),
-            ("async_default", o.async_default.is_some()),
+            ("`gate`", o.gate.is_some()),
+            ("`materialize`", o.materialize.is_some()),
+            ("`filter`", o.filter.is_some()),
+            ("`sync_only`", o.sync_only.is_some()),
+            ("`manual`", o.manual.is_some()),
+            ("`store_name`", o.store_name.is_some()),
+            ("`async_default`", o.async_default.is_some()),
             ("a role", !o.roles.is_empty()),
         ];
         for (name, present) in conflicts {

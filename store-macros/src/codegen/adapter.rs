@@ -76,7 +76,11 @@ fn method(method: &Method, sync_trait: &syn::Ident) -> TokenStream {
     }
     let sig = signature(method);
     let op = ident.to_string();
+    // Locals of generated bodies are hygienic, so no argument name can shadow them.
     let backend = format_ident!("backend", span = Span::mixed_site());
+    let name = format_ident!("name", span = Span::mixed_site());
+    let reader = format_ident!("reader", span = Span::mixed_site());
+    let listing = format_ident!("listing", span = Span::mixed_site());
     let owned = method.args.iter().map(|a| {
         let name = &a.ident;
         match a.kind {
@@ -97,16 +101,16 @@ fn method(method: &Method, sync_trait: &syn::Ident) -> TokenStream {
     let call = quote!(<B as #sync_trait>::#ident(&#backend, #(#call_args),*));
     let body = match &method.output {
         Output::List(_) => quote! {
-            let listing = ::store::__private::run_blocking(#op, move || {
+            let #listing = ::store::__private::run_blocking(#op, move || {
                 #call.map(::store::__private::collect_list)
             });
-            ::std::boxed::Box::pin(async move { listing.await.map(::store::__private::list_stream) })
+            ::std::boxed::Box::pin(async move { #listing.await.map(::store::__private::list_stream) })
         },
         Output::ReadStream => quote! {
-            let name = <B as #sync_trait>::name(&#backend);
-            let reader = ::store::__private::run_blocking(#op, move || #call);
+            let #name = <B as #sync_trait>::name(&#backend);
+            let #reader = ::store::__private::run_blocking(#op, move || #call);
             ::std::boxed::Box::pin(async move {
-                reader.await.map(|reader| ::store::__private::byte_stream(reader, name))
+                #reader.await.map(|#reader| ::store::__private::byte_stream(#reader, #name))
             })
         },
         Output::Plain(_) | Output::Other => quote! {

@@ -4,6 +4,8 @@ use store::StorePath;
 
 #[store::dual_api]
 pub trait Api: Send + Sync + 'static {
+    #[store(pure)]
+    fn name(&self) -> &'static str;
     #[store(file(p))]
     fn f<'a>(&'a self, p: &'a StorePath) -> store::Result<()>;
 }

@@ -2,6 +2,8 @@
 
 #[store::dual_api]
 pub trait Foo<T>: Send + Sync + 'static {
+    #[store(pure)]
+    fn name(&self) -> &'static str;
     fn get(&self) -> store::Result<T>;
 }
 

@@ -5,6 +5,8 @@ pub trait Api: Send + Sync + 'static
 where
     Self: Sized,
 {
+    #[store(pure)]
+    fn name(&self) -> &'static str;
     fn f(&self) -> store::Result<()>;
 }
 
