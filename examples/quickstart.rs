@@ -1,16 +1,17 @@
 //! The main job: write, read, list, write atomically and scope a child store, first through
 //! the blocking `Store`, then the same through the async `AsyncStore`.
 //!
-//! Runs on the in-memory backends until the local-disk backend lands.
+//! It runs on the embedded default, a local folder (`LocalBackend`), created fresh under the
+//! system's temp folder; the async part also shows the in-memory backend.
+
+use std::path::Path;
 
 use futures_util::StreamExt;
-use store::{
-    AsyncMemoryBackend, AsyncStore, ListOptions, MemoryBackend, Result, Store, WriteOptions,
-};
+use store::{AsyncMemoryBackend, AsyncStore, ListOptions, Result, Store, WriteOptions};
 
-fn blocking() -> Result<()> {
-    let store = Store::new(MemoryBackend::new());
-    println!("[sync] opened {store:?}");
+fn blocking(dir: &Path) -> Result<()> {
+    let store = Store::local(dir.join("sync"));
+    println!("[sync] opened {store:?} at {}", store.native_path("")?);
 
     let written = store.write(
         "reports/2026/q1.csv",
@@ -60,12 +61,12 @@ fn blocking() -> Result<()> {
     Ok(())
 }
 
-async fn asynchronous() -> Result<()> {
-    // The same calls, awaited: once on a natively async backend, once on a blocking backend
-    // that `AsyncStore::new` wraps in a `SyncBackendAdapter`.
+async fn asynchronous(dir: &Path) -> Result<()> {
+    // The same calls, awaited: on the local folder (a blocking backend that `AsyncStore`
+    // wraps in a `SyncBackendAdapter`), then on a natively async in-memory backend.
     for store in [
+        AsyncStore::local(dir.join("async")),
         AsyncStore::new(AsyncMemoryBackend::new()),
-        AsyncStore::new(MemoryBackend::new()),
     ] {
         let tag = format!("[async/{}]", store.name());
         println!("{tag} opened {store:?}");
@@ -100,10 +101,13 @@ async fn asynchronous() -> Result<()> {
 }
 
 fn main() -> Result<()> {
-    blocking()?;
+    let dir = std::env::temp_dir().join("store-quickstart");
+    // Start from an empty folder on every run.
+    let _ = std::fs::remove_dir_all(&dir);
+    blocking(&dir)?;
     tokio::runtime::Runtime::new()
         .expect("a tokio runtime")
-        .block_on(asynchronous())?;
-    println!("done");
+        .block_on(asynchronous(&dir))?;
+    println!("done: the files are under {}", dir.display());
     Ok(())
 }

@@ -506,9 +506,6 @@ impl io::Read for ChunkReader {
     }
 }
 
-/// An item as the test macro calls it.
-pub type Item = for<'a> fn(&'a dyn World) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
-
 /// What a conformance test runs against: a store, or a store with a guard that must live as
 /// long as the test (a temp folder, a server process).
 pub trait Fixture {
