@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use futures_util::stream;
+use futures_util::{stream, StreamExt};
 
 use super::memory_tree::Tree;
 use crate::api::AsyncBackend;
@@ -81,15 +81,16 @@ fn list<T: Send + 'static>(items: Vec<T>) -> ListStream<T> {
     Box::pin(stream::iter(items.into_iter().map(Ok)))
 }
 
-/// Non-empty slices of `data`, at most `CHUNK_SIZE` bytes each.
+/// Non-empty slices of `data`, at most `CHUNK_SIZE` bytes each; fused after the end.
 fn chunks(data: Bytes) -> ByteStream {
-    Box::pin(stream::unfold(data, |mut rest| async move {
+    let chunks = stream::unfold(data, |mut rest| async move {
         if rest.is_empty() {
             return None;
         }
         let chunk = rest.split_to(rest.len().min(CHUNK_SIZE));
         Some((Ok(chunk), rest))
-    }))
+    });
+    Box::pin(chunks.fuse())
 }
 
 impl AsyncBackend for AsyncMemoryBackend {
