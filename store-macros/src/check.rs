@@ -36,9 +36,10 @@ pub(crate) fn check(cx: &Ctxt, def: &Definition) {
         cx.error_spanned_by(wc, "`#[dual_api]` traits cannot have a where clause");
     }
     check_supertraits(cx, item);
-    let has_name = def.methods.iter().any(|m| {
-        m.ident() == "name" && m.is_pure() && m.args.is_empty()
-    });
+    let has_name = def
+        .methods
+        .iter()
+        .any(|m| m.ident() == "name" && m.is_pure() && m.args.is_empty());
     if !has_name {
         cx.error_spanned_by(
             &item.ident,
@@ -61,14 +62,19 @@ fn check_supertraits(cx: &Ctxt, item: &syn::ItemTrait) {
     let mut missing = Vec::new();
     for needed in ["Send", "Sync"] {
         let found = item.supertraits.iter().any(|b| match b {
-            syn::TypeParamBound::Trait(t) => t.path.segments.last().is_some_and(|s| s.ident == needed),
+            syn::TypeParamBound::Trait(t) => {
+                t.path.segments.last().is_some_and(|s| s.ident == needed)
+            }
             _ => false,
         });
         if !found {
             missing.push(needed);
         }
     }
-    let has_static = item.supertraits.iter().any(|b| matches!(b, syn::TypeParamBound::Lifetime(l) if l.ident == "static"));
+    let has_static = item
+        .supertraits
+        .iter()
+        .any(|b| matches!(b, syn::TypeParamBound::Lifetime(l) if l.ident == "static"));
     if !has_static {
         missing.push("'static");
     }

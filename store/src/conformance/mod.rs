@@ -6,8 +6,11 @@
 //! both worlds, so each item is written once. [`conformance_tests!`](crate::conformance_tests)
 //! expands to one `#[test]` per item of the chosen groups:
 //!
-//! ```ignore
-//! store::conformance_tests!(memory_sync, store::Store::new(store::MemoryBackend::new()), [all, hier, sync_world]);
+//! ```
+//! use store::{AsyncStore, MemoryBackend, Store};
+//!
+//! store::conformance_tests!(memory_sync, Store::new(MemoryBackend::new()), [all, hier, sync_world]);
+//! store::conformance_tests!(memory_async, AsyncStore::new(MemoryBackend::new()), [all, hier, async_world]);
 //! ```
 //!
 //! Groups: `all` (every backend), `hier` (hierarchical backends), `sync_world` (items on
