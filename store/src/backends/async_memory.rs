@@ -36,21 +36,10 @@ pub struct AsyncMemoryBackend {
 }
 
 impl AsyncMemoryBackend {
-    /// The capabilities every instance declares (CONTRACT C-5.4).
-    pub const CAPABILITIES: Capabilities = Capabilities::of(&[
-        Capability::Read,
-        Capability::Write,
-        Capability::Delete,
-        Capability::List,
-        Capability::Glob,
-        Capability::Move,
-        Capability::Copy,
-        Capability::AtomicWrite,
-        Capability::Metadata,
-        Capability::UserMetadata,
-        Capability::AtomicMove,
-        Capability::WriteResultNative,
-    ]);
+    /// The capabilities every instance declares (CONTRACT C-5.4): those of
+    /// [`MemoryBackend`](crate::MemoryBackend) but SeekableRead, a flag of blocking streams.
+    pub const CAPABILITIES: Capabilities =
+        crate::MemoryBackend::CAPABILITIES.without(Capability::SeekableRead);
 
     /// An empty store.
     pub fn new() -> Self {
