@@ -46,3 +46,9 @@ store::conformance_tests!(
     },
     [all, hier, async_world]
 );
+
+store::conformance_tests!(
+    async_memory_store,
+    Store::new(AsyncMemoryBackend::new()),
+    [all, hier, sync_world, reverse]
+);

@@ -43,6 +43,7 @@ pub(crate) const KEYS: &[&str] = &[
     "manual",
     "store_name",
     "async_default",
+    "reverse",
 ];
 
 /// A flag option: present or not, with the span of its key for later errors.
@@ -60,6 +61,7 @@ pub(crate) struct Options {
     pub(crate) manual: Flag,
     pub(crate) store_name: Option<Ident>,
     pub(crate) async_default: Option<Path>,
+    pub(crate) reverse: Option<Path>,
 }
 
 /// Splits `attrs` into the `#[store]` options and the attributes to keep (docs and the rest).
@@ -108,6 +110,7 @@ fn parse_one(
         "filter" => options.filter = Some(meta.value()?.parse()?),
         "store_name" => options.store_name = Some(meta.value()?.parse()?),
         "async_default" => options.async_default = Some(meta.value()?.parse()?),
+        "reverse" => options.reverse = Some(meta.value()?.parse()?),
         "materialize" => options.materialize = span,
         "pure" => options.pure = span,
         "sync_only" => options.sync_only = span,

@@ -276,6 +276,12 @@ fn check_options(cx: &Ctxt, method: &Method) {
             "a `sync_only` method has no async world to give a default to",
         );
     }
+    if let (Some(span), None, None) = (o.sync_only, &method.default, &o.reverse) {
+        cx.syn_error(syn::Error::new(
+            span,
+            "a `sync_only` method needs a default body or `reverse = path`: the blocking adapter over an async backend has no async method to call",
+        ));
+    }
     if let (Some(path), None) = (&o.async_default, &method.default) {
         cx.error_spanned_by(
             path,

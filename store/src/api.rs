@@ -2,7 +2,8 @@
 //!
 //! This trait is written once, as the plain blocking `Backend`. The [`dual_api`] attribute turns
 //! it into [`Backend`], [`AsyncBackend`](crate::AsyncBackend),
-//! [`SyncBackendAdapter`](crate::SyncBackendAdapter) and every forwarding method of
+//! [`SyncBackendAdapter`](crate::SyncBackendAdapter),
+//! [`AsyncBackendSyncAdapter`](crate::AsyncBackendSyncAdapter) and every forwarding method of
 //! [`Store`](crate::Store) and [`AsyncStore`](crate::AsyncStore). Run
 //! `cargo expand -p store api` to read the generated code; a snapshot of it is checked in at
 //! `store-macros/src/snapshots/`.
@@ -18,7 +19,9 @@
 //! - `sync_only`: absent from the async world (`read_seekable`, `open_atomic`);
 //! - `manual`: the stores write their own public method (extra Store-level behaviour);
 //! - `store_name = name`: the stores expose the method under another name;
-//! - `async_default = path`: the default body of the async method.
+//! - `async_default = path`: the default body of the async method;
+//! - `reverse = path`: the body of the method in `AsyncBackendSyncAdapter`, where it differs
+//!   from forwarding.
 
 use std::any::{Any, TypeId};
 
@@ -34,6 +37,7 @@ use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions};
 use crate::path::StorePath;
 use crate::pattern::Pattern;
 use crate::resolution::{Namespace, ResolutionPlan};
+use crate::reverse;
 use crate::write_result::WriteResult;
 use crate::AtomicWriter;
 use store_macros::dual_api;
@@ -50,7 +54,7 @@ pub trait Backend: Send + Sync + 'static {
     fn name(&self) -> &'static str;
 
     /// What this instance can do; constant for its lifetime.
-    #[store(pure)]
+    #[store(pure, reverse = reverse::capabilities)]
     fn capabilities(&self) -> Capabilities;
 
     /// Whether folders are real or implied by key prefixes.
@@ -60,7 +64,7 @@ pub trait Backend: Send + Sync + 'static {
     }
 
     /// Whether `close()` ends this instance for good (CONTRACT C-2.10).
-    #[store(pure)]
+    #[store(pure, reverse = reverse::terminal)]
     fn close_is_terminal(&self) -> bool {
         false
     }
@@ -85,7 +89,7 @@ pub trait Backend: Send + Sync + 'static {
     }
 
     /// The native client of type `type_id`, if the backend exposes one.
-    #[store(pure)]
+    #[store(pure, reverse = reverse::no_native)]
     fn unwrap_native(&self, type_id: TypeId) -> Option<&(dyn Any + Send + Sync)> {
         let _ = type_id;
         None
@@ -98,7 +102,7 @@ pub trait Backend: Send + Sync + 'static {
     }
 
     /// Releases resources; idempotent. Terminal backends refuse every later call.
-    #[store(manual, async_default = defaults::ready)]
+    #[store(manual, async_default = defaults::ready, reverse = reverse::close)]
     fn close(&self) -> Result<()> {
         Ok(())
     }
@@ -156,7 +160,7 @@ pub trait Backend: Send + Sync + 'static {
     ) -> Result<WriteResult>;
 
     /// Opens a writer whose content appears at `path` only on `commit()` (CONTRACT C-6.4).
-    #[store(gate = AtomicWrite, file(path), sync_only)]
+    #[store(gate = AtomicWrite, file(path), sync_only, reverse = reverse::open_atomic)]
     fn open_atomic(&self, path: &StorePath, options: &WriteOptions) -> Result<AtomicWriter>;
 
     /// Deletes the file at `path`.

@@ -14,13 +14,14 @@ use crate::path::StorePath;
 use crate::scope::{store_common, Scope};
 use crate::write_result::WriteResult;
 
-/// Marks a backend that is natively async, for [`IntoAsyncBackend`].
+/// Marks a backend of the store's own world, for [`IntoAsyncBackend`] and
+/// [`IntoBackend`](crate::sync_store::IntoBackend).
 #[derive(Debug)]
 pub enum Native {}
 
-/// Marks a blocking backend, wrapped in [`SyncBackendAdapter`], for [`IntoAsyncBackend`].
+/// Marks a backend of the other world, wrapped in the generated adapter.
 #[derive(Debug)]
-pub enum Blocking {}
+pub enum Adapted {}
 
 /// What `AsyncStore::new` accepts: an [`AsyncBackend`], or a [`Backend`] that it wraps in a
 /// [`SyncBackendAdapter`]. The marker keeps the two impls apart.
@@ -35,7 +36,7 @@ impl<A: AsyncBackend> IntoAsyncBackend<Native> for A {
     }
 }
 
-impl<B: Backend> IntoAsyncBackend<Blocking> for B {
+impl<B: Backend> IntoAsyncBackend<Adapted> for B {
     fn into_async_backend(self) -> Arc<dyn AsyncBackend> {
         Arc::new(SyncBackendAdapter::new(self))
     }

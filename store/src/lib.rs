@@ -36,6 +36,8 @@ pub mod path;
 pub mod pattern;
 mod rebase;
 pub mod resolution;
+pub mod reverse;
+mod runtime_thread;
 mod scope;
 pub mod sync_store;
 pub mod write_result;
@@ -47,7 +49,7 @@ pub mod conformance;
 #[doc(hidden)]
 pub mod __private;
 
-pub use crate::api::{AsyncBackend, Backend, SyncBackendAdapter};
+pub use crate::api::{AsyncBackend, AsyncBackendSyncAdapter, Backend, SyncBackendAdapter};
 pub use crate::async_store::{AsyncStore, IntoAsyncBackend};
 pub use crate::atomic::{AtomicSink, AtomicWriter};
 pub use crate::backends::async_memory::AsyncMemoryBackend;
@@ -65,7 +67,7 @@ pub use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions};
 pub use crate::path::StorePath;
 pub use crate::pattern::Pattern;
 pub use crate::resolution::{Namespace, ResolutionPlan};
-pub use crate::sync_store::Store;
+pub use crate::sync_store::{IntoBackend, Store};
 pub use crate::write_result::{WriteResult, WriteSource};
 pub use bytes::Bytes;
 /// The attribute that generates both worlds from one trait; see [`api`].

@@ -8,3 +8,6 @@ pub use crate::capability::Capability;
 pub use crate::content::{AsyncContent, ByteStream, Content, ListIter, ListStream, ReadStream};
 pub use crate::error::Result;
 pub use crate::listing::{keep_iter, keep_stream, ListFilter};
+pub use crate::runtime_thread::{
+    async_content, blocking_list, blocking_reader, Pump, RuntimeThread,
+};

@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use crate::api::Backend;
+use crate::api::{AsyncBackend, AsyncBackendSyncAdapter, Backend};
+use crate::async_store::{Adapted, Native};
 use crate::capability::Capability;
 use crate::entry::FolderInfo;
 use crate::error::{Error, Result};
@@ -11,6 +12,25 @@ use crate::options::{ListOptions, WriteOptions};
 use crate::path::StorePath;
 use crate::scope::{store_common, Scope};
 use crate::write_result::WriteResult;
+
+/// What `Store::new` accepts: a [`Backend`], or an [`AsyncBackend`] that it wraps in an
+/// [`AsyncBackendSyncAdapter`]. The marker keeps the two impls apart.
+pub trait IntoBackend<Marker> {
+    /// The backend, ready for the blocking world.
+    fn into_backend(self) -> Arc<dyn Backend>;
+}
+
+impl<B: Backend> IntoBackend<Native> for B {
+    fn into_backend(self) -> Arc<dyn Backend> {
+        Arc::new(self)
+    }
+}
+
+impl<A: AsyncBackend> IntoBackend<Adapted> for A {
+    fn into_backend(self) -> Arc<dyn Backend> {
+        Arc::new(AsyncBackendSyncAdapter::new(self))
+    }
+}
 
 /// A blocking store: a backend seen through a root folder (CONTRACT §1).
 ///
@@ -35,9 +55,10 @@ pub struct Store {
 store_common!(Store, Backend);
 
 impl Store {
-    /// A store at the backend's root, owning it.
-    pub fn new(backend: impl Backend) -> Store {
-        Store::from_arc(Arc::new(backend))
+    /// A store at the backend's root, owning it; an async backend is wrapped in an
+    /// [`AsyncBackendSyncAdapter`] (a private runtime thread).
+    pub fn new<M>(backend: impl IntoBackend<M>) -> Store {
+        Store::from_arc(backend.into_backend())
     }
 
     /// A store at the root of a shared backend, owning it.
@@ -56,7 +77,7 @@ impl Store {
     }
 
     /// A store rooted at `root`: `""` or a valid non-empty path (`"/data/"` is `data`).
-    pub fn with_root(backend: impl Backend, root: impl AsRef<str>) -> Result<Store> {
+    pub fn with_root<M>(backend: impl IntoBackend<M>, root: impl AsRef<str>) -> Result<Store> {
         let store = Store::new(backend);
         let root = root.as_ref();
         if root.is_empty() {

@@ -14,6 +14,7 @@ pub(crate) fn generate(def: &Definition, names: &Names) -> TokenStream {
         sync_trait,
         async_trait,
         adapter,
+        ..
     } = names;
     let doc = doc_lines(&format!(
         "Runs a blocking [`{sync_trait}`] in the async world: each call goes to tokio's blocking\n\

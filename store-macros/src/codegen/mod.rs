@@ -2,6 +2,7 @@
 
 mod adapter;
 mod asynchronous;
+mod reverse;
 mod stores;
 
 use proc_macro2::{Ident, TokenStream};
@@ -16,6 +17,7 @@ pub(crate) struct Names {
     pub(crate) sync_trait: Ident,
     pub(crate) async_trait: Ident,
     pub(crate) adapter: Ident,
+    pub(crate) reverse: Ident,
 }
 
 impl Names {
@@ -25,6 +27,7 @@ impl Names {
             sync_trait: base.clone(),
             async_trait: format_ident!("Async{}", base),
             adapter: format_ident!("Sync{}Adapter", base),
+            reverse: format_ident!("Async{}SyncAdapter", base),
         }
     }
 }
@@ -35,6 +38,7 @@ pub(crate) fn generate(def: &Definition, args: &Args) -> TokenStream {
     let blocking = &def.item;
     let asynchronous = asynchronous::generate(def, &names);
     let adapter = adapter::generate(def, &names);
+    let reverse = reverse::generate(def, &names);
     let stores = args
         .stores
         .as_ref()
@@ -43,6 +47,7 @@ pub(crate) fn generate(def: &Definition, args: &Args) -> TokenStream {
         #blocking
         #asynchronous
         #adapter
+        #reverse
         #stores
     }
 }

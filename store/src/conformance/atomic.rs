@@ -11,8 +11,11 @@ use bytes::Bytes;
 use futures_util::future::{self, Either};
 use futures_util::{stream, StreamExt};
 
-use super::rw::{check_shape, gates_or_unsupported, read_both, snapshot};
-use super::support::{create, expect_kind, expect_unsupported, failing_chunks, replace, seed};
+use super::support::{
+    check_shape, chunks_of, content_of, create, exists, expect_kind, expect_unsupported,
+    failing_chunks, gates_or_unsupported, pattern_bytes, read_both, replace, seed,
+    seed_if_possible, snapshot,
+};
 use super::{World, WorldKind};
 use crate::{AsyncContent, Capability, Error, ErrorKind, ListOptions, Result, WriteResult};
 
@@ -39,18 +42,6 @@ fn expect_content_failure(w: &dyn World, result: Result<WriteResult>, what: &str
         "{what}: the caller's error must be kept as the source: {}",
         chain_text(&err)
     );
-}
-
-async fn content_of(w: &dyn World, p: &str) -> Bytes {
-    w.read_bytes(p)
-        .await
-        .unwrap_or_else(|e| panic!("read_bytes({p:?}) failed: {e}"))
-}
-
-async fn exists(w: &dyn World, p: &str) -> bool {
-    w.exists(p)
-        .await
-        .unwrap_or_else(|e| panic!("exists({p:?}) failed: {e}"))
 }
 
 /// K-83: `write_atomic` creates, creates parents, replaces with overwrite, and is AlreadyExists
@@ -104,11 +95,8 @@ pub async fn k083_write_atomic_semantics(w: &dyn World) {
     assert_eq!(content_of(w, p).await, "two!");
 
     let q = "k083/c/streamed.bin";
-    let data = super::support::pattern_bytes(3 * MIB + 5);
-    let chunks = data
-        .chunks(MIB)
-        .map(|c| Ok(Bytes::copy_from_slice(c)))
-        .collect();
+    let data = pattern_bytes(3 * MIB + 5);
+    let chunks = chunks_of(&data, MIB);
     let r = w
         .write_atomic_chunks(q, chunks, &create())
         .await
@@ -134,9 +122,7 @@ pub async fn k084_failed_atomic_write_leaves_nothing(w: &dyn World) {
     if !gates_or_unsupported(w, &[Capability::AtomicWrite]).await {
         return;
     }
-    if w.capabilities().supports(Capability::Write) {
-        seed(w, &[("k084/neighbour.txt", "n")]).await;
-    }
+    seed_if_possible(w, &[("k084/neighbour.txt", "n")]).await;
     let before = snapshot(w).await;
     for (p, opts) in [
         ("k084/target.bin", create()),
@@ -182,7 +168,7 @@ pub async fn k085_failed_atomic_overwrite_keeps_old(w: &dyn World) {
         return;
     }
     let p = "k085/target.bin";
-    let old = super::support::pattern_bytes(100_000).slice(7..);
+    let old = pattern_bytes(100_000).slice(7..);
     w.write_atomic(p, old.clone(), &create())
         .await
         .expect("write the old content");

@@ -6,41 +6,14 @@ use std::io;
 
 use bytes::Bytes;
 
-use super::support::{create, expect_kind, expect_unsupported, replace, seed};
+use super::support::{
+    chunks_of, create, expect_kind, has_gates, paths, replace, seed, seed_if_possible,
+};
 use super::{World, WorldKind};
 use crate::{
     AsyncContent, AsyncStore, Capability, Content, DeleteFolderOptions, Error, ErrorKind,
     ListOptions, Result, Store, StorePath,
 };
-
-/// Whether `w` has every gate of `caps`; for each missing one, checks that a representative
-/// call is `Unsupported(gate)` (C-8), so the item still asserts something.
-async fn has_gates(w: &dyn World, caps: &[Capability]) -> bool {
-    let mut all = true;
-    for &cap in caps {
-        if w.capabilities().supports(cap) {
-            continue;
-        }
-        all = false;
-        match cap {
-            Capability::Write => {
-                let result = w
-                    .write("gate-probe.txt", Bytes::from("x"), &replace())
-                    .await;
-                expect_unsupported(w, result, cap);
-            }
-            Capability::Read => expect_unsupported(w, w.read_bytes("gate-probe.txt").await, cap),
-            Capability::AtomicWrite => {
-                let result = w
-                    .write_atomic("gate-probe.txt", Bytes::from("x"), &replace())
-                    .await;
-                expect_unsupported(w, result, cap);
-            }
-            other => panic!("no gate probe for {other:?}"),
-        }
-    }
-    all
-}
 
 fn is_terminal(w: &dyn World) -> bool {
     match w.sync_store() {
@@ -83,10 +56,7 @@ fn expect_closed<T: Debug>(w: &dyn World, what: &str, result: Result<T>) {
 /// K-97: after `close()` a terminal backend answers every operation, probes included, with BackendUnavailable ("is closed", not retryable); a reusable backend works again.
 pub async fn k097_close_posture(w: &dyn World) {
     let caps = w.capabilities();
-    let write = caps.supports(Capability::Write);
-    if write {
-        seed(w, &[("k97/f.txt", "before close"), ("k97/sub/g.txt", "g")]).await;
-    }
+    let write = seed_if_possible(w, &[("k97/f.txt", "before close"), ("k97/sub/g.txt", "g")]).await;
     let terminal = is_terminal(w);
     w.close().await.expect("close() is Ok");
     w.close().await.expect("a second close() is Ok");
@@ -177,15 +147,9 @@ pub async fn k097_close_posture(w: &dyn World) {
     if caps.supports(Capability::List) {
         let listed = w
             .list_files("k97", &ListOptions::new().recursive(true))
-            .await
-            .expect("list after close()");
-        let mut paths: Vec<String> = listed
-            .into_iter()
-            .map(|f| f.expect("listing item").path.to_string())
-            .collect();
-        paths.sort();
+            .await;
         assert_eq!(
-            paths,
+            paths(listed, |f| f.path.to_string()),
             ["k97/after.txt", "k97/f.txt", "k97/sub/g.txt"],
             "listing after close()"
         );
@@ -340,13 +304,8 @@ pub async fn k099_shared_instance_concurrency(w: &dyn World) {
     if w.capabilities().supports(Capability::List) {
         let listed = w
             .list_files("k99", &ListOptions::new().recursive(true))
-            .await
-            .expect("listing after join");
-        let mut got: Vec<String> = listed
-            .into_iter()
-            .map(|f| f.expect("listing item").path.to_string())
-            .collect();
-        got.sort();
+            .await;
+        let got = paths(listed, |f| f.path.to_string());
         let mut expected: Vec<String> = (0..ITEMS).map(shared_path).collect();
         for t in 0..WORKERS {
             expected.extend((0..ITEMS).map(|j| own_path(t, j)));
@@ -417,10 +376,7 @@ pub async fn k100_parallel_atomic_writes(w: &dyn World) {
                         let content = if i % 2 == 0 {
                             AsyncContent::from(d)
                         } else {
-                            let chunks: Vec<io::Result<Bytes>> = (0..d.len())
-                                .step_by(ATOMIC_CHUNK)
-                                .map(|k| Ok(d.slice(k..(k + ATOMIC_CHUNK).min(d.len()))))
-                                .collect();
+                            let chunks = chunks_of(&d, ATOMIC_CHUNK);
                             AsyncContent::stream(futures_util::stream::iter(chunks))
                         };
                         let wr = store

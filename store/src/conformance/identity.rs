@@ -1,7 +1,6 @@
 //! Conformance items K-1..K-10: identity and lifecycle (see CONTRACT.md §8).
 
 use std::any::TypeId;
-use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 use bytes::Bytes;
@@ -94,29 +93,6 @@ fn backend_name(w: &dyn World) -> &'static str {
     }
 }
 
-/// The error of `result`, which must be `Err(kind)` carrying a message and the backend's name.
-#[track_caller]
-fn expect_err<T>(w: &dyn World, what: &str, result: Result<T>, kind: ErrorKind) -> Error {
-    match result {
-        Ok(_) => panic!("{what}: expected {kind:?}, got Ok"),
-        Err(err) => {
-            assert_eq!(err.kind(), kind, "{what}: wrong kind: {err}");
-            assert!(!err.message().is_empty(), "{what}: empty message: {err:?}");
-            assert_eq!(
-                err.backend(),
-                Some(w.name()),
-                "{what}: backend missing: {err:?}"
-            );
-            err
-        }
-    }
-}
-
-/// `result` shown for a message, or its error.
-fn shown<T: Debug>(result: Result<T>) -> Result<String> {
-    result.map(|value| format!("{value:?}"))
-}
-
 /// Panics if `text` contains a typical secret marker.
 #[track_caller]
 fn assert_no_secret(what: &str, text: &str) {
@@ -159,7 +135,7 @@ fn contract_display(err: &Error) -> String {
 fn some_metadata() -> WriteOptions {
     WriteOptions::new()
         .overwrite(true)
-        .metadata(BTreeMap::from([("k".to_owned(), "v".to_owned())]))
+        .metadata(meta(&[("k", "v")]))
 }
 
 /// One call of each method `cap` gates, on `file` (maybe seeded) and `other` (absent).
@@ -339,9 +315,7 @@ pub async fn k002_gates_are_enforced(w: &dyn World) {
     );
 
     let (file, other) = ("k002/file.txt", "k002/other.txt");
-    if caps.supports(Capability::Write) {
-        seed(w, &[(file, "seeded")]).await;
-    }
+    seed_if_possible(w, &[(file, "seeded")]).await;
     let before = observable_state(w, file, other).await;
 
     // Missing gates first, so the checks of "no side effect" see an untouched store.

@@ -4,38 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use bytes::Bytes;
 
-use super::support::{expect_kind, expect_unsupported, replace, seed};
+use super::support::{expect_kind, has_gates, replace, seed};
 use super::World;
 use crate::{Capability, Entry, ErrorKind, FileInfo, FolderEntry, ListOptions, Pattern, Result};
-
-/// Whether `w` has every gate of `caps`; for each missing one, checks that a representative
-/// call is `Unsupported(gate)` (C-8), so the item still asserts something.
-async fn has_gates(w: &dyn World, caps: &[Capability]) -> bool {
-    let mut all = true;
-    for &cap in caps {
-        if w.capabilities().supports(cap) {
-            continue;
-        }
-        all = false;
-        match cap {
-            Capability::List => {
-                expect_unsupported(w, w.list_files("", &ListOptions::new()).await, cap);
-                expect_unsupported(w, w.list_folders("", &ListOptions::new()).await, cap);
-                expect_unsupported(w, w.iter_children("").await, cap);
-            }
-            Capability::Write => {
-                let result = w
-                    .write("gate-probe.txt", Bytes::from("x"), &replace())
-                    .await;
-                expect_unsupported(w, result, cap);
-            }
-            Capability::Glob => expect_unsupported(w, w.glob("**").await, cap),
-            Capability::Read => expect_unsupported(w, w.read_bytes("gate-probe.txt").await, cap),
-            other => panic!("no gate probe for {other:?}"),
-        }
-    }
-    all
-}
 
 /// The items of a listing, panicking (with `what`) on an eager error or a failed item.
 fn items<T>(listing: Result<Vec<Result<T>>>, what: &str) -> Vec<T> {

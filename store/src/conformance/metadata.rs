@@ -1,70 +1,15 @@
 //! Conformance items (see CONTRACT.md §8): metadata and `WriteResult`, K-73 to K-81 (and K-82).
 
-use std::io;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 
-use super::support::{create, expect_kind, expect_unsupported, pattern_bytes, replace, seed};
+use super::support::{
+    chunks_of, create, expect_kind, expect_unsupported, has_gates, meta, pattern_bytes, replace,
+    seed,
+};
 use super::World;
-use crate::{Capability, ErrorKind, FileInfo, ListOptions, UserMetadata, WriteResult, WriteSource};
-
-/// Whether `w` has every gate of `caps`; for each missing one, checks that a representative
-/// call is `Unsupported(gate)` (C-8), so the item still asserts something.
-async fn has_gates(w: &dyn World, caps: &[Capability]) -> bool {
-    let mut all = true;
-    for &cap in caps {
-        if w.capabilities().supports(cap) {
-            continue;
-        }
-        all = false;
-        match cap {
-            Capability::Write => {
-                let result = w
-                    .write("gate-probe.txt", Bytes::from("x"), &replace())
-                    .await;
-                expect_unsupported(w, result, cap);
-            }
-            Capability::Metadata => {
-                expect_unsupported(w, w.get_file_info("gate-probe.txt").await, cap);
-                expect_unsupported(w, w.head("gate-probe.txt").await, cap);
-                expect_unsupported(w, w.get_folder_info("", None).await, cap);
-            }
-            Capability::List => {
-                expect_unsupported(w, w.list_files("", &ListOptions::new()).await, cap);
-                expect_unsupported(w, w.get_folder_info("", Some(0)).await, cap);
-            }
-            Capability::AtomicWrite => {
-                let result = w
-                    .write_atomic("gate-probe.txt", Bytes::from("x"), &replace())
-                    .await;
-                expect_unsupported(w, result, cap);
-            }
-            Capability::Read => expect_unsupported(w, w.read_bytes("gate-probe.txt").await, cap),
-            Capability::Move => {
-                expect_unsupported(w, w.rename("gate-a.txt", "gate-b.txt", true).await, cap)
-            }
-            Capability::Copy => {
-                expect_unsupported(w, w.copy("gate-a.txt", "gate-b.txt", true).await, cap)
-            }
-            other => panic!("no gate probe for {other:?}"),
-        }
-    }
-    all
-}
-
-fn meta(pairs: &[(&str, &str)]) -> UserMetadata {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-fn chunks_of(data: &Bytes, chunk: usize) -> Vec<io::Result<Bytes>> {
-    data.chunks(chunk)
-        .map(|c| Ok(Bytes::copy_from_slice(c)))
-        .collect()
-}
+use crate::{Capability, ErrorKind, FileInfo, UserMetadata, WriteResult, WriteSource};
 
 /// Whether `t` lies within a day of now: a real timestamp, not a default.
 fn plausible(t: SystemTime) -> bool {

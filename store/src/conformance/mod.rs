@@ -15,7 +15,8 @@
 //!
 //! Groups: `all` (every backend), `hier` (hierarchical backends), `sync_world` (items on
 //! `read_seekable`, `open_atomic` and sync streams), `async_world` (async streams and
-//! cancellation). An item whose gate the backend lacks checks `Unsupported` instead (C-8).
+//! cancellation), `reverse` (a `Store` over an async backend, through
+//! `AsyncBackendSyncAdapter`). An item whose gate the backend lacks checks `Unsupported` instead (C-8).
 
 mod atomic;
 mod bridges;
@@ -24,6 +25,7 @@ mod listing;
 mod metadata;
 mod moves;
 mod paths;
+mod reverse;
 mod rw;
 mod streams;
 mod world;
@@ -39,6 +41,7 @@ pub mod items {
     pub use super::metadata::*;
     pub use super::moves::*;
     pub use super::paths::*;
+    pub use super::reverse::*;
     pub use super::rw::*;
     pub use super::streams::*;
 }
@@ -180,6 +183,13 @@ macro_rules! __conformance_group {
             k051_sync_read_small_buffer,
             k054_read_seekable,
             k086_open_atomic,
+        );
+    };
+    (reverse, $store:expr) => {
+        $crate::__conformance_items!($store;
+            k098_closed_outranks_root,
+            k101_reverse_adapter_refuses_async_context,
+            k102_reverse_adapter_shared_by_threads,
         );
     };
     (async_world, $store:expr) => {

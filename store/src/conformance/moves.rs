@@ -2,47 +2,11 @@
 
 use bytes::Bytes;
 
-use super::support::{create, expect_kind, expect_unsupported, replace, seed};
+use super::support::{
+    content_of, create, exists, expect_kind, has_gates, is_file, is_folder, meta, seed,
+};
 use super::World;
-use crate::{Capability, ErrorKind, Namespace, Result, StorePath, UserMetadata};
-
-/// Whether `w` has every gate of `caps`; for each missing one, checks that a representative
-/// call is `Unsupported(gate)` (C-8), so the item still asserts something.
-async fn has_gates(w: &dyn World, caps: &[Capability]) -> bool {
-    let mut all = true;
-    for &cap in caps {
-        if w.capabilities().supports(cap) {
-            continue;
-        }
-        all = false;
-        match cap {
-            Capability::Write => {
-                let result = w
-                    .write("gate-probe.txt", Bytes::from("x"), &replace())
-                    .await;
-                expect_unsupported(w, result, cap);
-            }
-            Capability::Read => expect_unsupported(w, w.read_bytes("gate-probe.txt").await, cap),
-            Capability::Metadata => {
-                expect_unsupported(w, w.get_file_info("gate-probe.txt").await, cap)
-            }
-            Capability::Move => {
-                for overwrite in [false, true] {
-                    let result = w.rename("gate-a.txt", "gate-b.txt", overwrite).await;
-                    expect_unsupported(w, result, cap);
-                }
-            }
-            Capability::Copy => {
-                for overwrite in [false, true] {
-                    let result = w.copy("gate-a.txt", "gate-b.txt", overwrite).await;
-                    expect_unsupported(w, result, cap);
-                }
-            }
-            other => panic!("no gate probe for {other:?}"),
-        }
-    }
-    all
-}
+use crate::{Capability, ErrorKind, Namespace, Result, StorePath};
 
 /// Which half of a rename/copy item runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,27 +95,16 @@ async fn direct_read(w: &dyn World, p: &str) -> Result<Bytes> {
     }
 }
 
-/// The content of `p`, which must exist.
+/// The value of `result`, panicking with `what` on an error.
 #[track_caller]
 fn must<T>(result: Result<T>, what: &str) -> T {
     result.unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
+/// The content of `p` as text.
 async fn content(w: &dyn World, p: &str) -> String {
-    let bytes = must(w.read_bytes(p).await, &format!("read_bytes({p:?})"));
+    let bytes = content_of(w, p).await;
     String::from_utf8(bytes.to_vec()).expect("test content is UTF-8")
-}
-
-async fn exists(w: &dyn World, p: &str) -> bool {
-    must(w.exists(p).await, &format!("exists({p:?})"))
-}
-
-async fn is_file(w: &dyn World, p: &str) -> bool {
-    must(w.is_file(p).await, &format!("is_file({p:?})"))
-}
-
-async fn is_folder(w: &dyn World, p: &str) -> bool {
-    must(w.is_folder(p).await, &format!("is_folder({p:?})"))
 }
 
 /// K-89: after `rename` src is gone and dst has the data; after `copy` both have it.
@@ -484,10 +437,7 @@ pub async fn k095_dst_parents_and_metadata_kept(w: &dyn World) {
     }
     let user = w.capabilities().supports(Capability::UserMetadata);
     let info = w.capabilities().supports(Capability::Metadata);
-    let m: UserMetadata = [("origin", "k95"), ("note", "kept across moves")]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let m = meta(&[("origin", "k95"), ("note", "kept across moves")]);
     let o = if user {
         create().metadata(m.clone())
     } else {

@@ -12,27 +12,9 @@ use futures_util::StreamExt;
 use super::support::*;
 use super::World;
 use crate::{
-    AsyncMemoryBackend, AsyncStore, Capability, Content, DeleteFolderOptions, Error, ErrorKind,
+    AsyncMemoryBackend, AsyncStore, Capability, Content, DeleteFolderOptions, ErrorKind,
     ListOptions, MemoryBackend, Result, Store, StorePath, WriteOptions,
 };
-
-/// The error of `result`, which must be `Err(kind)` carrying a message and the backend's name.
-#[track_caller]
-fn expect_err<T>(w: &dyn World, what: &str, result: Result<T>, kind: ErrorKind) -> Error {
-    match result {
-        Ok(_) => panic!("{what}: expected {kind:?}, got Ok"),
-        Err(err) => {
-            assert_eq!(err.kind(), kind, "{what}: wrong kind: {err}");
-            assert!(!err.message().is_empty(), "{what}: empty message: {err:?}");
-            assert_eq!(
-                err.backend(),
-                Some(w.name()),
-                "{what}: backend missing: {err:?}"
-            );
-            err
-        }
-    }
-}
 
 /// `InvalidPath` naming the root (`path() == Some("")`), C-2.3.
 #[track_caller]
@@ -45,32 +27,8 @@ fn expect_root_refused<T>(w: &dyn World, what: &str, result: Result<T>) {
     );
 }
 
-/// `result` shown for a message, or its error.
-fn shown<T: Debug>(result: Result<T>) -> Result<String> {
-    result.map(|value| format!("{value:?}"))
-}
-
 fn has(w: &dyn World, cap: Capability) -> bool {
     w.capabilities().supports(cap)
-}
-
-/// The sorted paths of the recursive listing of the root, or `None` without List.
-async fn all_files(w: &dyn World) -> Option<Vec<String>> {
-    if !has(w, Capability::List) {
-        return None;
-    }
-    let listing = w.list_files("", &ListOptions::new().recursive(true)).await;
-    Some(paths(listing, |f| f.path.to_string()))
-}
-
-/// Seeds `files` when Write is there; returns whether it did.
-async fn seed_if_possible(w: &dyn World, files: &[(&str, &str)]) -> bool {
-    if has(w, Capability::Write) {
-        seed(w, files).await;
-        true
-    } else {
-        false
-    }
 }
 
 /// Checks that each seeded file still holds its content, and the root is still a folder.
@@ -426,7 +384,7 @@ pub async fn k014_root_probes(w: &dyn World) {
             );
         }
     }
-    if let Some(files) = all_files(w).await {
+    if let Some(files) = snapshot(w).await {
         assert!(
             files.is_empty(),
             "the fixture store is not empty: {files:?}"
@@ -517,19 +475,19 @@ pub async fn k015_root_folder_info(w: &dyn World) {
 pub async fn k016_file_ops_on_root_are_invalid_path(w: &dyn World) {
     let files = [("k016/keep.txt", "keep"), ("k016/other.txt", "other")];
     let seeded = seed_if_possible(w, &files).await;
-    let before = all_files(w).await;
+    let before = snapshot(w).await;
     check_root_ops(w, "K-16", &FILE_SHAPED, "k016/other.txt").await;
     if seeded {
         assert_intact(w, "K-16", &files).await;
     }
-    assert_eq!(all_files(w).await, before, "K-16: the listing changed");
+    assert_eq!(snapshot(w).await, before, "K-16: the listing changed");
 }
 
 /// K-17: `delete(root, true)` is still InvalidPath, and nothing is deleted.
 pub async fn k017_delete_root_missing_ok(w: &dyn World) {
     let files = [("k017.txt", "top"), ("k017/a/b.txt", "deep")];
     let seeded = seed_if_possible(w, &files).await;
-    let before = all_files(w).await;
+    let before = snapshot(w).await;
     check_root_ops(
         w,
         "K-17",
@@ -548,7 +506,7 @@ pub async fn k017_delete_root_missing_ok(w: &dyn World) {
     if seeded {
         assert_intact(w, "K-17", &files).await;
     }
-    assert_eq!(all_files(w).await, before, "K-17: something was deleted");
+    assert_eq!(snapshot(w).await, before, "K-17: something was deleted");
 }
 
 /// K-18: write, write_atomic and open_atomic to the root, and the root as rename/copy dst, are
@@ -556,7 +514,7 @@ pub async fn k017_delete_root_missing_ok(w: &dyn World) {
 pub async fn k018_writes_to_root(w: &dyn World) {
     let files = [("k018/seed.txt", "seed")];
     let seeded = seed_if_possible(w, &files).await;
-    let before = all_files(w).await;
+    let before = snapshot(w).await;
     check_root_ops(
         w,
         "K-18",
@@ -594,7 +552,7 @@ pub async fn k018_writes_to_root(w: &dyn World) {
     if seeded {
         assert_intact(w, "K-18", &files).await;
     }
-    assert_eq!(all_files(w).await, before, "K-18: the listing changed");
+    assert_eq!(snapshot(w).await, before, "K-18: the listing changed");
 }
 
 /// K-19: `delete_folder(root, _)` is InvalidPath for every option value, even where Delete is
@@ -602,7 +560,7 @@ pub async fn k018_writes_to_root(w: &dyn World) {
 pub async fn k019_delete_folder_root(w: &dyn World) {
     let files = [("k019.txt", "top"), ("k019/a/b.txt", "deep")];
     let seeded = seed_if_possible(w, &files).await;
-    let before = all_files(w).await;
+    let before = snapshot(w).await;
     let mut ops = Vec::new();
     for recursive in [false, true] {
         for missing_ok in [false, true] {
@@ -613,7 +571,7 @@ pub async fn k019_delete_folder_root(w: &dyn World) {
     if seeded {
         assert_intact(w, "K-19", &files).await;
     }
-    assert_eq!(all_files(w).await, before, "K-19: something was deleted");
+    assert_eq!(snapshot(w).await, before, "K-19: something was deleted");
 }
 
 /// K-20: a NUL in any path or pattern argument is InvalidPath, with no I/O.
@@ -705,7 +663,7 @@ pub async fn k020_nul_is_invalid_path(w: &dyn World) {
         !w.exists("k020/a").await.unwrap(),
         "a refused call created k020/a"
     );
-    if let Some(files) = all_files(w).await {
+    if let Some(files) = snapshot(w).await {
         assert!(files.is_empty(), "refused calls left files: {files:?}");
     }
 }
@@ -760,7 +718,7 @@ pub async fn k021_dotdot_segments(w: &dyn World) {
             ErrorKind::InvalidPath,
         );
     }
-    if let Some(files) = all_files(w).await {
+    if let Some(files) = snapshot(w).await {
         assert!(files.is_empty(), "refused calls left files: {files:?}");
     }
 
@@ -838,7 +796,7 @@ pub async fn k022_spellings_name_one_file(w: &dyn World) {
         );
     }
     assert!(w.is_folder("k022\\a").await.unwrap(), "is_folder(k022\\a)");
-    if let Some(files) = all_files(w).await {
+    if let Some(files) = snapshot(w).await {
         let mut want: Vec<String> = cases.iter().map(|c| c.2.to_owned()).collect();
         want.sort();
         assert_eq!(files, want, "one file per normal form");

@@ -7,117 +7,14 @@ use bytes::Bytes;
 use futures_util::{stream, StreamExt};
 
 use super::support::{
-    create, expect_kind, expect_unsupported, paths, pattern_bytes, replace, seed,
+    check_shape, chunks_of, create, exists, expect_at, expect_kind, expect_unsupported,
+    gates_or_unsupported, is_file, is_folder, paths, pattern_bytes, read_both, replace, seed,
+    seed_if_possible, snapshot,
 };
 use super::{World, WorldKind};
 use crate::{
-    AsyncContent, Capability, Content, DeleteFolderOptions, Error, ErrorKind, ListOptions, Result,
+    AsyncContent, Capability, Content, DeleteFolderOptions, ErrorKind, ListOptions, Result,
 };
-
-// ---------------------------------------------------------------------------------------------
-// Helpers shared by rw.rs, streams.rs and atomic.rs.
-
-/// Whether the backend has every capability of `caps`. For the first missing one, checks that a
-/// representative call is `Unsupported(cap)` with no side effect, and returns `false` (C-8).
-pub(super) async fn gates_or_unsupported(w: &dyn World, caps: &[Capability]) -> bool {
-    for &cap in caps {
-        if !w.capabilities().supports(cap) {
-            let p = "gate-probe/probe.txt";
-            match cap {
-                Capability::Read => expect_unsupported(w, w.read_bytes(p).await, cap),
-                Capability::Write => {
-                    let data = Bytes::from_static(b"x");
-                    expect_unsupported(w, w.write(p, data, &create()).await, cap);
-                }
-                Capability::AtomicWrite => {
-                    let data = Bytes::from_static(b"x");
-                    expect_unsupported(w, w.write_atomic(p, data, &create()).await, cap);
-                }
-                Capability::Delete => expect_unsupported(w, w.delete(p, true).await, cap),
-                Capability::List => {
-                    let o = ListOptions::new().recursive(true);
-                    expect_unsupported(w, w.list_files("", &o).await, cap);
-                }
-                Capability::Metadata => expect_unsupported(w, w.get_file_info(p).await, cap),
-                other => panic!("no probe for the capability {other:?}"),
-            }
-            assert!(
-                !w.exists(p).await.expect("exists after a refused call"),
-                "a call refused with Unsupported({cap:?}) left {p:?} behind"
-            );
-            return false;
-        }
-    }
-    true
-}
-
-/// `kind` with `path() == Some(path)` and the path in the Display when the backend has `cap`;
-/// `Unsupported(cap)` otherwise.
-#[track_caller]
-pub(super) fn expect_at<T: Debug>(
-    w: &dyn World,
-    cap: Capability,
-    result: Result<T>,
-    kind: ErrorKind,
-    path: &str,
-    what: &str,
-) {
-    if !w.capabilities().supports(cap) {
-        expect_unsupported(w, result, cap);
-        return;
-    }
-    let err = match result {
-        Ok(value) => panic!("{what}: expected {kind:?} for {path:?}, got Ok({value:?})"),
-        Err(err) => err,
-    };
-    assert_eq!(err.kind(), kind, "{what}: wrong kind: {err}");
-    check_shape(w, &err, path, what);
-}
-
-/// The error's shape: message, backend, `path() == Some(path)` and the path in the Display.
-#[track_caller]
-pub(super) fn check_shape(w: &dyn World, err: &Error, path: &str, what: &str) {
-    assert!(!err.message().is_empty(), "{what}: empty message: {err:?}");
-    assert_eq!(
-        err.backend(),
-        Some(w.name()),
-        "{what}: backend missing: {err:?}"
-    );
-    assert_eq!(err.path(), Some(path), "{what}: wrong path(): {err}");
-    assert!(
-        err.to_string().contains(&format!("path='{path}'")),
-        "{what}: the Display does not name the path {path:?}: {err}"
-    );
-}
-
-/// The sorted paths of the whole store's recursive file listing, if the backend has List.
-pub(super) async fn snapshot(w: &dyn World) -> Option<Vec<String>> {
-    if !w.capabilities().supports(Capability::List) {
-        return None;
-    }
-    let listing = w.list_files("", &ListOptions::new().recursive(true)).await;
-    Some(paths(listing, |f| f.path.as_str().to_owned()))
-}
-
-/// The whole content through `read_bytes` and through the streamed `read`, which must agree.
-pub(super) async fn read_both(w: &dyn World, p: &str) -> Bytes {
-    let bytes = w
-        .read_bytes(p)
-        .await
-        .unwrap_or_else(|e| panic!("read_bytes({p:?}) failed: {e}"));
-    let streamed = w
-        .read(p)
-        .await
-        .unwrap_or_else(|e| panic!("read({p:?}) failed: {e}"))
-        .unwrap_or_else(|e| panic!("the stream of read({p:?}) failed: {e}"));
-    assert!(
-        streamed == bytes,
-        "read({p:?}) gave {} bytes, read_bytes gave {} bytes, and they differ",
-        streamed.len(),
-        bytes.len()
-    );
-    bytes
-}
 
 /// Asserts that `p` holds exactly `expected`.
 async fn assert_content(w: &dyn World, p: &str, expected: &[u8], what: &str) {
@@ -135,31 +32,11 @@ async fn assert_content(w: &dyn World, p: &str, expected: &[u8], what: &str) {
     );
 }
 
-async fn is_file(w: &dyn World, p: &str) -> bool {
-    w.is_file(p)
-        .await
-        .unwrap_or_else(|e| panic!("is_file({p:?}) failed: {e}"))
-}
-
-async fn is_folder(w: &dyn World, p: &str) -> bool {
-    w.is_folder(p)
-        .await
-        .unwrap_or_else(|e| panic!("is_folder({p:?}) failed: {e}"))
-}
-
-async fn exists(w: &dyn World, p: &str) -> bool {
-    w.exists(p)
-        .await
-        .unwrap_or_else(|e| panic!("exists({p:?}) failed: {e}"))
-}
-
 fn folder_opts(recursive: bool, missing_ok: bool) -> DeleteFolderOptions {
     DeleteFolderOptions::new()
         .recursive(recursive)
         .missing_ok(missing_ok)
 }
-
-// ---------------------------------------------------------------------------------------------
 
 /// K-28: `read`, `read_bytes` and `read_text` return exactly the written content.
 pub async fn k028_read_round_trip(w: &dyn World) {
@@ -190,9 +67,7 @@ pub async fn k028_read_round_trip(w: &dyn World) {
 
 /// K-29: reads and metadata calls on a missing path are NotFound, naming the path.
 pub async fn k029_missing_reads_are_not_found(w: &dyn World) {
-    if w.capabilities().supports(Capability::Write) {
-        seed(w, &[("k029/present.txt", "here")]).await;
-    }
+    seed_if_possible(w, &[("k029/present.txt", "here")]).await;
     for p in [
         "k029/missing.txt",
         "k029/none/deeper.txt",
@@ -440,10 +315,7 @@ pub async fn k034_exact_round_trips(w: &dyn World) {
 
     const MIB: usize = 1024 * 1024;
     let big = pattern_bytes(9 * MIB);
-    let chunks = big
-        .chunks(MIB)
-        .map(|c| Ok(Bytes::copy_from_slice(c)))
-        .collect();
+    let chunks = chunks_of(&big, MIB);
     let p = "k034/nine-mib.bin";
     let r = w
         .write_chunks(p, chunks, &create())
@@ -722,9 +594,7 @@ pub async fn k042_delete_missing(w: &dyn World) {
     if !gates_or_unsupported(w, &[Capability::Delete]).await {
         return;
     }
-    if w.capabilities().supports(Capability::Write) {
-        seed(w, &[("k042/present.txt", "here")]).await;
-    }
+    seed_if_possible(w, &[("k042/present.txt", "here")]).await;
     for p in ["k042/missing.txt", "k042/none/deeper.txt", "k042-nothing"] {
         let err = expect_kind(w, w.delete(p, false).await, ErrorKind::NotFound);
         check_shape(w, &err, p, "delete");

@@ -5,8 +5,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use bytes::Bytes;
 use futures_util::StreamExt;
 
-use super::rw::{expect_at, gates_or_unsupported, read_both};
-use super::support::{create, pattern_bytes, seed};
+use super::support::{create, expect_at, gates_or_unsupported, pattern_bytes, read_both, seed};
 use super::{World, WorldKind};
 use crate::{Capability, ErrorKind};
 

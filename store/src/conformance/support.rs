@@ -1,4 +1,5 @@
-//! Small helpers the conformance items share.
+//! Small helpers the conformance items share: each lives here once, so that every item file
+//! probes, seeds and checks errors the same way.
 
 use std::fmt::Debug;
 use std::io;
@@ -6,7 +7,7 @@ use std::io;
 use bytes::Bytes;
 
 use super::World;
-use crate::{Capability, Error, ErrorKind, Result, WriteOptions};
+use crate::{Capability, Error, ErrorKind, ListOptions, Result, UserMetadata, WriteOptions};
 
 /// Write options without overwrite.
 pub fn create() -> WriteOptions {
@@ -28,6 +29,153 @@ pub async fn seed(world: &dyn World, files: &[(&str, &str)]) {
     }
 }
 
+/// Seeds `files` when Write is there; returns whether it did. For items that also hold
+/// (with less to check) on a backend without Write.
+pub async fn seed_if_possible(w: &dyn World, files: &[(&str, &str)]) -> bool {
+    if w.capabilities().supports(Capability::Write) {
+        seed(w, files).await;
+        true
+    } else {
+        false
+    }
+}
+
+/// Whether `p` exists, panicking if the probe fails: items use it where the probe itself is
+/// not what they check.
+pub async fn exists(w: &dyn World, p: &str) -> bool {
+    w.exists(p)
+        .await
+        .unwrap_or_else(|e| panic!("exists({p:?}) failed: {e}"))
+}
+
+/// Whether `p` is a file, panicking if the probe fails (see [`exists`]).
+pub async fn is_file(w: &dyn World, p: &str) -> bool {
+    w.is_file(p)
+        .await
+        .unwrap_or_else(|e| panic!("is_file({p:?}) failed: {e}"))
+}
+
+/// Whether `p` is a folder, panicking if the probe fails (see [`exists`]).
+pub async fn is_folder(w: &dyn World, p: &str) -> bool {
+    w.is_folder(p)
+        .await
+        .unwrap_or_else(|e| panic!("is_folder({p:?}) failed: {e}"))
+}
+
+/// The content of `p` through `read_bytes`, panicking if the read fails: for items that check
+/// what a file holds, not how it is read.
+pub async fn content_of(w: &dyn World, p: &str) -> Bytes {
+    w.read_bytes(p)
+        .await
+        .unwrap_or_else(|e| panic!("read_bytes({p:?}) failed: {e}"))
+}
+
+/// The whole content through `read_bytes` and through the streamed `read`, which must agree.
+pub async fn read_both(w: &dyn World, p: &str) -> Bytes {
+    let bytes = content_of(w, p).await;
+    let streamed = w
+        .read(p)
+        .await
+        .unwrap_or_else(|e| panic!("read({p:?}) failed: {e}"))
+        .unwrap_or_else(|e| panic!("the stream of read({p:?}) failed: {e}"));
+    assert!(
+        streamed == bytes,
+        "read({p:?}) gave {} bytes, read_bytes gave {} bytes, and they differ",
+        streamed.len(),
+        bytes.len()
+    );
+    bytes
+}
+
+/// Whether `w` has every gate of `caps`; for each missing one, checks that representative
+/// calls are `Unsupported(gate)` (C-8), so the item still asserts something. Every missing gate
+/// is probed (compare [`gates_or_unsupported`], which stops at the first).
+pub async fn has_gates(w: &dyn World, caps: &[Capability]) -> bool {
+    let mut all = true;
+    for &cap in caps {
+        if w.capabilities().supports(cap) {
+            continue;
+        }
+        all = false;
+        match cap {
+            Capability::Read => expect_unsupported(w, w.read_bytes("gate-probe.txt").await, cap),
+            Capability::Write => {
+                let result = w
+                    .write("gate-probe.txt", Bytes::from("x"), &replace())
+                    .await;
+                expect_unsupported(w, result, cap);
+            }
+            Capability::AtomicWrite => {
+                let result = w
+                    .write_atomic("gate-probe.txt", Bytes::from("x"), &replace())
+                    .await;
+                expect_unsupported(w, result, cap);
+            }
+            Capability::List => {
+                expect_unsupported(w, w.list_files("", &ListOptions::new()).await, cap);
+                expect_unsupported(w, w.list_folders("", &ListOptions::new()).await, cap);
+                expect_unsupported(w, w.iter_children("").await, cap);
+                expect_unsupported(w, w.get_folder_info("", Some(0)).await, cap);
+            }
+            Capability::Glob => expect_unsupported(w, w.glob("**").await, cap),
+            Capability::Metadata => {
+                expect_unsupported(w, w.get_file_info("gate-probe.txt").await, cap);
+                expect_unsupported(w, w.head("gate-probe.txt").await, cap);
+                expect_unsupported(w, w.get_folder_info("", None).await, cap);
+            }
+            Capability::Move => {
+                for overwrite in [false, true] {
+                    let result = w.rename("gate-a.txt", "gate-b.txt", overwrite).await;
+                    expect_unsupported(w, result, cap);
+                }
+            }
+            Capability::Copy => {
+                for overwrite in [false, true] {
+                    let result = w.copy("gate-a.txt", "gate-b.txt", overwrite).await;
+                    expect_unsupported(w, result, cap);
+                }
+            }
+            other => panic!("no gate probe for {other:?}"),
+        }
+    }
+    all
+}
+
+/// Whether the backend has every capability of `caps`. For the first missing one, checks that a
+/// representative call is `Unsupported(cap)` with no side effect, and returns `false` (C-8).
+/// Unlike [`has_gates`], it also checks that the refused call left nothing behind.
+pub async fn gates_or_unsupported(w: &dyn World, caps: &[Capability]) -> bool {
+    for &cap in caps {
+        if !w.capabilities().supports(cap) {
+            let p = "gate-probe/probe.txt";
+            match cap {
+                Capability::Read => expect_unsupported(w, w.read_bytes(p).await, cap),
+                Capability::Write => {
+                    let data = Bytes::from_static(b"x");
+                    expect_unsupported(w, w.write(p, data, &create()).await, cap);
+                }
+                Capability::AtomicWrite => {
+                    let data = Bytes::from_static(b"x");
+                    expect_unsupported(w, w.write_atomic(p, data, &create()).await, cap);
+                }
+                Capability::Delete => expect_unsupported(w, w.delete(p, true).await, cap),
+                Capability::List => {
+                    let o = ListOptions::new().recursive(true);
+                    expect_unsupported(w, w.list_files("", &o).await, cap);
+                }
+                Capability::Metadata => expect_unsupported(w, w.get_file_info(p).await, cap),
+                other => panic!("no probe for the capability {other:?}"),
+            }
+            assert!(
+                !w.exists(p).await.expect("exists after a refused call"),
+                "a call refused with Unsupported({cap:?}) left {p:?} behind"
+            );
+            return false;
+        }
+    }
+    true
+}
+
 /// The error of `result`, which must be an `Err` of `kind`; also checks the error's shape
 /// (a non-empty message and the backend's name, C-4.2).
 #[track_caller]
@@ -47,10 +195,82 @@ pub fn expect_kind<T: Debug>(world: &dyn World, result: Result<T>, kind: ErrorKi
     }
 }
 
+/// [`expect_kind`] for a result whose value need not be `Debug`, with `what` naming the call
+/// in every message.
+#[track_caller]
+pub fn expect_err<T>(w: &dyn World, what: &str, result: Result<T>, kind: ErrorKind) -> Error {
+    match result {
+        Ok(_) => panic!("{what}: expected {kind:?}, got Ok"),
+        Err(err) => {
+            assert_eq!(err.kind(), kind, "{what}: wrong kind: {err}");
+            assert!(!err.message().is_empty(), "{what}: empty message: {err:?}");
+            assert_eq!(
+                err.backend(),
+                Some(w.name()),
+                "{what}: backend missing: {err:?}"
+            );
+            err
+        }
+    }
+}
+
+/// `result` shown for a message, or its error: lets calls of different types share one table
+/// for [`expect_err`].
+pub fn shown<T: Debug>(result: Result<T>) -> Result<String> {
+    result.map(|value| format!("{value:?}"))
+}
+
 /// `Unsupported(cap)` for `result`, when the backend lacks `cap`.
 #[track_caller]
 pub fn expect_unsupported<T: Debug>(world: &dyn World, result: Result<T>, cap: Capability) {
     expect_kind(world, result, ErrorKind::Unsupported(cap));
+}
+
+/// `kind` with `path() == Some(path)` and the path in the Display when the backend has `cap`;
+/// `Unsupported(cap)` otherwise.
+#[track_caller]
+pub fn expect_at<T: Debug>(
+    w: &dyn World,
+    cap: Capability,
+    result: Result<T>,
+    kind: ErrorKind,
+    path: &str,
+    what: &str,
+) {
+    if !w.capabilities().supports(cap) {
+        expect_unsupported(w, result, cap);
+        return;
+    }
+    let err = match result {
+        Ok(value) => panic!("{what}: expected {kind:?} for {path:?}, got Ok({value:?})"),
+        Err(err) => err,
+    };
+    assert_eq!(err.kind(), kind, "{what}: wrong kind: {err}");
+    check_shape(w, &err, path, what);
+}
+
+/// The error's shape: message, backend, `path() == Some(path)` and the path in the Display.
+#[track_caller]
+pub fn check_shape(w: &dyn World, err: &Error, path: &str, what: &str) {
+    assert!(!err.message().is_empty(), "{what}: empty message: {err:?}");
+    assert_eq!(
+        err.backend(),
+        Some(w.name()),
+        "{what}: backend missing: {err:?}"
+    );
+    assert_eq!(err.path(), Some(path), "{what}: wrong path(): {err}");
+    assert!(
+        err.to_string().contains(&format!("path='{path}'")),
+        "{what}: the Display does not name the path {path:?}: {err}"
+    );
+}
+
+/// A user metadata map of `pairs`.
+pub fn meta(pairs: &[(&str, &str)]) -> UserMetadata {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// `n` bytes of a repeating, position-dependent pattern.
@@ -58,12 +278,16 @@ pub fn pattern_bytes(n: usize) -> Bytes {
     (0..n).map(|i| (i % 251) as u8).collect::<Vec<u8>>().into()
 }
 
+/// `data` as a chunked content source of `chunk`-byte pieces (the last may be shorter).
+pub fn chunks_of(data: &Bytes, chunk: usize) -> Vec<io::Result<Bytes>> {
+    data.chunks(chunk)
+        .map(|c| Ok(Bytes::copy_from_slice(c)))
+        .collect()
+}
+
 /// `total` bytes in chunks of `chunk`, then an error: a content source that fails midway.
 pub fn failing_chunks(total: usize, chunk: usize) -> Vec<io::Result<Bytes>> {
-    let mut out: Vec<io::Result<Bytes>> = pattern_bytes(total)
-        .chunks(chunk)
-        .map(|c| Ok(Bytes::copy_from_slice(c)))
-        .collect();
+    let mut out = chunks_of(&pattern_bytes(total), chunk);
     out.push(Err(io::Error::other("content source failed on purpose")));
     out
 }
@@ -77,4 +301,14 @@ pub fn paths<T, F: Fn(&T) -> String>(listing: Result<Vec<Result<T>>>, path: F) -
         .collect();
     out.sort();
     out
+}
+
+/// The sorted paths of the whole store's recursive file listing, if the backend has List: what
+/// items compare before and after a call to see that it left nothing behind.
+pub async fn snapshot(w: &dyn World) -> Option<Vec<String>> {
+    if !w.capabilities().supports(Capability::List) {
+        return None;
+    }
+    let listing = w.list_files("", &ListOptions::new().recursive(true)).await;
+    Some(paths(listing, |f| f.path.as_str().to_owned()))
 }

@@ -34,8 +34,12 @@ pub trait EveryOption: Send + Sync + 'static {
     #[store(gate = Read, file(path))]
     fn read_range(&self, path: &StorePath, offset: u64, len: u64) -> Result<Bytes>;
 
+    /// A blocking-only method has a default body, which the blocking adapter over an async
+    /// backend uses.
     #[store(gate = Read, file(path), sync_only)]
-    fn read_all(&self, path: &StorePath) -> Result<Vec<u8>>;
+    fn read_all(&self, path: &StorePath) -> Result<Vec<u8>> {
+        self.read_range(path, 0, u64::MAX).map(|b| b.to_vec())
+    }
 
     #[store(gate = Delete, subfolder(path))]
     fn delete_folder(&self, path: &StorePath) -> Result<()>;

@@ -1,0 +1,128 @@
+//! Conformance items for async backends reached from the blocking world through
+//! `AsyncBackendSyncAdapter` (CONTRACT C-7.4): run with the `reverse` group on a `Store` over an
+//! async backend.
+
+use bytes::Bytes;
+
+use super::support::{create, expect_kind};
+use super::World;
+use crate::{Capability, ErrorKind, Store, StorePath};
+
+fn blocking_store(w: &dyn World) -> Store {
+    w.sync_store()
+        .expect("the `reverse` group runs on a Store over an async backend")
+        .clone()
+}
+
+/// K-98: on a terminal backend the closed check outranks the root rule, probes included
+/// *(direct)*.
+pub async fn k098_closed_outranks_root(w: &dyn World) {
+    let store = blocking_store(w);
+    let backend = store.backend().clone();
+    assert!(backend.close_is_terminal(), "the adapter is terminal");
+    store.close().expect("close");
+    let root = StorePath::root();
+    let closed = |e: crate::Error| {
+        assert_eq!(e.kind(), ErrorKind::BackendUnavailable, "{e}");
+        assert!(e.message().contains("is closed"), "{e}");
+        assert!(!e.is_retryable(), "{e}");
+    };
+    closed(backend.read_bytes(&root).unwrap_err());
+    closed(
+        backend
+            .write(&root, Bytes::from("x").into(), &create())
+            .unwrap_err(),
+    );
+    closed(backend.exists(&root).unwrap_err());
+    closed(backend.is_folder(&root).unwrap_err());
+    closed(backend.is_file(&root).unwrap_err());
+    assert!(store.close().is_ok(), "close stays idempotent");
+}
+
+/// K-101: called from async code (a task on either runtime flavour, or directly inside
+/// `block_on`) the adapter answers `Other` pointing to AsyncStore; from `spawn_blocking` it works.
+pub async fn k101_reverse_adapter_refuses_async_context(w: &dyn World) {
+    let store = blocking_store(w);
+    store
+        .write("k101.txt", "data", &create())
+        .expect("seed from a plain thread");
+    for multi in [false, true] {
+        let runtime = if multi {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .build()
+        } else {
+            tokio::runtime::Builder::new_current_thread().build()
+        }
+        .expect("a runtime");
+        let in_task = {
+            let store = store.clone();
+            runtime
+                .block_on(
+                    async move { tokio::spawn(async move { store.read_bytes("k101.txt") }).await },
+                )
+                .expect("the task does not panic")
+        };
+        let err = expect_kind(w, in_task, ErrorKind::Other);
+        assert!(err.message().contains("AsyncStore"), "{err}");
+        let inline = runtime.block_on(async { store.exists("k101.txt") });
+        expect_kind(w, inline, ErrorKind::Other);
+        let blocking = {
+            let store = store.clone();
+            runtime
+                .block_on(async move {
+                    tokio::task::spawn_blocking(move || store.read_bytes("k101.txt")).await
+                })
+                .expect("the blocking task does not panic")
+        };
+        assert_eq!(blocking.expect("works from spawn_blocking"), "data");
+    }
+}
+
+/// K-102: 32 threads share one adapter without crossed results; SeekableRead is masked while
+/// `read_seekable` stays correct; after `close()` every call is BackendUnavailable.
+pub async fn k102_reverse_adapter_shared_by_threads(w: &dyn World) {
+    let store = blocking_store(w);
+    assert!(
+        !store.supports(Capability::SeekableRead),
+        "SeekableRead is masked"
+    );
+    std::thread::scope(|scope| {
+        for i in 0..32 {
+            let store = &store;
+            scope.spawn(move || {
+                for round in 0..4 {
+                    let path = format!("k102/{i}.txt");
+                    let body = format!("thread {i} round {round}");
+                    store
+                        .write(
+                            &path,
+                            body.clone(),
+                            &crate::WriteOptions::new().overwrite(true),
+                        )
+                        .expect("write");
+                    assert_eq!(
+                        store.read_text(&path).expect("read"),
+                        body,
+                        "crossed results"
+                    );
+                }
+            });
+        }
+    });
+    store
+        .write("k102/seek.bin", "0123456789", &create())
+        .expect("write");
+    let mut seekable = store.read_seekable("k102/seek.bin").expect("read_seekable");
+    use std::io::{Read, Seek, SeekFrom};
+    seekable.seek(SeekFrom::End(-3)).expect("seek");
+    let mut tail = String::new();
+    seekable.read_to_string(&mut tail).expect("read");
+    assert_eq!(tail, "789");
+    store.close().expect("close");
+    let err = expect_kind(w, store.exists("k102/0.txt"), ErrorKind::BackendUnavailable);
+    assert!(
+        err.message().contains("is closed") && !err.is_retryable(),
+        "{err}"
+    );
+}

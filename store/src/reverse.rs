@@ -1,0 +1,141 @@
+//! Where `AsyncBackendSyncAdapter` departs from plain forwarding (CONTRACT C-7.4): it masks
+//! SeekableRead, is terminal, hands out no runtime-bound native handle, and spools
+//! `open_atomic`, which has no async counterpart.
+
+use std::any::{Any, TypeId};
+use std::io::{self, Seek, SeekFrom, Write};
+use std::sync::Arc;
+
+use crate::api::AsyncBackend;
+use crate::atomic::{AtomicSink, AtomicWriter};
+use crate::capability::{Capabilities, Capability};
+use crate::content::Content;
+use crate::error::{Error, Result};
+use crate::options::WriteOptions;
+use crate::path::StorePath;
+use crate::runtime_thread::{async_content, RuntimeThread};
+use crate::write_result::WriteResult;
+
+/// Spooled `open_atomic` content stays in memory up to this size, then moves to a temp file.
+pub const SPOOL_IN_MEMORY: usize = 8 * 1024 * 1024;
+
+/// The wrapped backend's capabilities without SeekableRead: its streams are not seekable here.
+pub fn capabilities<A: AsyncBackend + ?Sized>(
+    inner: &Arc<A>,
+    _runtime: &Arc<RuntimeThread>,
+) -> Capabilities {
+    inner.capabilities().without(Capability::SeekableRead)
+}
+
+/// The adapter is terminal: after `close()` every call is `BackendUnavailable`.
+pub fn terminal<A: ?Sized>(_inner: &Arc<A>, _runtime: &Arc<RuntimeThread>) -> bool {
+    true
+}
+
+/// No native handle: those of async backends are bound to the runtime that made them.
+pub fn no_native<'a, A: ?Sized>(
+    _inner: &'a Arc<A>,
+    _runtime: &'a Arc<RuntimeThread>,
+    _type_id: TypeId,
+) -> Option<&'a (dyn Any + Send + Sync)> {
+    None
+}
+
+/// Sets the closed flag, closes the backend on the runtime, then stops the runtime thread.
+pub fn close<A: AsyncBackend + ?Sized>(inner: &Arc<A>, runtime: &Arc<RuntimeThread>) -> Result<()> {
+    if runtime.is_closed() {
+        return Ok(());
+    }
+    runtime.mark_closed();
+    let backend = Arc::clone(inner);
+    let result = runtime.call_closing(async move { backend.close().await });
+    runtime.shut_down();
+    result
+}
+
+/// `open_atomic` by spooling, then one `write_atomic` at commit (CONTRACT C-6.4).
+pub fn open_atomic<A: AsyncBackend + ?Sized>(
+    inner: &Arc<A>,
+    runtime: &Arc<RuntimeThread>,
+    path: &StorePath,
+    options: &WriteOptions,
+) -> Result<AtomicWriter> {
+    if path.is_root() {
+        return Err(Error::root_is_folder().with_backend(inner.name()));
+    }
+    let (backend, key) = (Arc::clone(inner), path.clone());
+    let (is_folder, is_file, file_ancestor) = runtime.call("open_atomic", async move {
+        let is_folder = backend.is_folder(&key).await?;
+        let is_file = !is_folder && backend.is_file(&key).await?;
+        let mut ancestor = key.parent();
+        while let Some(a) = ancestor.filter(|a| !a.is_root() && !is_file && !is_folder) {
+            if backend.is_file(&a).await? {
+                return Ok((false, false, true));
+            }
+            ancestor = a.parent();
+        }
+        Ok((is_folder, is_file, false))
+    })?;
+    if file_ancestor {
+        return Err(
+            Error::invalid_path(path.as_str(), "a file is in the way").with_backend(inner.name())
+        );
+    }
+    if is_folder {
+        return Err(
+            Error::invalid_path(path.as_str(), "a folder is in the way").with_backend(inner.name())
+        );
+    }
+    if is_file && !options.overwrite {
+        return Err(Error::already_exists(path.as_str()).with_backend(inner.name()));
+    }
+    Ok(AtomicWriter::new(Spooled {
+        spool: tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY),
+        commit: Box::new({
+            let (backend, runtime, key, options) = (
+                Arc::clone(inner),
+                Arc::clone(runtime),
+                path.clone(),
+                options.clone(),
+            );
+            move |content| {
+                let (content, pump) = async_content(content);
+                runtime.call_pumping(
+                    "open_atomic",
+                    async move { backend.write_atomic(&key, content, &options).await },
+                    pump,
+                )
+            }
+        }),
+    }))
+}
+
+/// The spool behind a spooled `open_atomic`; dropping it discards everything.
+struct Spooled {
+    spool: tempfile::SpooledTempFile,
+    commit: Box<dyn FnOnce(Content) -> Result<WriteResult> + Send>,
+}
+
+impl Write for Spooled {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.spool.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.spool.flush()
+    }
+}
+
+impl AtomicSink for Spooled {
+    fn commit(self: Box<Self>) -> Result<WriteResult> {
+        let Spooled { mut spool, commit } = *self;
+        spool
+            .seek(SeekFrom::Start(0))
+            .map_err(|e| Error::other(format!("spool failed: {e}")).with_source(e))?;
+        commit(Content::reader(spool))
+    }
+
+    fn abort(self: Box<Self>) -> Result<()> {
+        Ok(())
+    }
+}
