@@ -7,6 +7,7 @@
 //! and spanned on the offending token.
 
 mod attr;
+mod backend;
 mod check;
 mod codegen;
 mod ctxt;
@@ -29,4 +30,24 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn dual_api(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::dual_api(args.into(), input.into()).into()
+}
+
+/// Defines a backend from one `impl` block holding only the operations the service supports.
+///
+/// Write each operation as it appears in `store::Backend` (plain `fn`) or `store::AsyncBackend`
+/// (plain `async fn` — the macro boxes the futures). The macro writes `name()`,
+/// `capabilities()` (derived from what is implemented plus `flags(...)`), `Unsupported` answers
+/// for the operations left out, and the derived ones of the contract. Arguments:
+/// `name = "..."` (required), `flags(atomic_move, seekable_read, lazy_read,
+/// write_result_native, user_metadata)`, `namespace = flat`.
+#[proc_macro_attribute]
+pub fn backend(args: TokenStream, input: TokenStream) -> TokenStream {
+    backend::attribute(args.into(), input.into()).into()
+}
+
+/// The second half of `#[backend]`, called back with the definition. Not for direct use.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __backend_impl(input: TokenStream) -> TokenStream {
+    backend::expand(input.into()).into()
 }

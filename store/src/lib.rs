@@ -23,6 +23,7 @@ extern crate self as store;
 pub mod api;
 pub mod async_store;
 pub mod atomic;
+mod backend_support;
 pub mod backends;
 mod bridge;
 pub mod capability;
@@ -71,4 +72,4 @@ pub use crate::sync_store::{IntoBackend, Store};
 pub use crate::write_result::{WriteResult, WriteSource};
 pub use bytes::Bytes;
 /// The attribute that generates both worlds from one trait; see [`api`].
-pub use store_macros::dual_api;
+pub use store_macros::{backend, dual_api};

@@ -60,6 +60,10 @@ pub fn open_atomic<A: AsyncBackend + ?Sized>(
     path: &StorePath,
     options: &WriteOptions,
 ) -> Result<AtomicWriter> {
+    inner
+        .capabilities()
+        .require(Capability::AtomicWrite)
+        .map_err(|e| e.with_backend(inner.name()))?;
     if path.is_root() {
         return Err(Error::root_is_folder().with_backend(inner.name()));
     }

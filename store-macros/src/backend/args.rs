@@ -1,0 +1,97 @@
+//! The arguments of `#[store::backend(name = "...", flags(...), namespace = flat)]`.
+
+use proc_macro2::{Span, TokenStream};
+use syn::{Ident, ItemImpl, LitStr};
+
+use crate::ctxt::Ctxt;
+
+/// The quality flags a backend may declare (CONTRACT C-5.1), as written in `flags(...)`.
+pub(crate) const FLAGS: &[(&str, &str)] = &[
+    ("atomic_move", "AtomicMove"),
+    ("seekable_read", "SeekableRead"),
+    ("lazy_read", "LazyRead"),
+    ("write_result_native", "WriteResultNative"),
+    ("user_metadata", "UserMetadata"),
+];
+
+pub(crate) struct BackendArgs {
+    pub(crate) name: Option<LitStr>,
+    pub(crate) flags: Vec<Ident>,
+    pub(crate) flat: bool,
+}
+
+impl BackendArgs {
+    pub(crate) fn parse(cx: &Ctxt, tokens: TokenStream, item: &ItemImpl) -> BackendArgs {
+        let mut args = BackendArgs {
+            name: None,
+            flags: Vec::new(),
+            flat: false,
+        };
+        let parser = syn::meta::parser(|meta| {
+            if meta.path.is_ident("name") {
+                let name: LitStr = meta.value()?.parse()?;
+                if name.value().is_empty() {
+                    return Err(syn::Error::new(
+                        name.span(),
+                        "the backend name must not be empty",
+                    ));
+                }
+                args.name = Some(name);
+            } else if meta.path.is_ident("flags") {
+                meta.parse_nested_meta(|flag| {
+                    let Some(ident) = flag.path.get_ident() else {
+                        return Err(flag.error("expected a flag name"));
+                    };
+                    if !FLAGS.iter().any(|(name, _)| ident == name) {
+                        let names: Vec<&str> = FLAGS.iter().map(|(n, _)| *n).collect();
+                        let hint = crate::check::closest(&ident.to_string(), &names)
+                            .map(|c| format!("; did you mean `{c}`?"))
+                            .unwrap_or_default();
+                        return Err(flag.error(format!(
+                            "unknown flag `{ident}`; expected one of: {}{hint}",
+                            names.join(", ")
+                        )));
+                    }
+                    args.flags.push(ident.clone());
+                    Ok(())
+                })?;
+            } else if meta.path.is_ident("namespace") {
+                let value: Ident = meta.value()?.parse()?;
+                match value.to_string().as_str() {
+                    "flat" => args.flat = true,
+                    "hierarchical" => args.flat = false,
+                    _ => {
+                        return Err(syn::Error::new(
+                            value.span(),
+                            "expected `flat` or `hierarchical`",
+                        ))
+                    }
+                }
+            } else {
+                return Err(meta
+                    .error("unknown `backend` argument; expected `name`, `flags` or `namespace`"));
+            }
+            Ok(())
+        });
+        if let Err(err) = syn::parse::Parser::parse2(parser, tokens) {
+            cx.syn_error(err);
+        }
+        if args.name.is_none() {
+            cx.syn_error(syn::Error::new(
+                item.self_ty.as_ref().span_or_call_site(),
+                "missing `name = \"...\"`: every backend has a stable name (CONTRACT C-2.1)",
+            ));
+        }
+        args
+    }
+}
+
+trait SpanOrCallSite {
+    fn span_or_call_site(&self) -> Span;
+}
+
+impl SpanOrCallSite for syn::Type {
+    fn span_or_call_site(&self) -> Span {
+        syn::spanned::Spanned::span(self)
+    }
+}

@@ -1,0 +1,244 @@
+//! The impls `#[store::backend]` writes: the user's methods kept as inherent methods, a
+//! `CAPABILITIES` constant derived from them, and the trait impl forwarding to them, with
+//! `Unsupported` or derived bodies for everything left out.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::args::FLAGS;
+use super::model::Backend;
+use super::shape::absolute;
+use crate::model::{ArgKind, Definition, Method};
+
+/// Gates and the operations that enable them (CONTRACT C-2.2).
+fn gates(backend: &Backend) -> Vec<&'static str> {
+    let mut gates = Vec::new();
+    let table: [(&str, bool); 9] = [
+        ("Read", backend.reads()),
+        ("Write", backend.has("write")),
+        (
+            "Delete",
+            backend.has("delete") && backend.has("delete_folder"),
+        ),
+        (
+            "List",
+            backend.has("list_files") && backend.has("list_folders"),
+        ),
+        ("Glob", backend.has("glob")),
+        ("Move", backend.has("rename")),
+        ("Copy", backend.has("copy")),
+        ("AtomicWrite", backend.has("write_atomic")),
+        ("Metadata", backend.has("get_file_info")),
+    ];
+    for (gate, present) in table {
+        if present {
+            gates.push(gate);
+        }
+    }
+    gates
+}
+
+pub(crate) fn generate(def: &Definition, backend: &Backend) -> TokenStream {
+    let item = &backend.item;
+    let (impl_generics, _, where_clause) = item.generics.split_for_impl();
+    let self_ty = &item.self_ty;
+    let sync_trait = &def.item.ident;
+    let trait_ident = if backend.asynchronous {
+        format_ident!("Async{}", sync_trait)
+    } else {
+        sync_trait.clone()
+    };
+    let caps = gates(backend)
+        .into_iter()
+        .map(|g| format_ident!("{}", g))
+        .chain(backend.flags.iter().map(|f| {
+            let variant = FLAGS
+                .iter()
+                .find(|(n, _)| f == n)
+                .map(|(_, v)| *v)
+                .unwrap_or("Read");
+            format_ident!("{}", variant, span = f.span())
+        }));
+    let name = &backend.name;
+    let namespace = backend.flat.then(|| {
+        quote! {
+            fn namespace(&self) -> ::store::Namespace {
+                ::store::Namespace::Flat
+            }
+        }
+    });
+    let methods = def
+        .methods
+        .iter()
+        .filter(|m| !(backend.asynchronous && m.options.sync_only.is_some()))
+        .filter_map(|m| method(m, backend));
+    let user_items = &item.items;
+    let user_attrs = &item.attrs;
+    let world = if backend.asynchronous {
+        "async"
+    } else {
+        "blocking"
+    };
+    let doc = " The capabilities every instance declares, derived by `#[store::backend]` from the operations implemented and the declared flags.";
+    let impl_doc = format!(
+        " The {world} backend `{}`, written by `#[store::backend]` from the operations of this type's impl block: the rest answer `Unsupported` or are derived (CONTRACT C-2.2).",
+        name.value()
+    );
+    quote! {
+        #(#user_attrs)*
+        impl #impl_generics #self_ty #where_clause {
+            #(#user_items)*
+
+            #[doc = #doc]
+            pub const CAPABILITIES: ::store::Capabilities =
+                ::store::Capabilities::of(&[#(::store::Capability::#caps),*]);
+        }
+
+        #[doc = #impl_doc]
+        impl #impl_generics ::store::#trait_ident for #self_ty #where_clause {
+            fn name(&self) -> &'static str {
+                #name
+            }
+
+            fn capabilities(&self) -> ::store::Capabilities {
+                Self::CAPABILITIES
+            }
+
+            #namespace
+
+            #(#methods)*
+        }
+    }
+}
+
+fn method(method: &Method, backend: &Backend) -> Option<TokenStream> {
+    let ident = method.ident();
+    let name = ident.to_string();
+    if name == "name" || name == "capabilities" || (name == "namespace" && backend.flat) {
+        return None;
+    }
+    let arg_names: Vec<_> = method.args.iter().map(|a| &a.ident).collect();
+    if let Some(f) = backend.implemented.get(&name) {
+        // Forward to the user's inherent method, keeping the user's own types.
+        let user_args: Vec<_> = f
+            .sig
+            .inputs
+            .iter()
+            .filter_map(|a| match a {
+                syn::FnArg::Typed(t) => Some(t),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let params = user_args.iter().zip(&arg_names).map(|(t, n)| {
+            let ty = &t.ty;
+            if backend.asynchronous && !method.is_pure() {
+                let ty = tie(ty);
+                quote!(#n: #ty)
+            } else {
+                quote!(#n: #ty)
+            }
+        });
+        let output = match &f.sig.output {
+            syn::ReturnType::Type(_, ty) => quote!(#ty),
+            syn::ReturnType::Default => quote!(()),
+        };
+        if backend.asynchronous && !method.is_pure() {
+            return Some(quote! {
+                fn #ident<'a>(&'a self, #(#params),*) -> ::store::__private::BoxFuture<'a, #output> {
+                    ::std::boxed::Box::pin(Self::#ident(self, #(#arg_names),*))
+                }
+            });
+        }
+        return Some(quote! {
+            fn #ident(&self, #(#params),*) -> #output {
+                Self::#ident(self, #(#arg_names),*)
+            }
+        });
+    }
+    if method.is_pure() {
+        return None;
+    }
+    let body = missing_body(method, backend)?;
+    let sig = signature(method, backend.asynchronous);
+    Some(quote!(#sig { #body }))
+}
+
+/// `&T` becomes `&'a T`.
+fn tie(ty: &syn::Type) -> TokenStream {
+    match ty {
+        syn::Type::Reference(r) if r.lifetime.is_none() => {
+            let elem = &r.elem;
+            quote!(&'a #elem)
+        }
+        other => quote!(#other),
+    }
+}
+
+fn signature(method: &Method, asynchronous: bool) -> TokenStream {
+    let ident = method.ident();
+    let params = method.args.iter().map(|a| {
+        let name = &a.ident;
+        let ty = absolute(&a.ty, asynchronous && a.kind == ArgKind::Content);
+        let ty = if asynchronous {
+            let ty: syn::Type = syn::parse2(ty).expect("a type");
+            tie(&ty)
+        } else {
+            ty
+        };
+        quote!(#name: #ty)
+    });
+    let output = match &method.sig.output {
+        syn::ReturnType::Type(_, ty) => absolute(ty, asynchronous),
+        syn::ReturnType::Default => quote!(()),
+    };
+    if asynchronous {
+        quote!(fn #ident<'a>(&'a self, #(#params),*) -> ::store::__private::BoxFuture<'a, #output>)
+    } else {
+        quote!(fn #ident(&self, #(#params),*) -> #output)
+    }
+}
+
+/// The body of an operation the user left out: derived where C-2.2 derives it, the trait's
+/// default where the definition has one, `Unsupported(gate)` otherwise.
+fn missing_body(method: &Method, backend: &Backend) -> Option<TokenStream> {
+    let name = method.ident().to_string();
+    let a = backend.asynchronous;
+    // The argument's own ident: the definition arrives through `macro_rules!`, whose hygiene
+    // a freshly made `path` would not match.
+    let path = method.args.first().map(|a| a.ident.clone())?;
+    let derived = match name.as_str() {
+        "read" if backend.has("read_bytes") => Some(if a {
+            quote!(::std::boxed::Box::pin(::store::__private::stream_from_bytes(Self::read_bytes(self, #path))))
+        } else {
+            quote!(Self::read_bytes(self, #path).map(::store::__private::reader_from_bytes))
+        }),
+        "is_file" if backend.has("get_file_info") => Some(if a {
+            quote!(::std::boxed::Box::pin(::store::__private::is_file_from_info(Self::get_file_info(self, #path))))
+        } else {
+            quote!(::store::__private::is_file_from_info_blocking(Self::get_file_info(self, #path)))
+        }),
+        "is_folder" if backend.has("list_files") => Some(if a {
+            quote!(::std::boxed::Box::pin(::store::__private::is_folder_from_listings(self, #path)))
+        } else {
+            quote!(::store::__private::is_folder_from_listings_blocking(self, #path))
+        }),
+        "exists" => Some(if a {
+            quote!(::std::boxed::Box::pin(::store::__private::exists_from_probes(self, #path)))
+        } else {
+            quote!(::store::__private::exists_from_probes_blocking(self, #path))
+        }),
+        _ => None,
+    };
+    if derived.is_some() {
+        return derived;
+    }
+    if method.default.is_some() {
+        return None;
+    }
+    let gate = method.options.gate.as_ref()?;
+    Some(if a {
+        quote!(::store::__private::unsupported_future(self, ::store::Capability::#gate))
+    } else {
+        quote!(::store::__private::unsupported(self, ::store::Capability::#gate))
+    })
+}
