@@ -1,7 +1,8 @@
 //! The arguments of `#[store::backend(name = "...", flags(...), namespace = flat)]`.
 
 use proc_macro2::{Span, TokenStream};
-use syn::{Ident, ItemImpl, LitStr};
+use syn::punctuated::Punctuated;
+use syn::{Ident, ItemImpl, LitStr, Token};
 
 use crate::ctxt::Ctxt;
 
@@ -38,23 +39,22 @@ impl BackendArgs {
                 }
                 args.name = Some(name);
             } else if meta.path.is_ident("flags") {
-                meta.parse_nested_meta(|flag| {
-                    let Some(ident) = flag.path.get_ident() else {
-                        return Err(flag.error("expected a flag name"));
-                    };
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let flags = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
+                for ident in flags {
                     if !FLAGS.iter().any(|(name, _)| ident == name) {
                         let names: Vec<&str> = FLAGS.iter().map(|(n, _)| *n).collect();
                         let hint = crate::check::closest(&ident.to_string(), &names)
                             .map(|c| format!("; did you mean `{c}`?"))
                             .unwrap_or_default();
-                        return Err(flag.error(format!(
-                            "unknown flag `{ident}`; expected one of: {}{hint}",
-                            names.join(", ")
-                        )));
+                        return Err(syn::Error::new(
+                            ident.span(),
+                            format!("unknown flag `{ident}`; expected one of: {}{hint}", names.join(", ")),
+                        ));
                     }
-                    args.flags.push(ident.clone());
-                    Ok(())
-                })?;
+                    args.flags.push(ident);
+                }
             } else if meta.path.is_ident("namespace") {
                 let value: Ident = meta.value()?.parse()?;
                 match value.to_string().as_str() {

@@ -1,0 +1,28 @@
+//! An async fn in a blocking backend.
+#![allow(dead_code)]
+
+use store::{Bytes, FileInfo, Result, StorePath};
+
+struct Kv;
+
+#[store::backend(name = "kv")]
+impl Kv {
+    fn read_bytes(&self, path: &StorePath) -> Result<Bytes> {
+        let _ = path;
+        Ok(Bytes::new())
+    }
+
+    async fn exists(&self, path: &StorePath) -> Result<bool> {
+        Ok(path.is_root())
+    }
+
+    fn get_file_info(&self, path: &StorePath) -> Result<FileInfo> {
+        Ok(FileInfo::new(path.clone(), 0, None))
+    }
+
+    fn is_folder(&self, path: &StorePath) -> Result<bool> {
+        Ok(path.is_root())
+    }
+}
+
+fn main() {}
