@@ -30,6 +30,17 @@ pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes>> + Send>>;
 /// An async listing: the stream counterpart of [`ListIter`].
 pub type ListStream<T> = Pin<Box<dyn Stream<Item = Result<T>> + Send>>;
 
+/// A listing stream over items already at hand, for backends that fetch a page at a time.
+///
+/// ```
+/// let items = store::stream_items(vec![1, 2, 3]);
+/// # drop(items);
+/// ```
+pub fn stream_items<T: Send + 'static>(items: impl IntoIterator<Item = T>) -> ListStream<T> {
+    let items: Vec<Result<T>> = items.into_iter().map(Ok).collect();
+    Box::pin(futures_util::stream::iter(items))
+}
+
 /// The content of a sync write: bytes, or any reader consumed to EOF (never rewound).
 ///
 /// ```

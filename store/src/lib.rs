@@ -59,7 +59,8 @@ pub use crate::backends::memory::MemoryBackend;
 pub use crate::bridge::CHUNK_SIZE;
 pub use crate::capability::{Capabilities, Capability};
 pub use crate::content::{
-    AsyncContent, ByteStream, Content, ListIter, ListStream, ReadSeek, ReadStream, SeekableStream,
+    stream_items, AsyncContent, ByteStream, Content, ListIter, ListStream, ReadSeek, ReadStream,
+    SeekableStream,
 };
 pub use crate::entry::{ContentDigest, Entry, FileInfo, FolderEntry, FolderInfo, UserMetadata};
 pub use crate::error::{Error, ErrorKind, Result};

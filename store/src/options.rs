@@ -47,6 +47,28 @@ impl WriteOptions {
         self.metadata.as_ref().filter(|m| !m.is_empty())
     }
 
+    /// The write-side checks a backend makes once it knows whether the target exists
+    /// (CONTRACT C-2.4): the root is `InvalidPath`; an existing target without `overwrite` is
+    /// `AlreadyExists`.
+    ///
+    /// ```
+    /// use store::{ErrorKind, StorePath, WriteOptions};
+    /// let key = StorePath::new("a.txt")?;
+    /// assert!(WriteOptions::new().check_target(&key, false).is_ok());
+    /// let err = WriteOptions::new().check_target(&key, true).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::AlreadyExists);
+    /// # Ok::<(), store::Error>(())
+    /// ```
+    pub fn check_target(&self, path: &crate::StorePath, exists: bool) -> Result<()> {
+        if path.is_root() {
+            Err(Error::root_is_folder())
+        } else if exists && !self.overwrite {
+            Err(Error::already_exists(path.as_str()))
+        } else {
+            Ok(())
+        }
+    }
+
     /// Checks the metadata shape (CONTRACT C-5.6): keys non-empty ASCII not starting with `_`,
     /// total size at most [`METADATA_LIMIT`] bytes.
     pub fn validate(&self) -> Result<()> {

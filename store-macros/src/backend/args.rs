@@ -50,7 +50,10 @@ impl BackendArgs {
                             .unwrap_or_default();
                         return Err(syn::Error::new(
                             ident.span(),
-                            format!("unknown flag `{ident}`; expected one of: {}{hint}", names.join(", ")),
+                            format!(
+                                "unknown flag `{ident}`; expected one of: {}{hint}",
+                                names.join(", ")
+                            ),
                         ));
                     }
                     args.flags.push(ident);

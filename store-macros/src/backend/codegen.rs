@@ -142,10 +142,21 @@ fn method(method: &Method, backend: &Backend) -> Option<TokenStream> {
             syn::ReturnType::Type(_, ty) => quote!(#ty),
             syn::ReturnType::Default => quote!(()),
         };
+        // Errors the operation returns name the backend, unless they already name one.
+        let name = &backend.name;
         if backend.asynchronous && !method.is_pure() {
             return Some(quote! {
                 fn #ident<'a>(&'a self, #(#params),*) -> ::store::__private::BoxFuture<'a, #output> {
-                    ::std::boxed::Box::pin(Self::#ident(self, #(#arg_names),*))
+                    ::std::boxed::Box::pin(async move {
+                        Self::#ident(self, #(#arg_names),*).await.map_err(|e| e.with_backend(#name))
+                    })
+                }
+            });
+        }
+        if !method.is_pure() {
+            return Some(quote! {
+                fn #ident(&self, #(#params),*) -> #output {
+                    Self::#ident(self, #(#arg_names),*).map_err(|e| e.with_backend(#name))
                 }
             });
         }
@@ -206,16 +217,21 @@ fn missing_body(method: &Method, backend: &Backend) -> Option<TokenStream> {
     // The argument's own ident: the definition arrives through `macro_rules!`, whose hygiene
     // a freshly made `path` would not match.
     let path = method.args.first().map(|a| a.ident.clone())?;
+    let world = if a {
+        quote!(::store::AsyncBackend)
+    } else {
+        quote!(::store::Backend)
+    };
     let derived = match name.as_str() {
         "read" if backend.has("read_bytes") => Some(if a {
-            quote!(::std::boxed::Box::pin(::store::__private::stream_from_bytes(Self::read_bytes(self, #path))))
+            quote!(::std::boxed::Box::pin(::store::__private::stream_from_bytes(<Self as #world>::read_bytes(self, #path))))
         } else {
-            quote!(Self::read_bytes(self, #path).map(::store::__private::reader_from_bytes))
+            quote!(<Self as #world>::read_bytes(self, #path).map(::store::__private::reader_from_bytes))
         }),
         "is_file" if backend.has("get_file_info") => Some(if a {
-            quote!(::std::boxed::Box::pin(::store::__private::is_file_from_info(Self::get_file_info(self, #path))))
+            quote!(::std::boxed::Box::pin(::store::__private::is_file_from_info(<Self as #world>::get_file_info(self, #path))))
         } else {
-            quote!(::store::__private::is_file_from_info_blocking(Self::get_file_info(self, #path)))
+            quote!(::store::__private::is_file_from_info_blocking(<Self as #world>::get_file_info(self, #path)))
         }),
         "is_folder" if backend.has("list_files") => Some(if a {
             quote!(::std::boxed::Box::pin(::store::__private::is_folder_from_listings(self, #path)))
