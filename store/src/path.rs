@@ -116,6 +116,21 @@ impl StorePath {
         }
     }
 
+    /// `self/other`, reusing `other`'s allocation when `self` is the root.
+    pub fn join_owned(&self, other: StorePath) -> StorePath {
+        match (self.is_root(), other.is_root()) {
+            (true, _) => other,
+            (_, true) => self.clone(),
+            _ => StorePath(format!("{}/{}", self.0, other.0)),
+        }
+    }
+
+    /// The ancestors of `self` below the root, nearest first, as string slices (no allocation).
+    pub fn ancestors_str(&self) -> impl Iterator<Item = &str> + '_ {
+        let s = self.0.as_str();
+        s.match_indices('/').map(move |(i, _)| &s[..i]).rev()
+    }
+
     /// Whether `self` is `base` or lies below it, comparing whole segments.
     pub fn starts_with(&self, base: &StorePath) -> bool {
         base.strip_from(&self.0).is_some()
@@ -272,6 +287,10 @@ mod tests {
         assert_eq!(root.join("x").unwrap().as_str(), "x");
         assert!(a.join("..").is_err());
         assert_eq!(format!("{abc:?}"), "StorePath(\"a/b/c\")");
+        assert_eq!(abc.ancestors_str().collect::<Vec<_>>(), ["a/b", "a"]);
+        assert_eq!(a.ancestors_str().count(), 0);
+        assert_eq!(root.join_owned(abc.clone()), abc);
+        assert_eq!(a.join_owned(StorePath::new("x").unwrap()).as_str(), "a/x");
     }
 
     proptest! {

@@ -86,14 +86,14 @@ impl Scope {
     /// A file-role path as a key: the root in any spelling is `InvalidPath`.
     pub fn file_key(&self, path: &str) -> Result<StorePath> {
         StorePath::new(path)
-            .map(|p| self.root.join_path(&p))
+            .map(|p| self.root.join_owned(p))
             .map_err(|e| self.located(e))
     }
 
     /// A folder-role path as a key: exactly `""` and `"."` are the root.
     pub fn folder_key(&self, path: &str) -> Result<StorePath> {
         StorePath::folder(path)
-            .map(|p| self.root.join_path(&p))
+            .map(|p| self.root.join_owned(p))
             .map_err(|e| self.located(e))
     }
 

@@ -131,7 +131,10 @@ impl AsyncBackend for AsyncMemoryBackend {
         options: &'a WriteOptions,
     ) -> BoxFuture<'a, Result<WriteResult>> {
         Box::pin(async move {
-            self.tree.precheck_write(path, options)?;
+            // Bytes cost nothing to consume; a stream is checked before it is read (C-2.4).
+            if let AsyncContent::Stream(_) = content {
+                self.tree.precheck_write(path, options)?;
+            }
             let data = content.into_bytes().await?;
             self.tree.put(path, data, options)
         })

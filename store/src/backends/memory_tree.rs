@@ -14,11 +14,12 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions};
 use crate::path::StorePath;
 use crate::pattern::Pattern;
-use crate::write_result::WriteResult;
+use crate::write_result::{WriteResult, WriteSource};
 
 #[derive(Clone)]
 struct File {
     data: Bytes,
+    size: u64,
     modified: SystemTime,
     etag: String,
     metadata: UserMetadata,
@@ -116,15 +117,13 @@ impl Tree {
             }
             _ => {}
         }
-        let mut ancestor = path.parent();
-        while let Some(a) = ancestor.filter(|a| !a.is_root()) {
-            if let Some(Node::File(_)) = nodes.get(&a) {
+        for ancestor in path.ancestors_str() {
+            if let Some(Node::File(_)) = nodes.get(ancestor) {
                 return Err(self.err(Error::invalid_path(
                     path.as_str(),
-                    format!("a file is in the way at '{a}'"),
+                    format!("a file is in the way at '{ancestor}'"),
                 )));
             }
-            ancestor = a.parent();
         }
         Ok(())
     }
@@ -143,6 +142,7 @@ impl Tree {
     ) -> Result<WriteResult> {
         let metadata = options.user_metadata().cloned();
         let file = File {
+            size: data.len() as u64,
             data,
             modified: SystemTime::now(),
             etag: format!(
@@ -153,9 +153,16 @@ impl Tree {
         };
         let mut nodes = self.write_lock();
         self.check_write(&nodes, path, options.overwrite)?;
+        // Built directly: equal to a later `get_file_info`, as WriteResultNative promises.
         let result = WriteResult {
+            path: path.clone(),
+            size: file.size,
+            source: WriteSource::Native,
+            digest: None,
+            etag: Some(file.etag.clone()),
+            version_id: None,
+            last_modified: Some(file.modified),
             metadata,
-            ..WriteResult::native(&info(path, &file))
         };
         create_parents(&mut nodes, path);
         nodes.insert(path.clone(), Node::File(file));
@@ -309,13 +316,11 @@ fn info(path: &StorePath, file: &File) -> FileInfo {
 }
 
 fn create_parents(nodes: &mut BTreeMap<StorePath, Node>, path: &StorePath) {
-    let mut ancestor = path.parent();
-    while let Some(a) = ancestor.filter(|a| !a.is_root()) {
-        if nodes.contains_key(&a) {
+    for ancestor in path.ancestors_str() {
+        if nodes.contains_key(ancestor) {
             break;
         }
-        ancestor = a.parent();
-        nodes.insert(a, Node::Folder);
+        nodes.insert(StorePath::from_normalised(ancestor.to_owned()), Node::Folder);
     }
 }
 

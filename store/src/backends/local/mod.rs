@@ -438,9 +438,14 @@ impl Backend for LocalBackend {
     }
 
     fn read_bytes(&self, path: &StorePath) -> Result<Bytes> {
-        let (mut file, meta) = self.open_file(path)?;
+        let (file, meta) = self.open_file(path)?;
+        // Sized from the metadata the confinement walk already has; going through `Take`
+        // skips `File::read_to_end`'s own fstat and seek.
         let mut buf = Vec::with_capacity(meta.len() as usize + 1);
-        file.read_to_end(&mut buf).map_err(Self::io(path))?;
+        (&file)
+            .take(u64::MAX)
+            .read_to_end(&mut buf)
+            .map_err(Self::io(path))?;
         Ok(buf.into())
     }
 
