@@ -320,7 +320,10 @@ fn create_parents(nodes: &mut BTreeMap<StorePath, Node>, path: &StorePath) {
         if nodes.contains_key(ancestor) {
             break;
         }
-        nodes.insert(StorePath::from_normalised(ancestor.to_owned()), Node::Folder);
+        nodes.insert(
+            StorePath::from_normalised(ancestor.to_owned()),
+            Node::Folder,
+        );
     }
 }
 
