@@ -4,7 +4,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc_lines, Names};
+use super::{doc_lines, Names, Wrapper};
 use crate::model::{ArgKind, Definition, Method, Output};
 
 pub(crate) fn generate(def: &Definition, names: &Names) -> TokenStream {
@@ -28,43 +28,25 @@ pub(crate) fn generate(def: &Definition, names: &Names) -> TokenStream {
         .methods
         .iter()
         .filter_map(|m| method(m, sync_trait, async_trait));
+    let wrapper = Wrapper {
+        vis,
+        ident: reverse,
+        param: format_ident!("A"),
+        wrapped: async_trait,
+        doc,
+        new_doc: " Wraps `backend`; the runtime thread starts at the first call.",
+        extra_fields: quote!(runtime: ::std::sync::Arc<::store::__private::RuntimeThread>,),
+        from_arc: quote! {
+            let name = <A as #async_trait>::name(&backend);
+            Self {
+                inner: backend,
+                runtime: ::std::sync::Arc::new(::store::__private::RuntimeThread::new(name)),
+            }
+        },
+    }
+    .generate();
     quote! {
-        #doc
-        #vis struct #reverse<A: ?::core::marker::Sized> {
-            inner: ::std::sync::Arc<A>,
-            runtime: ::std::sync::Arc<::store::__private::RuntimeThread>,
-        }
-
-        impl<A: #async_trait> #reverse<A> {
-            /// Wraps `backend`; the runtime thread starts at the first call.
-            #vis fn new(backend: A) -> Self {
-                Self::from_arc(::std::sync::Arc::new(backend))
-            }
-        }
-
-        impl<A: #async_trait + ?::core::marker::Sized> #reverse<A> {
-            /// Wraps a shared backend.
-            #vis fn from_arc(backend: ::std::sync::Arc<A>) -> Self {
-                let name = <A as #async_trait>::name(&backend);
-                Self {
-                    inner: backend,
-                    runtime: ::std::sync::Arc::new(::store::__private::RuntimeThread::new(name)),
-                }
-            }
-
-            /// The wrapped backend.
-            #vis fn inner(&self) -> &A {
-                &self.inner
-            }
-        }
-
-        impl<A: #async_trait + ?::core::marker::Sized> ::core::fmt::Debug for #reverse<A> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct(::core::stringify!(#reverse))
-                    .field("backend", &<A as #async_trait>::name(&self.inner))
-                    .finish()
-            }
-        }
+        #wrapper
 
         impl<A: #async_trait + ?::core::marker::Sized> #sync_trait for #reverse<A> {
             #(#methods)*
