@@ -120,6 +120,20 @@ impl fmt::Display for Capability {
 pub struct Capabilities(u16);
 
 impl Capabilities {
+    /// Every gate of C-5.1 but the argument gate UserMetadata: what a backend with every
+    /// operation declares before its flags.
+    pub const GATES: Capabilities = Capabilities::of(&[
+        Capability::Read,
+        Capability::Write,
+        Capability::Delete,
+        Capability::List,
+        Capability::Glob,
+        Capability::Move,
+        Capability::Copy,
+        Capability::AtomicWrite,
+        Capability::Metadata,
+    ]);
+
     /// The empty set.
     pub const fn empty() -> Self {
         Capabilities(0)

@@ -10,6 +10,10 @@ use futures_util::StreamExt;
 
 use crate::error::{Error, Result};
 
+/// Content spooled to become seekable or sized stays in memory up to this many bytes, then
+/// moves to a temp file (CONTRACT C-2.2, C-6.2).
+pub const SPOOL_IN_MEMORY: usize = 8 * 1024 * 1024;
+
 /// A sync read stream, positioned at byte 0. Mid-stream failures are `io::Error`s that wrap a
 /// [`store::Error`](crate::Error).
 pub type ReadStream = Box<dyn Read + Send>;

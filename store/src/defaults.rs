@@ -161,15 +161,12 @@ pub mod blocking {
     use super::folder_verdict;
     use crate::api::Backend;
     use crate::capability::Capability;
-    use crate::content::{ListIter, SeekableStream};
+    use crate::content::{ListIter, SeekableStream, SPOOL_IN_MEMORY};
     use crate::entry::{Entry, FileInfo, FolderInfo};
     use crate::error::{Error, Result};
     use crate::options::ListOptions;
     use crate::path::StorePath;
     use crate::pattern::Pattern;
-
-    /// Content up to this size is spooled in memory by `read_seekable`; beyond, a temp file.
-    pub const SPOOL_IN_MEMORY: usize = 8 * 1024 * 1024;
 
     fn io_error<B: Backend + ?Sized>(backend: &B, path: &StorePath) -> impl Fn(io::Error) -> Error {
         let name = backend.name();

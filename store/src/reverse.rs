@@ -9,15 +9,12 @@ use std::sync::Arc;
 use crate::api::AsyncBackend;
 use crate::atomic::{AtomicSink, AtomicWriter};
 use crate::capability::{Capabilities, Capability};
-use crate::content::Content;
+use crate::content::{Content, SPOOL_IN_MEMORY};
 use crate::error::{Error, Result};
 use crate::options::WriteOptions;
 use crate::path::StorePath;
 use crate::runtime_thread::{async_content, RuntimeThread};
 use crate::write_result::WriteResult;
-
-/// Spooled `open_atomic` content stays in memory up to this size, then moves to a temp file.
-pub const SPOOL_IN_MEMORY: usize = 8 * 1024 * 1024;
 
 /// The wrapped backend's capabilities without SeekableRead: its streams are not seekable here.
 pub fn capabilities<A: AsyncBackend + ?Sized>(

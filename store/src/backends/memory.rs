@@ -36,21 +36,11 @@ pub struct MemoryBackend {
 
 impl MemoryBackend {
     /// The capabilities every instance declares (CONTRACT C-5.4).
-    pub const CAPABILITIES: Capabilities = Capabilities::of(&[
-        Capability::Read,
-        Capability::Write,
-        Capability::Delete,
-        Capability::List,
-        Capability::Glob,
-        Capability::Move,
-        Capability::Copy,
-        Capability::AtomicWrite,
-        Capability::Metadata,
-        Capability::UserMetadata,
-        Capability::AtomicMove,
-        Capability::SeekableRead,
-        Capability::WriteResultNative,
-    ]);
+    pub const CAPABILITIES: Capabilities = Capabilities::GATES
+        .with(Capability::UserMetadata)
+        .with(Capability::AtomicMove)
+        .with(Capability::SeekableRead)
+        .with(Capability::WriteResultNative);
 
     /// An empty store.
     pub fn new() -> Self {

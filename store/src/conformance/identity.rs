@@ -35,17 +35,7 @@ const GATES: [Capability; 10] = [
 /// The capability set C-5.4 expects for the backend `name`, or `None` for an unknown name.
 fn expected_capabilities(name: &str) -> Option<Capabilities> {
     use Capability::*;
-    let gates = Capabilities::of(&[
-        Read,
-        Write,
-        Delete,
-        List,
-        Glob,
-        Move,
-        Copy,
-        AtomicWrite,
-        Metadata,
-    ]);
+    let gates = Capabilities::GATES;
     let (gates, extra): (Capabilities, &[Capability]) = match name {
         "memory" => (
             gates,

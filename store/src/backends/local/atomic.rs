@@ -75,14 +75,11 @@ pub(super) struct LocalAtomicSink {
     pub(super) key: StorePath,
     pub(super) overwrite: bool,
     pub(super) fsync: bool,
-    pub(super) written: u64,
 }
 
 impl Write for LocalAtomicSink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.temp.write(buf)?;
-        self.written += n as u64;
-        Ok(n)
+        self.temp.write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -55,21 +55,11 @@ pub struct LocalBackend {
 
 impl LocalBackend {
     /// The capabilities every instance declares (CONTRACT C-5.4).
-    pub const CAPABILITIES: Capabilities = Capabilities::of(&[
-        Capability::Read,
-        Capability::Write,
-        Capability::Delete,
-        Capability::List,
-        Capability::Glob,
-        Capability::Move,
-        Capability::Copy,
-        Capability::AtomicWrite,
-        Capability::Metadata,
-        Capability::AtomicMove,
-        Capability::SeekableRead,
-        Capability::LazyRead,
-        Capability::WriteResultNative,
-    ]);
+    pub const CAPABILITIES: Capabilities = Capabilities::GATES
+        .with(Capability::AtomicMove)
+        .with(Capability::SeekableRead)
+        .with(Capability::LazyRead)
+        .with(Capability::WriteResultNative);
 
     /// A backend rooted at `root`; no I/O happens until the first call.
     pub fn new(root: impl Into<PathBuf>) -> Self {
@@ -497,7 +487,6 @@ impl Backend for LocalBackend {
             key: path.clone(),
             overwrite: options.overwrite,
             fsync: self.fsync,
-            written: 0,
         }))
     }
 
