@@ -27,17 +27,17 @@ use std::any::{Any, TypeId};
 
 use bytes::Bytes;
 
+use crate::adapters::async_to_sync as reverse;
 use crate::capability::Capabilities;
 use crate::content::{Content, ListIter, ReadStream, SeekableStream};
-use crate::defaults;
+use crate::derived::{self, asynchronous, blocking};
 use crate::entry::{Entry, FileInfo, FolderEntry, FolderInfo};
 use crate::error::Result;
-use crate::listing::{FileFilter, FolderFilter};
 use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions};
 use crate::path::StorePath;
 use crate::pattern::Pattern;
 use crate::resolution::{Namespace, ResolutionPlan};
-use crate::reverse;
+use crate::stores::filter::{FileFilter, FolderFilter};
 use crate::write_result::WriteResult;
 use crate::AtomicWriter;
 use store_macros::dual_api;
@@ -85,7 +85,7 @@ pub trait Backend: Send + Sync + 'static {
     /// Where `key` lives, without I/O.
     #[store(pure)]
     fn resolve(&self, key: &StorePath) -> ResolutionPlan {
-        defaults::resolution(self.name(), key, self.native_path(key))
+        derived::resolution(self.name(), key, self.native_path(key))
     }
 
     /// The native client of type `type_id`, if the backend exposes one.
@@ -96,13 +96,13 @@ pub trait Backend: Send + Sync + 'static {
     }
 
     /// Makes the cheapest call that touches the container; read-only.
-    #[store(store_name = ping, async_default = defaults::ready)]
+    #[store(store_name = ping, async_default = asynchronous::ready)]
     fn check_health(&self) -> Result<()> {
         Ok(())
     }
 
     /// Releases resources; idempotent. Terminal backends refuse every later call.
-    #[store(manual, async_default = defaults::ready, reverse = reverse::close)]
+    #[store(manual, async_default = asynchronous::ready, reverse = reverse::close)]
     fn close(&self) -> Result<()> {
         Ok(())
     }
@@ -124,21 +124,21 @@ pub trait Backend: Send + Sync + 'static {
     fn read(&self, path: &StorePath) -> Result<ReadStream>;
 
     /// Reads the whole file at `path`.
-    #[store(gate = Read, file(path), async_default = defaults::read_bytes)]
+    #[store(gate = Read, file(path), async_default = asynchronous::read_bytes)]
     fn read_bytes(&self, path: &StorePath) -> Result<Bytes> {
-        defaults::blocking::read_bytes(self, path)
+        blocking::read_bytes(self, path)
     }
 
     /// Reads `len` bytes from `offset`, clamped to the file's end (CONTRACT C-6.6).
-    #[store(gate = Read, file(path), async_default = defaults::read_range)]
+    #[store(gate = Read, file(path), async_default = asynchronous::read_range)]
     fn read_range(&self, path: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
-        defaults::blocking::read_range(self, path, offset, len)
+        blocking::read_range(self, path, offset, len)
     }
 
     /// Opens the file at `path` as `Read + Seek`, spooling when the stream is not seekable.
     #[store(gate = Read, file(path), sync_only)]
     fn read_seekable(&self, path: &StorePath) -> Result<SeekableStream> {
-        defaults::blocking::read_seekable(self, path)
+        blocking::read_seekable(self, path)
     }
 
     /// Writes `content` to `path`, creating parents (CONTRACT C-2.8).
@@ -184,15 +184,15 @@ pub trait Backend: Send + Sync + 'static {
     ) -> Result<ListIter<FolderEntry>>;
 
     /// Lists the direct children of `path`, files and folders.
-    #[store(gate = List, folder(path), materialize, async_default = defaults::iter_children)]
+    #[store(gate = List, folder(path), materialize, async_default = asynchronous::iter_children)]
     fn iter_children(&self, path: &StorePath) -> Result<ListIter<Entry>> {
-        defaults::blocking::iter_children(self, path)
+        blocking::iter_children(self, path)
     }
 
     /// Lists the files matching `pattern` (CONTRACT C-6.7, C-6.8).
-    #[store(gate = Glob, pattern(pattern), materialize, async_default = defaults::glob)]
+    #[store(gate = Glob, pattern(pattern), materialize, async_default = asynchronous::glob)]
     fn glob(&self, pattern: &Pattern) -> Result<ListIter<FileInfo>> {
-        defaults::blocking::glob(self, pattern)
+        blocking::glob(self, pattern)
     }
 
     /// Moves the file `src` to `dst` (CONTRACT C-2.9).
@@ -208,8 +208,8 @@ pub trait Backend: Send + Sync + 'static {
     fn get_file_info(&self, path: &StorePath) -> Result<FileInfo>;
 
     /// Aggregate facts about the folder at `path`, recursive over every file below.
-    #[store(gate = Metadata, folder(path), manual, async_default = defaults::get_folder_info)]
+    #[store(gate = Metadata, folder(path), manual, async_default = asynchronous::get_folder_info)]
     fn get_folder_info(&self, path: &StorePath) -> Result<FolderInfo> {
-        defaults::blocking::get_folder_info(self, path)
+        blocking::get_folder_info(self, path)
     }
 }

@@ -1,6 +1,7 @@
 //! Content going in and streams coming out, in both worlds (CONTRACT C-6.1, C-6.2, C-7.2).
 
 use std::fmt;
+use std::future::Future;
 use std::io::{self, Read, Seek};
 use std::pin::Pin;
 
@@ -13,6 +14,15 @@ use crate::error::{Error, Result};
 /// Content spooled to become seekable or sized stays in memory up to this many bytes, then
 /// moves to a temp file (CONTRACT C-2.2, C-6.2).
 pub const SPOOL_IN_MEMORY: usize = 8 * 1024 * 1024;
+
+/// The size of the chunks in which byte streams cross between the worlds: a blocking reader
+/// read as an async stream, reader content pumped into an async backend, and the chunks of
+/// [`AsyncMemoryBackend`](crate::AsyncMemoryBackend)'s reads.
+pub const CHUNK_SIZE: usize = 64 * 1024;
+
+/// A boxed `Send` future, the return type of every [`AsyncBackend`](crate::AsyncBackend)
+/// method, so that `Arc<dyn AsyncBackend>` works.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A sync read stream, positioned at byte 0. Mid-stream failures are `io::Error`s that wrap a
 /// [`store::Error`](crate::Error).
@@ -130,7 +140,51 @@ macro_rules! content_from {
         }
     )*};
 }
-content_from!(Bytes, Vec<u8>, &'static [u8], String, &'static str);
+content_from!(Bytes, Vec<u8>, String);
+
+impl From<&[u8]> for Content {
+    /// Copies the borrowed bytes.
+    fn from(value: &[u8]) -> Self {
+        Content::Bytes(Bytes::copy_from_slice(value))
+    }
+}
+
+impl From<&str> for Content {
+    /// Copies the borrowed text.
+    fn from(value: &str) -> Self {
+        Content::from(value.as_bytes())
+    }
+}
+
+impl From<ReadStream> for Content {
+    /// A read stream of any store as write content: `dst.write(p, src.read(p)?, &opts)`.
+    fn from(stream: ReadStream) -> Self {
+        Content::Reader(stream)
+    }
+}
+
+impl From<&[u8]> for AsyncContent {
+    /// Copies the borrowed bytes.
+    fn from(value: &[u8]) -> Self {
+        AsyncContent::Bytes(Bytes::copy_from_slice(value))
+    }
+}
+
+impl From<&str> for AsyncContent {
+    /// Copies the borrowed text.
+    fn from(value: &str) -> Self {
+        AsyncContent::from(value.as_bytes())
+    }
+}
+
+impl From<ByteStream> for AsyncContent {
+    /// A read stream of any async store as write content:
+    /// `dst.write(p, src.read(p).await?, &opts).await`. A failing chunk keeps its
+    /// `store::Error`, which the write reports unchanged.
+    fn from(stream: ByteStream) -> Self {
+        AsyncContent::stream(stream.map(|chunk| chunk.map_err(io::Error::from)))
+    }
+}
 
 /// The content of an async write: bytes, or a stream of byte chunks.
 ///

@@ -35,6 +35,10 @@ pub enum ErrorKind {
     ResourceLocked,
     /// Unreachable, timed out, broken transport, or a closed terminal backend.
     BackendUnavailable,
+    /// A blocking [`Store`](crate::Store) over an async backend was called from async code
+    /// (a runtime worker, or inside `block_on`), where blocking would stall the runtime: use
+    /// [`AsyncStore`](crate::AsyncStore) there, or move the call to `spawn_blocking`.
+    BlockingInAsync,
     /// Anything else, including a panic in a backend and a failing content source.
     Other,
 }
@@ -52,6 +56,7 @@ impl ErrorKind {
             ErrorKind::DirectoryNotEmpty => io::ErrorKind::DirectoryNotEmpty,
             ErrorKind::ResourceLocked => io::ErrorKind::ResourceBusy,
             ErrorKind::BackendUnavailable => io::ErrorKind::NotConnected,
+            ErrorKind::BlockingInAsync => io::ErrorKind::WouldBlock,
             ErrorKind::Other => io::ErrorKind::Other,
         }
     }
@@ -68,6 +73,7 @@ impl ErrorKind {
             ErrorKind::DirectoryNotEmpty => "folder is not empty",
             ErrorKind::ResourceLocked => "resource is locked",
             ErrorKind::BackendUnavailable => "backend unavailable",
+            ErrorKind::BlockingInAsync => "blocking call from async code",
             ErrorKind::Other => "storage error",
         }
     }

@@ -1,6 +1,7 @@
-//! One API for file storage — local disk, memory, and more — offered as a blocking [`Store`]
-//! and a tokio [`AsyncStore`], both generated from ONE trait definition in [`api`], so the two
-//! can never drift apart.
+//! One API for file storage — a local folder, memory, or a backend of your own — offered twice:
+//! as the blocking [`Store`] and as the tokio [`AsyncStore`], with the same methods, arguments,
+//! errors and path rules. Both are generated from ONE trait definition, so they cannot drift
+//! apart.
 //!
 //! ```
 //! use store::{ListOptions, MemoryBackend, Store, WriteOptions};
@@ -14,63 +15,131 @@
 //! # Ok::<(), store::Error>(())
 //! ```
 //!
-//! The behaviour every backend and both stores meet is `CONTRACT.md`; the conformance kit
-//! (feature `conformance`) checks it item by item.
+//! # The two stores
+//!
+//! A store is a backend seen through a root folder. Paths are store-relative `/`-separated
+//! strings, checked by their role (a file path, a folder path where `""` is the root, a glob
+//! pattern) before any I/O: an invalid path is [`ErrorKind::InvalidPath`] and touches nothing.
+//! A store checks, in this order, the option values, the paths, the capability the method
+//! needs, and only then calls the backend; every path it hands back (in listings, results and
+//! errors) is store-relative and can be passed back in.
+//!
+//! - [`Store`] blocks. Over an async backend it runs the calls on a private runtime thread,
+//!   and refuses with [`ErrorKind::BlockingInAsync`] to be called from async code, where
+//!   blocking would stall the runtime — it never panics there.
+//! - [`AsyncStore`] is `async`. Every future is `Send`; listings and reads are `Send + 'static`
+//!   streams. Over a blocking backend it runs each call on tokio's blocking pool.
+//!
+//! Content goes in as [`Content`] / [`AsyncContent`] (bytes, or a reader / a stream) and comes
+//! out as [`ReadStream`] / [`ByteStream`], and a read of one store is the content of a write to
+//! another, so a streamed copy is one line in either world:
+//!
+//! ```
+//! # use store::{MemoryBackend, Store, WriteOptions};
+//! # let (src, dst) = (Store::new(MemoryBackend::new()), Store::new(MemoryBackend::new()));
+//! # src.write("big.bin", vec![7u8; 100_000], &WriteOptions::new())?;
+//! dst.write("copy.bin", src.read("big.bin")?, &WriteOptions::new())?;
+//! # assert_eq!(dst.read_bytes("copy.bin")?.len(), 100_000);
+//! # Ok::<(), store::Error>(())
+//! ```
+//!
+//! # The one definition
+//!
+//! [`api`] holds the storage API once, as the plain blocking trait [`Backend`]. The
+//! [`dual_api`] attribute on it generates [`AsyncBackend`] (dyn-compatible: `Arc<dyn
+//! AsyncBackend>` works), both adapters, and every forwarding method of both stores. Run
+//! `cargo expand -p store api` to read the generated code.
+//!
+//! # Backends
+//!
+//! | backend | world | namespace | what it is for |
+//! |---|---|---|---|
+//! | [`LocalBackend`] | blocking | hierarchical | the embedded default: a folder on disk, confined to its root, atomic writes by temp file and rename |
+//! | [`MemoryBackend`] | blocking | hierarchical | tests and caches; reads hand out the stored bytes without copying |
+//! | [`AsyncMemoryBackend`] | async | hierarchical | the same tree, natively async, reads streamed in chunks |
+//!
+//! Start on a local folder with [`Store::open_local`], which fails on a missing root;
+//! [`Store::local`] accepts one that does not exist yet.
+//!
+//! # The adapters
+//!
+//! Either store takes either kind of backend: [`SyncBackendAdapter`] puts a blocking backend
+//! under async code, [`AsyncBackendSyncAdapter`] an async one under blocking code. Local and
+//! memory work stays natively blocking, because routing it through async costs many times its
+//! own price per small operation.
+//!
+//! # Writing a backend
+//!
+//! [`macro@backend`] turns one `impl` block holding only the operations a service supports,
+//! written as plain `fn` or plain `async fn`, into a full [`Backend`] or [`AsyncBackend`]:
+//! capabilities derived from what is implemented, `Unsupported` answers for the rest, and the
+//! operations that can be derived from others (see its docs for the minimum set). The
+//! examples folder has a key–value backend in six operations.
+//!
+//! # The contract and its kit
+//!
+//! The behaviour every backend and both stores meet is written down in the repository's
+//! `docs/contract.md`, as numbered clauses (`C-2.8`) and checklist items (`K-31`); the method
+//! docs of [`api`] state what a caller needs of it. The conformance kit (feature
+//! `conformance`, module `conformance`) runs every checklist item against a backend, in
+//! both worlds, with one macro line.
 #![warn(missing_docs)]
 
 extern crate self as store;
 
 pub mod api;
-pub mod async_store;
-pub mod atomic;
-mod backend_support;
-pub mod backends;
-mod bridge;
-pub mod capability;
-pub mod content;
-pub mod defaults;
-pub mod entry;
-pub mod error;
-mod listing;
-pub mod options;
-pub mod path;
-pub mod pattern;
-mod rebase;
-pub mod resolution;
-pub mod reverse;
-mod runtime_thread;
-mod scope;
-pub mod sync_store;
-pub mod write_result;
+mod atomic;
+mod capability;
+mod content;
+mod entry;
+mod error;
+mod options;
+mod path;
+mod pattern;
+mod resolution;
+mod write_result;
+
+mod adapters;
+mod backends;
+mod derived;
+mod stores;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
-#[path = "private.rs"]
-#[doc(hidden)]
-pub mod __private;
-
 pub use crate::api::{AsyncBackend, AsyncBackendSyncAdapter, Backend, SyncBackendAdapter};
-pub use crate::async_store::{AsyncStore, IntoAsyncBackend};
 pub use crate::atomic::{AtomicSink, AtomicWriter};
-pub use crate::backends::async_memory::AsyncMemoryBackend;
-pub use crate::backends::local::LocalBackend;
-pub use crate::backends::memory::MemoryBackend;
-pub use crate::bridge::CHUNK_SIZE;
+pub use crate::backends::{AsyncMemoryBackend, LocalBackend, MemoryBackend};
 pub use crate::capability::{Capabilities, Capability};
 pub use crate::content::{
-    stream_items, AsyncContent, ByteStream, Content, ListIter, ListStream, ReadSeek, ReadStream,
-    SeekableStream,
+    content_error, stream_items, AsyncContent, BoxFuture, ByteStream, Content, ListIter,
+    ListStream, ReadSeek, ReadStream, SeekableStream, CHUNK_SIZE, SPOOL_IN_MEMORY,
 };
 pub use crate::entry::{ContentDigest, Entry, FileInfo, FolderEntry, FolderInfo, UserMetadata};
 pub use crate::error::{Error, ErrorKind, Result};
-pub use crate::listing::{FileFilter, FolderFilter, ListFilter};
 pub use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions};
 pub use crate::path::StorePath;
 pub use crate::pattern::Pattern;
 pub use crate::resolution::{Namespace, ResolutionPlan};
-pub use crate::sync_store::{IntoBackend, Store};
+pub use crate::stores::asynchronous::{AsyncStore, IntoAsyncBackend};
+pub use crate::stores::blocking::{IntoBackend, Store};
+pub use crate::stores::filter::{FileFilter, FolderFilter, ListFilter};
+pub use crate::stores::{Adapted, Native};
 pub use crate::write_result::{WriteResult, WriteSource};
 pub use bytes::Bytes;
-/// The attribute that generates both worlds from one trait; see [`api`].
 pub use store_macros::{backend, dual_api};
+
+/// What generated code names, so it never depends on what the caller has in scope. Not a
+/// stable part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::adapters::async_to_sync::runtime::{
+        async_content, blocking_list, blocking_reader, Pump, RuntimeThread,
+    };
+    pub use crate::adapters::sync_to_async::{
+        blocking_content, byte_stream, collect_list, list_stream, run_blocking,
+    };
+    pub use crate::derived::{asynchronous, blocking};
+    pub use crate::stores::filter::{keep_iter, keep_stream};
+    pub use store_macros::__backend_impl as backend_impl;
+}

@@ -146,7 +146,7 @@ fn method(method: &Method, backend: &Backend) -> Option<TokenStream> {
         let name = &backend.name;
         if backend.asynchronous && !method.is_pure() {
             return Some(quote! {
-                fn #ident<'a>(&'a self, #(#params),*) -> ::store::__private::BoxFuture<'a, #output> {
+                fn #ident<'a>(&'a self, #(#params),*) -> ::store::BoxFuture<'a, #output> {
                     ::std::boxed::Box::pin(async move {
                         Self::#ident(self, #(#arg_names),*).await.map_err(|e| e.with_backend(#name))
                     })
@@ -203,7 +203,7 @@ fn signature(method: &Method, asynchronous: bool) -> TokenStream {
         syn::ReturnType::Default => quote!(()),
     };
     if asynchronous {
-        quote!(fn #ident<'a>(&'a self, #(#params),*) -> ::store::__private::BoxFuture<'a, #output>)
+        quote!(fn #ident<'a>(&'a self, #(#params),*) -> ::store::BoxFuture<'a, #output>)
     } else {
         quote!(fn #ident(&self, #(#params),*) -> #output)
     }
@@ -224,24 +224,24 @@ fn missing_body(method: &Method, backend: &Backend) -> Option<TokenStream> {
     };
     let derived = match name.as_str() {
         "read" if backend.has("read_bytes") => Some(if a {
-            quote!(::std::boxed::Box::pin(::store::__private::stream_from_bytes(<Self as #world>::read_bytes(self, #path))))
+            quote!(::std::boxed::Box::pin(::store::__private::asynchronous::read(<Self as #world>::read_bytes(self, #path))))
         } else {
-            quote!(<Self as #world>::read_bytes(self, #path).map(::store::__private::reader_from_bytes))
+            quote!(::store::__private::blocking::read(<Self as #world>::read_bytes(self, #path)))
         }),
         "is_file" if backend.has("get_file_info") => Some(if a {
-            quote!(::std::boxed::Box::pin(::store::__private::is_file_from_info(<Self as #world>::get_file_info(self, #path))))
+            quote!(::std::boxed::Box::pin(::store::__private::asynchronous::is_file(<Self as #world>::get_file_info(self, #path))))
         } else {
-            quote!(::store::__private::is_file_from_info_blocking(<Self as #world>::get_file_info(self, #path)))
+            quote!(::store::__private::blocking::is_file(<Self as #world>::get_file_info(self, #path)))
         }),
         "is_folder" if backend.has("list_files") => Some(if a {
-            quote!(::std::boxed::Box::pin(::store::__private::is_folder_from_listings(self, #path)))
+            quote!(::std::boxed::Box::pin(::store::__private::asynchronous::is_folder(self, #path)))
         } else {
-            quote!(::store::__private::is_folder_from_listings_blocking(self, #path))
+            quote!(::store::__private::blocking::is_folder(self, #path))
         }),
         "exists" => Some(if a {
-            quote!(::std::boxed::Box::pin(::store::__private::exists_from_probes(self, #path)))
+            quote!(::std::boxed::Box::pin(::store::__private::asynchronous::exists(self, #path)))
         } else {
-            quote!(::store::__private::exists_from_probes_blocking(self, #path))
+            quote!(::store::__private::blocking::exists(self, #path))
         }),
         _ => None,
     };
@@ -253,8 +253,8 @@ fn missing_body(method: &Method, backend: &Backend) -> Option<TokenStream> {
     }
     let gate = method.options.gate.as_ref()?;
     Some(if a {
-        quote!(::store::__private::unsupported_future(self, ::store::Capability::#gate))
+        quote!(::store::__private::asynchronous::unsupported(self, ::store::Capability::#gate))
     } else {
-        quote!(::store::__private::unsupported(self, ::store::Capability::#gate))
+        quote!(::store::__private::blocking::unsupported(self, ::store::Capability::#gate))
     })
 }

@@ -60,6 +60,6 @@ pub(super) fn signature(method: &Method) -> TokenStream {
     });
     let ok = ok_type(&method.output, true);
     quote! {
-        fn #ident<#lt>(&#lt self, #(#args),*) -> ::store::__private::BoxFuture<#lt, ::store::__private::Result<#ok>>
+        fn #ident<#lt>(&#lt self, #(#args),*) -> ::store::BoxFuture<#lt, ::store::Result<#ok>>
     }
 }

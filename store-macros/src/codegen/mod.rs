@@ -147,7 +147,7 @@ fn with_future_lifetime(ty: &Type) -> Type {
 /// The async world's type of an argument.
 fn async_arg_type(kind: ArgKind, ty: &Type) -> TokenStream {
     match kind {
-        ArgKind::Content => quote!(::store::__private::AsyncContent),
+        ArgKind::Content => quote!(::store::AsyncContent),
         ArgKind::Path(_) | ArgKind::Ref => {
             let ty = with_future_lifetime(ty);
             quote!(#ty)
@@ -160,10 +160,10 @@ fn async_arg_type(kind: ArgKind, ty: &Type) -> TokenStream {
 fn ok_type(output: &Output, asynchronous: bool) -> TokenStream {
     match (output, asynchronous) {
         (Output::Plain(ty), _) => quote!(#ty),
-        (Output::ReadStream, false) => quote!(::store::__private::ReadStream),
-        (Output::ReadStream, true) => quote!(::store::__private::ByteStream),
-        (Output::List(item), false) => quote!(::store::__private::ListIter<#item>),
-        (Output::List(item), true) => quote!(::store::__private::ListStream<#item>),
+        (Output::ReadStream, false) => quote!(::store::ReadStream),
+        (Output::ReadStream, true) => quote!(::store::ByteStream),
+        (Output::List(item), false) => quote!(::store::ListIter<#item>),
+        (Output::List(item), true) => quote!(::store::ListStream<#item>),
         (Output::Other, _) => quote!(()),
     }
 }

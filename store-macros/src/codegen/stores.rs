@@ -39,10 +39,10 @@ fn forwarder(method: &Method, asynchronous: bool) -> TokenStream {
         match (a.kind, asynchronous) {
             (ArgKind::Path(_), _) => quote!(#name: impl ::core::convert::AsRef<str>),
             (ArgKind::Content, false) => {
-                quote!(#name: impl ::core::convert::Into<::store::__private::Content>)
+                quote!(#name: impl ::core::convert::Into<::store::Content>)
             }
             (ArgKind::Content, true) => {
-                quote!(#name: impl ::core::convert::Into<::store::__private::AsyncContent>)
+                quote!(#name: impl ::core::convert::Into<::store::AsyncContent>)
             }
             (ArgKind::Ref | ArgKind::Value, _) => quote!(#name: #ty),
         }
@@ -81,7 +81,7 @@ fn forwarder(method: &Method, asynchronous: bool) -> TokenStream {
         .options
         .gate
         .as_ref()
-        .map(|gate| quote!(self.scope.require(::store::__private::Capability::#gate)?;));
+        .map(|gate| quote!(self.scope.require(::store::Capability::#gate)?;));
     let call_args: Vec<_> = method
         .args
         .iter()
@@ -118,7 +118,7 @@ fn forwarder(method: &Method, asynchronous: bool) -> TokenStream {
     let asyncness = asynchronous.then(|| quote!(async));
     quote! {
         #(#attrs)*
-        pub #asyncness fn #ident(&self, #(#params),*) -> ::store::__private::Result<#ok> {
+        pub #asyncness fn #ident(&self, #(#params),*) -> ::store::Result<#ok> {
             #(#check_options)*
             #(#keys)*
             #(#argument_gates)*

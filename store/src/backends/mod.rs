@@ -1,6 +1,7 @@
-//! The shipped backends.
+//! The shipped backends, one folder each.
 
-pub mod async_memory;
-pub mod local;
-pub mod memory;
-mod memory_tree;
+mod local;
+mod memory;
+
+pub use self::local::LocalBackend;
+pub use self::memory::{AsyncMemoryBackend, MemoryBackend};

@@ -429,6 +429,7 @@ fn table_io_kind(kind: ErrorKind) -> io::ErrorKind {
         ErrorKind::DirectoryNotEmpty => io::ErrorKind::DirectoryNotEmpty,
         ErrorKind::ResourceLocked => io::ErrorKind::ResourceBusy,
         ErrorKind::BackendUnavailable => io::ErrorKind::NotConnected,
+        ErrorKind::BlockingInAsync => io::ErrorKind::WouldBlock,
         ErrorKind::Other => io::ErrorKind::Other,
     }
 }

@@ -8,7 +8,7 @@ use std::pin::Pin;
 use bytes::Bytes;
 use futures_util::{stream, StreamExt};
 
-use crate::bridge::BoxFuture;
+use crate::content::BoxFuture;
 use crate::{
     AsyncContent, AsyncStore, Capabilities, Content, DeleteFolderOptions, Entry, FileInfo,
     FolderEntry, FolderInfo, ListOptions, ResolutionPlan, Result, Store, StorePath, WriteOptions,

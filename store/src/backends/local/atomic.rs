@@ -1,7 +1,7 @@
 //! Atomic writes on disk: a temp file beside the target, under a reserved hidden name, then a
 //! rename (create-only without overwrite) (CONTRACT C-6.3, C-6.4).
 
-use std::fs::File;
+use std::fs::{self, File, Permissions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -22,9 +22,19 @@ pub(super) fn is_temp_name(name: &str) -> bool {
     name.starts_with(TEMP_PREFIX)
 }
 
+/// The mode a new file is created with, before the umask: what `std::fs::write` uses, so an
+/// atomic write gives the same permissions as a plain one (tempfile's default is 0600).
+#[cfg(unix)]
+fn new_file_permissions() -> Permissions {
+    std::os::unix::fs::PermissionsExt::from_mode(0o666)
+}
+
 /// A new temp file in `dir` for the target named `name`: `.~tmp.<name>.<random>`.
 pub(super) fn temp_in(dir: &Path, name: &str, key: &StorePath) -> Result<NamedTempFile> {
-    tempfile::Builder::new()
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    builder.permissions(new_file_permissions());
+    builder
         .prefix(&format!("{TEMP_PREFIX}{name}."))
         .rand_bytes(8)
         .tempfile_in(dir)
@@ -40,6 +50,14 @@ pub(super) fn promote(
     overwrite: bool,
     fsync: bool,
 ) -> Result<File> {
+    if overwrite {
+        // An overwrite keeps the replaced file's permissions, as a plain write does.
+        if let Some(old) = fs::symlink_metadata(target).ok().filter(|m| m.is_file()) {
+            temp.as_file()
+                .set_permissions(old.permissions())
+                .map_err(|e| Error::from_io(e, key, NAME))?;
+        }
+    }
     if fsync {
         temp.as_file()
             .sync_all()

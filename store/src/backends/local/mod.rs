@@ -61,7 +61,38 @@ impl LocalBackend {
         .with(Capability::LazyRead)
         .with(Capability::WriteResultNative);
 
-    /// A backend rooted at `root`; no I/O happens until the first call.
+    /// A backend on the existing folder `root`: a missing root is `NotFound`, and a root that
+    /// is not a folder is `InvalidPath`, so a typo fails here instead of reading as an empty
+    /// store. Neither error names the on-disk path.
+    ///
+    /// ```
+    /// use store::{ErrorKind, LocalBackend};
+    /// let dir = tempfile::tempdir()?;
+    /// assert!(LocalBackend::open(dir.path()).is_ok());
+    /// let typo = LocalBackend::open(dir.path().join("typo")).unwrap_err();
+    /// assert_eq!(typo.kind(), ErrorKind::NotFound);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open(root: impl Into<PathBuf>) -> Result<Self> {
+        let backend = LocalBackend::new(root);
+        let root_error = |kind, message| Error::new(kind, message).with_path("").with_backend(NAME);
+        match fs::metadata(&backend.root) {
+            Ok(meta) if meta.is_dir() => Ok(backend),
+            Ok(_) => Err(root_error(
+                ErrorKind::InvalidPath,
+                "the root is not a folder",
+            )),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(root_error(
+                ErrorKind::NotFound,
+                "the root folder does not exist",
+            )),
+            Err(e) => Err(Error::from_io_unlocated(e).with_path("").with_backend(NAME)),
+        }
+    }
+
+    /// A backend rooted at `root`, which need not exist yet: it then reads as an empty store,
+    /// and the first write creates it. No I/O happens until the first call; use
+    /// [`open`](Self::open) to require an existing folder.
     pub fn new(root: impl Into<PathBuf>) -> Self {
         let root = root.into();
         LocalBackend {
@@ -387,7 +418,7 @@ impl Backend for LocalBackend {
     }
 
     fn resolve(&self, key: &StorePath) -> ResolutionPlan {
-        let mut plan = crate::defaults::resolution(NAME, key, self.native_path(key));
+        let mut plan = crate::derived::resolution(NAME, key, self.native_path(key));
         plan.details
             .insert("root".into(), self.root.to_string_lossy().into_owned());
         plan.details

@@ -1,5 +1,5 @@
 //! Runtime support of `AsyncBackendSyncAdapter`: a private tokio runtime on its own thread,
-//! shared by the adapter's calls, and the refusal to block inside async code (CONTRACT C-7.4).
+//! shared by the adapter's calls, and the refusal to block inside async code (C-7.4).
 
 use std::cell::Cell;
 use std::future::Future;
@@ -15,14 +15,12 @@ use futures_util::{FutureExt, StreamExt};
 use tokio::runtime::Handle;
 use tokio::sync::oneshot;
 
+use crate::adapters::{read_chunk, ChunkReader};
 use crate::content::{AsyncContent, ByteStream, Content, ListIter, ListStream, ReadStream};
 use crate::error::{Error, Result};
 
 /// How long `close()` and `Drop` wait for in-flight work before stopping the runtime.
 pub const SHUTDOWN_BOUND: Duration = Duration::from_secs(30);
-
-/// Chunk size of reader content pumped from the caller's thread.
-const PUMP_CHUNK: usize = 64 * 1024;
 
 struct Running {
     handle: Handle,
@@ -241,15 +239,9 @@ pub struct Pump {
 impl Pump {
     fn run(mut self) {
         loop {
-            let mut buf = vec![0; PUMP_CHUNK];
-            let chunk = match self.reader.read(&mut buf) {
-                Ok(0) => return,
-                Ok(n) => {
-                    buf.truncate(n);
-                    Ok(Bytes::from(buf))
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => Err(e),
+            let chunk = match read_chunk(&mut self.reader) {
+                Ok(chunk) if chunk.is_empty() => return,
+                chunk => chunk,
             };
             let failed = chunk.is_err();
             // A closed channel means the backend stopped reading: the call's result says why.
@@ -274,48 +266,24 @@ pub fn async_content(content: Content) -> (AsyncContent, Option<Pump>) {
     }
 }
 
-/// An async byte stream read from blocking code: one chunk per call, no read-ahead.
+/// An async byte stream read from blocking code: one chunk per call, no read-ahead; after an
+/// error the reader is at its end.
 pub fn blocking_reader(stream: ByteStream, runtime: Arc<RuntimeThread>) -> ReadStream {
-    Box::new(StreamReader {
-        stream: Some(stream),
-        runtime,
-        current: Bytes::new(),
-    })
-}
-
-struct StreamReader {
-    stream: Option<ByteStream>,
-    runtime: Arc<RuntimeThread>,
-    current: Bytes,
-}
-
-impl Read for StreamReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.current.is_empty() {
-            let Some(mut stream) = self.stream.take() else {
-                return Ok(0);
-            };
-            if buf.is_empty() {
-                self.stream = Some(stream);
-                return Ok(0);
+    let mut stream = Some(stream);
+    Box::new(ChunkReader::new(move || {
+        let mut current = stream.take()?;
+        match runtime.call("read", async move {
+            let next = current.next().await;
+            Ok((current, next))
+        }) {
+            Ok((current, Some(Ok(chunk)))) => {
+                stream = Some(current);
+                Some(Ok(chunk))
             }
-            let (stream, next) = self.runtime.call("read", async move {
-                let next = stream.next().await;
-                Ok((stream, next))
-            })?;
-            match next {
-                Some(Ok(chunk)) => {
-                    self.current = chunk;
-                    self.stream = Some(stream);
-                }
-                Some(Err(e)) => return Err(e.into()),
-                None => return Ok(0),
-            }
+            Ok((_, Some(Err(e)))) | Err(e) => Some(Err(e.into())),
+            Ok((_, None)) => None,
         }
-        let n = buf.len().min(self.current.len());
-        buf[..n].copy_from_slice(&self.current.split_to(n));
-        Ok(n)
-    }
+    }))
 }
 
 /// An async listing read from blocking code: one item per call, no read-ahead.

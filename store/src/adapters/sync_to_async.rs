@@ -1,26 +1,18 @@
 //! Runtime support of `SyncBackendAdapter`: blocking calls from async code, and the
-//! conversions of streams and content between the worlds (CONTRACT C-7.3).
+//! conversions of streams and content between the worlds (C-7.3).
 
 use std::future::Future;
-use std::io::{self, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::{pin, Pin};
+use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 
-use bytes::Bytes;
-use futures_core::Stream;
-use futures_util::stream;
+use futures_util::{stream, StreamExt};
 
+use super::{read_chunk, ChunkReader};
 use crate::content::{AsyncContent, ByteStream, Content, ListIter, ListStream, ReadStream};
 use crate::error::{Error, Result};
-
-/// A boxed `Send` future, the return type of every async backend method.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// Chunk size of byte streams read from a blocking backend.
-pub const CHUNK_SIZE: usize = 64 * 1024;
 
 /// Runs `f` on tokio's blocking pool, or inline when no runtime is current; a panic becomes
 /// `Other("backend panicked in <op>")`.
@@ -67,7 +59,7 @@ pub fn list_stream<T: Send + 'static>(items: Vec<Result<T>>) -> ListStream<T> {
     Box::pin(stream::iter(items))
 }
 
-/// Streams a blocking reader in chunks of [`CHUNK_SIZE`], one blocking call per chunk and
+/// Streams a blocking reader in chunks of [`CHUNK_SIZE`](crate::CHUNK_SIZE), one blocking call per chunk and
 /// never more than one in flight.
 pub fn byte_stream(reader: ReadStream, backend: &'static str) -> ByteStream {
     Box::pin(stream::try_unfold(Some(reader), move |state| async move {
@@ -85,56 +77,14 @@ pub fn byte_stream(reader: ReadStream, backend: &'static str) -> ByteStream {
     }))
 }
 
-/// Reads up to one chunk, retrying interrupted reads; empty only at EOF.
-fn read_chunk(reader: &mut dyn Read) -> io::Result<Bytes> {
-    let mut buf = vec![0; CHUNK_SIZE];
-    let mut filled = 0;
-    while filled < buf.len() {
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    buf.truncate(filled);
-    Ok(buf.into())
-}
-
 /// Turns async content into blocking content: a stream becomes a reader that pulls one chunk
 /// at a time, so memory stays bounded by the largest chunk.
 pub fn blocking_content(content: AsyncContent) -> Content {
     match content {
         AsyncContent::Bytes(b) => Content::Bytes(b),
-        AsyncContent::Stream(s) => Content::reader(StreamReader {
-            stream: s,
-            current: Bytes::new(),
-            done: false,
-        }),
-    }
-}
-
-struct StreamReader {
-    stream: Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>,
-    current: Bytes,
-    done: bool,
-}
-
-impl Read for StreamReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.current.is_empty() {
-            if self.done || buf.is_empty() {
-                return Ok(0);
-            }
-            let next = std::future::poll_fn(|cx| self.stream.as_mut().poll_next(cx));
-            match park_on(next) {
-                Some(chunk) => self.current = chunk?,
-                None => self.done = true,
-            }
+        AsyncContent::Stream(mut stream) => {
+            Content::reader(ChunkReader::new(move || park_on(stream.next())))
         }
-        let n = buf.len().min(self.current.len());
-        buf[..n].copy_from_slice(&self.current.split_to(n));
-        Ok(n)
     }
 }
 
@@ -159,8 +109,12 @@ pub(crate) fn park_on<F: Future>(future: F) -> F::Output {
 
 #[cfg(test)]
 mod tests {
+    use std::io::{self, Read};
+
+    use bytes::Bytes;
+
     use super::*;
-    use futures_util::StreamExt;
+    use crate::content::CHUNK_SIZE;
 
     #[test]
     fn inline_without_runtime_and_panics_become_errors() {

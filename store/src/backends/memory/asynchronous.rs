@@ -5,11 +5,10 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures_util::{stream, StreamExt};
 
-use super::memory_tree::Tree;
+use super::tree::Tree;
 use crate::api::AsyncBackend;
-use crate::bridge::{BoxFuture, CHUNK_SIZE};
 use crate::capability::{Capabilities, Capability};
-use crate::content::{AsyncContent, ByteStream, ListStream};
+use crate::content::{AsyncContent, BoxFuture, ByteStream, ListStream, CHUNK_SIZE};
 use crate::entry::{Entry, FileInfo, FolderEntry};
 use crate::error::Result;
 use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions};

@@ -1,11 +1,15 @@
-//! Where `AsyncBackendSyncAdapter` departs from plain forwarding (CONTRACT C-7.4): it masks
+//! Runtime support of `AsyncBackendSyncAdapter` (C-7.4): the private runtime thread
+//! ([`runtime`]), and the methods where the adapter departs from plain forwarding: it masks
 //! SeekableRead, is terminal, hands out no runtime-bound native handle, and spools
 //! `open_atomic`, which has no async counterpart.
+
+pub(crate) mod runtime;
 
 use std::any::{Any, TypeId};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::sync::Arc;
 
+use self::runtime::{async_content, RuntimeThread};
 use crate::api::AsyncBackend;
 use crate::atomic::{AtomicSink, AtomicWriter};
 use crate::capability::{Capabilities, Capability};
@@ -13,7 +17,6 @@ use crate::content::{Content, SPOOL_IN_MEMORY};
 use crate::error::{Error, Result};
 use crate::options::WriteOptions;
 use crate::path::StorePath;
-use crate::runtime_thread::{async_content, RuntimeThread};
 use crate::write_result::WriteResult;
 
 /// The wrapped backend's capabilities without SeekableRead: its streams are not seekable here.
@@ -50,7 +53,7 @@ pub fn close<A: AsyncBackend + ?Sized>(inner: &Arc<A>, runtime: &Arc<RuntimeThre
     result
 }
 
-/// `open_atomic` by spooling, then one `write_atomic` at commit (CONTRACT C-6.4).
+/// `open_atomic` by spooling, then one `write_atomic` at commit (C-6.4).
 pub fn open_atomic<A: AsyncBackend + ?Sized>(
     inner: &Arc<A>,
     runtime: &Arc<RuntimeThread>,

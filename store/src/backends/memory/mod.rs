@@ -1,11 +1,16 @@
 //! `MemoryBackend`: a thread-safe, natively blocking store held in process memory.
 
+mod asynchronous;
+mod tree;
+
+pub use self::asynchronous::AsyncMemoryBackend;
+
 use std::io::{self, Cursor, Write};
 use std::sync::Arc;
 
 use bytes::Bytes;
 
-use super::memory_tree::Tree;
+use self::tree::Tree;
 use crate::api::Backend;
 use crate::atomic::{AtomicSink, AtomicWriter};
 use crate::capability::{Capabilities, Capability};

@@ -1,0 +1,157 @@
+//! The derived operations of an [`AsyncBackend`].
+
+use std::future::Future;
+
+use bytes::Bytes;
+use futures_util::{stream, StreamExt, TryStreamExt};
+
+use super::{file_verdict, folder_verdict};
+use crate::api::AsyncBackend;
+use crate::capability::Capability;
+use crate::content::{BoxFuture, ByteStream, ListStream};
+use crate::entry::{Entry, FileInfo, FolderInfo};
+use crate::error::Result;
+use crate::options::ListOptions;
+use crate::path::StorePath;
+use crate::pattern::Pattern;
+
+/// `Unsupported(cap)`, before any I/O.
+pub fn unsupported<'a, B: AsyncBackend + ?Sized, T: Send + 'a>(
+    backend: &B,
+    cap: Capability,
+) -> BoxFuture<'a, Result<T>> {
+    let err = super::unsupported(backend.name(), backend.capabilities(), cap);
+    Box::pin(std::future::ready(Err(err)))
+}
+
+/// The default `check_health` and `close`: nothing to do.
+pub fn ready<B: AsyncBackend + ?Sized>(_backend: &B) -> BoxFuture<'_, Result<()>> {
+    Box::pin(async { Ok(()) })
+}
+
+/// `read` over `read_bytes`: the bytes as one chunk (none when empty).
+pub async fn read(bytes: impl Future<Output = Result<Bytes>>) -> Result<ByteStream> {
+    let bytes = bytes.await?;
+    let chunks = (!bytes.is_empty()).then_some(Ok(bytes));
+    Ok(Box::pin(stream::iter(chunks)))
+}
+
+/// `read_bytes` over `read`.
+pub fn read_bytes<'a, B: AsyncBackend + ?Sized>(
+    backend: &'a B,
+    path: &'a StorePath,
+) -> BoxFuture<'a, Result<Bytes>> {
+    Box::pin(async move {
+        let chunks: Vec<Bytes> = backend.read(path).await?.try_collect().await?;
+        Ok(chunks.concat().into())
+    })
+}
+
+/// `read_range` as skip-and-take over `read` (C-6.6).
+pub fn read_range<'a, B: AsyncBackend + ?Sized>(
+    backend: &'a B,
+    path: &'a StorePath,
+    offset: u64,
+    len: u64,
+) -> BoxFuture<'a, Result<Bytes>> {
+    Box::pin(async move {
+        let mut stream = backend.read(path).await?;
+        let end = offset.saturating_add(len);
+        let (mut pos, mut out) = (0u64, Vec::new());
+        while pos < end {
+            let Some(chunk) = stream.next().await else {
+                break;
+            };
+            let chunk = chunk?;
+            let chunk_end = pos + chunk.len() as u64;
+            if chunk_end > offset {
+                let from = offset.saturating_sub(pos) as usize;
+                let to = (end.min(chunk_end) - pos) as usize;
+                out.extend_from_slice(&chunk[from..to]);
+            }
+            pos = chunk_end;
+        }
+        Ok(out.into())
+    })
+}
+
+/// `iter_children` as `list_files` then `list_folders`.
+pub fn iter_children<'a, B: AsyncBackend + ?Sized>(
+    backend: &'a B,
+    path: &'a StorePath,
+) -> BoxFuture<'a, Result<ListStream<Entry>>> {
+    Box::pin(async move {
+        let direct = ListOptions::new();
+        let files = backend.list_files(path, &direct).await?;
+        let folders = backend.list_folders(path, &direct).await?;
+        let entries = files
+            .map_ok(Entry::File)
+            .chain(folders.map_ok(Entry::Folder));
+        Ok(Box::pin(entries) as ListStream<Entry>)
+    })
+}
+
+/// `glob` when the backend has none: `Unsupported(Glob)`.
+pub fn glob<'a, B: AsyncBackend + ?Sized>(
+    backend: &'a B,
+    _pattern: &'a Pattern,
+) -> BoxFuture<'a, Result<ListStream<FileInfo>>> {
+    unsupported(backend, Capability::Glob)
+}
+
+/// `get_folder_info` by aggregating a recursive `list_files`; needs List.
+pub fn get_folder_info<'a, B: AsyncBackend + ?Sized>(
+    backend: &'a B,
+    path: &'a StorePath,
+) -> BoxFuture<'a, Result<FolderInfo>> {
+    Box::pin(async move {
+        backend.capabilities().require(Capability::List)?;
+        if !path.is_root() {
+            let is_folder = backend.is_folder(path).await?;
+            let is_file = !is_folder && backend.is_file(path).await?;
+            folder_verdict(is_folder, is_file, path.as_str(), backend.name())?;
+        }
+        let files = backend
+            .list_files(path, &ListOptions::new().recursive(true))
+            .await?;
+        files
+            .try_fold(
+                FolderInfo::empty(path.clone()),
+                |mut info, file| async move {
+                    info.add(&file);
+                    Ok(info)
+                },
+            )
+            .await
+    })
+}
+
+/// `is_file` over `get_file_info`: absent or a folder is `false`.
+pub async fn is_file(info: impl Future<Output = Result<FileInfo>>) -> Result<bool> {
+    file_verdict(info.await)
+}
+
+/// `is_folder` over the listings: the root, or anything below the path.
+pub async fn is_folder<B: AsyncBackend + ?Sized>(backend: &B, path: &StorePath) -> Result<bool> {
+    if path.is_root() {
+        return Ok(true);
+    }
+    if let Some(first) = backend
+        .list_folders(path, &ListOptions::new())
+        .await?
+        .next()
+        .await
+    {
+        return first.map(|_| true);
+    }
+    let recursive = ListOptions::new().recursive(true);
+    match backend.list_files(path, &recursive).await?.next().await {
+        Some(first) => first.map(|_| true),
+        None => Ok(false),
+    }
+}
+
+/// `exists` as `is_file || is_folder`.
+pub async fn exists<B: AsyncBackend + ?Sized>(backend: &B, path: &StorePath) -> Result<bool> {
+    Ok(path.is_root() || backend.is_file(path).await? || backend.is_folder(path).await?)
+}

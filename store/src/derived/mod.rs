@@ -1,0 +1,70 @@
+//! The operations derived from others, in both worlds: what a backend gets for a method it does
+//! not write itself (the trait's default bodies, and the bodies `#[store::backend]` fills in).
+//!
+//! One naming rule: a derived operation has the name of the method it implements, and the
+//! world is the module — `blocking::read_bytes` and `asynchronous::read_bytes`. What both
+//! worlds share, the verdicts below, is written once here.
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+
+use crate::capability::{Capabilities, Capability};
+use crate::entry::FileInfo;
+use crate::error::{Error, ErrorKind, Result};
+use crate::path::StorePath;
+use crate::resolution::ResolutionPlan;
+
+pub mod asynchronous;
+pub mod blocking;
+
+/// The default `resolve`: kind and backend are the backend's name.
+pub fn resolution(name: &str, key: &StorePath, native_path: String) -> ResolutionPlan {
+    ResolutionPlan {
+        kind: name.to_owned(),
+        backend: name.to_owned(),
+        key: key.as_str().to_owned(),
+        native_path,
+        details: BTreeMap::new(),
+    }
+}
+
+/// Strict UTF-8 decoding for `read_text`; invalid data is `InvalidData`.
+pub(crate) fn decode_text(bytes: Bytes, path: &str, backend: &'static str) -> Result<String> {
+    String::from_utf8(bytes.into()).map_err(|e| {
+        Error::new(ErrorKind::InvalidData, "file is not valid UTF-8")
+            .with_path(path)
+            .with_backend(backend)
+            .with_source(e)
+    })
+}
+
+/// The one folder check of an aggregate over `path`: the root always passes; otherwise a file
+/// is `InvalidPath("not a folder")` and an absence `NotFound` (C-2.5). `path` is the path as
+/// the caller spelled it, so the error names what they passed.
+pub(crate) fn folder_verdict(
+    is_folder: bool,
+    is_file: bool,
+    path: &str,
+    backend: &'static str,
+) -> Result<()> {
+    match (is_folder, is_file) {
+        (true, _) => Ok(()),
+        (false, true) => Err(Error::invalid_path(path, "not a folder").with_backend(backend)),
+        (false, false) => Err(Error::not_found(path).with_backend(backend)),
+    }
+}
+
+/// `is_file` from a `get_file_info` answer: absent, or a folder, is `false`.
+fn file_verdict(info: Result<FileInfo>) -> Result<bool> {
+    match info {
+        Ok(_) => Ok(true),
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::InvalidPath) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// `Unsupported(cap)` from a backend's name and capabilities.
+fn unsupported(name: &'static str, capabilities: Capabilities, cap: Capability) -> Error {
+    Error::unsupported(cap, capabilities).with_backend(name)
+}

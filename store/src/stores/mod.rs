@@ -1,0 +1,182 @@
+//! The blocking [`Store`](crate::Store) and the async [`AsyncStore`](crate::AsyncStore): a
+//! backend seen through a root folder. Their forwarding I/O methods are generated from the one
+//! definition (`api.rs`); what they add is written once, here and in [`scope`], for both.
+
+pub(crate) mod asynchronous;
+pub(crate) mod blocking;
+pub(crate) mod filter;
+pub(crate) mod rebase;
+pub(crate) mod scope;
+
+/// Marks a backend of the store's own world, for [`IntoBackend`](crate::IntoBackend) and
+/// [`IntoAsyncBackend`](crate::IntoAsyncBackend).
+#[derive(Debug)]
+pub enum Native {}
+
+/// Marks a backend of the other world, which the store wraps in the generated adapter.
+#[derive(Debug)]
+pub enum Adapted {}
+
+/// The methods both stores spell the same way, written once: those that need no I/O, and
+/// those that do more than forward (`close`, `read_text`, `write_text`, `head`,
+/// `get_folder_info`). The async store passes `async` and `await`, which are spliced in where
+/// the two worlds differ; `$aggregate` folds a listing into a [`FolderInfo`](crate::FolderInfo).
+macro_rules! store_surface {
+    ($store:ident, $backend:ident, $aggregate:path $(, $asyncness:tt . $await:tt)?) => {
+        impl $store {
+            /// The store's root, as a backend key (`""` for the backend root).
+            pub fn root(&self) -> &$crate::StorePath {
+                self.scope.root()
+            }
+
+            /// The backend's stable name.
+            pub fn name(&self) -> &'static str {
+                self.scope.backend()
+            }
+
+            /// What the backend can do.
+            pub fn capabilities(&self) -> $crate::Capabilities {
+                self.scope.capabilities()
+            }
+
+            /// Whether the backend has `cap`.
+            pub fn supports(&self, cap: $crate::Capability) -> bool {
+                self.scope.capabilities().supports(cap)
+            }
+
+            /// A store rooted at `root/sub`, sharing (and not owning) the backend.
+            pub fn child(&self, sub: impl AsRef<str>) -> $crate::Result<Self> {
+                Ok(Self {
+                    backend: ::std::sync::Arc::clone(&self.backend),
+                    scope: self.scope.child(sub.as_ref())?,
+                    owner: false,
+                })
+            }
+
+            /// The store-relative key of a backend-native path; `InvalidPath` for a path outside
+            /// the backend's root or outside this store's root.
+            pub fn to_key(&self, native: &str) -> $crate::Result<$crate::StorePath> {
+                let bare_root = self.backend.native_path(&$crate::StorePath::root());
+                self.scope
+                    .key_from_native(self.backend.to_key(native), native, &bare_root)
+            }
+
+            /// The backend-native path of `key` (a folder-role path).
+            pub fn native_path(&self, key: impl AsRef<str>) -> $crate::Result<String> {
+                let key = self.scope.folder_key(key.as_ref())?;
+                Ok(self.backend.native_path(&key))
+            }
+
+            /// Where `key` lives, without I/O; `plan.key` is `key` as spelled.
+            pub fn resolve(&self, key: impl AsRef<str>) -> $crate::Result<$crate::ResolutionPlan> {
+                let spelled = key.as_ref();
+                let full = self.scope.folder_key(spelled)?;
+                let mut plan = self.backend.resolve(&full);
+                plan.key = spelled.to_owned();
+                Ok(plan)
+            }
+
+            /// The backend's native client of type `T`, if it exposes one.
+            pub fn unwrap<T: ::std::any::Any>(&self) -> Option<&T> {
+                self.backend
+                    .unwrap_native(::std::any::TypeId::of::<T>())
+                    .and_then(|native| native.downcast_ref::<T>())
+            }
+
+            /// The backend behind this store.
+            pub fn backend(&self) -> &::std::sync::Arc<dyn $backend> {
+                &self.backend
+            }
+
+            /// Whether this store closes the backend on `close()` (C-1.8).
+            pub fn owns_backend(&self) -> bool {
+                self.owner
+            }
+
+            /// Closes the backend if this store owns it; idempotent (C-1.8). A store made by
+            /// [`child`](Self::child) does not own its backend, and its `close` does nothing.
+            pub $($asyncness)? fn close(&self) -> $crate::Result<()> {
+                if !self.owner {
+                    return Ok(());
+                }
+                self.backend.close() $(.$await)? .map_err(|e| e.with_backend(self.name()))
+            }
+
+            /// Reads the file at `path` as strict UTF-8 (a BOM is kept); `InvalidData` otherwise.
+            pub $($asyncness)? fn read_text(&self, path: impl AsRef<str>) -> $crate::Result<String> {
+                let path = path.as_ref();
+                let bytes = self.read_bytes(path) $(.$await)? ?;
+                $crate::derived::decode_text(bytes, path, self.name())
+            }
+
+            /// Writes `text` as UTF-8, with the semantics of `write`.
+            pub $($asyncness)? fn write_text(
+                &self,
+                path: impl AsRef<str>,
+                text: &str,
+                options: &$crate::WriteOptions,
+            ) -> $crate::Result<$crate::WriteResult> {
+                self.write(path, text, options) $(.$await)?
+            }
+
+            /// The file's facts as a `WriteResult` with `source: Sidecar` (C-5.5).
+            pub $($asyncness)? fn head(&self, path: impl AsRef<str>) -> $crate::Result<$crate::WriteResult> {
+                let info = self.get_file_info(path) $(.$await)? ?;
+                Ok($crate::WriteResult::sidecar(&info))
+            }
+
+            /// Aggregate facts about a folder, recursive over every file below it; with
+            /// `max_depth`, only files at depth ≤ `max_depth` count, which needs List instead
+            /// of Metadata.
+            pub $($asyncness)? fn get_folder_info(
+                &self,
+                path: impl AsRef<str>,
+                max_depth: Option<usize>,
+            ) -> $crate::Result<$crate::FolderInfo> {
+                let path = path.as_ref();
+                let key = self.scope.folder_key(path)?;
+                let Some(depth) = max_depth else {
+                    self.scope.require($crate::Capability::Metadata)?;
+                    return self.scope.rebase(self.backend.get_folder_info(&key) $(.$await)?);
+                };
+                self.scope.require($crate::Capability::List)?;
+                if !key.is_root() {
+                    let is_folder = self.scope.rebase(self.backend.is_folder(&key) $(.$await)?)?;
+                    let is_file =
+                        !is_folder && self.scope.rebase(self.backend.is_file(&key) $(.$await)?)?;
+                    $crate::derived::folder_verdict(is_folder, is_file, path, self.name())?;
+                }
+                let info = $crate::FolderInfo::empty(self.scope.rebase(Ok(key))?);
+                let files = self.list_files(path, &$crate::ListOptions::new().max_depth(depth)) $(.$await)? ?;
+                $aggregate(info, files) $(.$await)?
+            }
+        }
+
+        impl ::std::cmp::PartialEq for $store {
+            /// Same backend object and same root.
+            fn eq(&self, other: &Self) -> bool {
+                ::std::sync::Arc::ptr_eq(&self.backend, &other.backend)
+                    && self.scope.root() == other.scope.root()
+            }
+        }
+
+        impl ::std::cmp::Eq for $store {}
+
+        impl ::std::hash::Hash for $store {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                (::std::sync::Arc::as_ptr(&self.backend) as *const () as usize).hash(state);
+                self.scope.root().hash(state);
+            }
+        }
+
+        impl ::std::fmt::Debug for $store {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!($store))
+                    .field("backend", &self.scope.backend())
+                    .field("root", &self.scope.root().as_str())
+                    .finish()
+            }
+        }
+    };
+}
+pub(crate) use store_surface;
