@@ -10,7 +10,8 @@ use futures_util::StreamExt;
 use store::{AsyncMemoryBackend, AsyncStore, ListOptions, Result, Store, WriteOptions};
 
 fn blocking(dir: &Path) -> Result<()> {
-    let store = Store::local(dir.join("sync"));
+    std::fs::create_dir_all(dir.join("sync"))?;
+    let store = Store::open_local(dir.join("sync"))?;
     println!("[sync] opened {store:?} at {}", store.native_path("")?);
 
     let written = store.write(
@@ -64,8 +65,9 @@ fn blocking(dir: &Path) -> Result<()> {
 async fn asynchronous(dir: &Path) -> Result<()> {
     // The same calls, awaited: on the local folder (a blocking backend that `AsyncStore`
     // wraps in a `SyncBackendAdapter`), then on a natively async in-memory backend.
+    std::fs::create_dir_all(dir.join("async"))?;
     for store in [
-        AsyncStore::local(dir.join("async")),
+        AsyncStore::open_local(dir.join("async"))?,
         AsyncStore::new(AsyncMemoryBackend::new()),
     ] {
         let tag = format!("[async/{}]", store.name());

@@ -1,4 +1,4 @@
-//! `SyncBackendAdapter`: a blocking backend in the async world (CONTRACT C-7.3): listing order
+//! `SyncBackendAdapter`: a blocking backend in the async world (C-7.3): listing order
 //! and per-item errors preserved, panics turned into errors, both runtime flavours, and no
 //! runtime at all.
 

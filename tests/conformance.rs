@@ -1,5 +1,5 @@
 //! The conformance kit of `store::conformance`, run for every shipped backend in every world
-//! it reaches: each test is one checklist item of CONTRACT.md §8.
+//! it reaches: each test is one checklist item of docs/contract.md §8.
 
 use store::{AsyncMemoryBackend, AsyncStore, MemoryBackend, Store};
 

@@ -20,3 +20,14 @@ store::conformance_tests!(
     Store::new(KvBackend::default()),
     [all, sync_world, reverse]
 );
+
+/// A group that does not fit the backend fails with a message saying so, before any item runs.
+#[test]
+#[should_panic(expected = "the `hier` group applies to hierarchical backends, and `kv` is flat")]
+fn hier_group_on_a_flat_backend_says_it_does_not_apply() {
+    store::conformance::run(
+        store::conformance::Group::Hier,
+        |world| Box::pin(store::conformance::items::k035_write_onto_a_folder(world)),
+        || AsyncStore::new(KvBackend::default()),
+    );
+}

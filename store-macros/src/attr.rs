@@ -7,7 +7,7 @@ use syn::{Attribute, Ident, Path};
 
 use crate::ctxt::Ctxt;
 
-/// The role of a path argument (CONTRACT C-1.2).
+/// The role of a path argument (C-1.2).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Role {
     /// A file path: the root is refused.

@@ -8,7 +8,7 @@ use syn::{FnArg, GenericParam, Pat, ReturnType};
 use crate::ctxt::Ctxt;
 use crate::model::{ArgKind, Definition, Method, Output};
 
-/// The capabilities a `gate` may name: the gates of CONTRACT C-5.1 (flags never gate).
+/// The capabilities a `gate` may name: the gates of C-5.1 (flags never gate).
 const GATES: &[&str] = &[
     "Read",
     "Write",

@@ -11,7 +11,7 @@
 //! Per-method options live in `#[store(...)]`:
 //! - `gate = Cap`: the capability the Store checks before forwarding;
 //! - `file(arg)`, `folder(arg)`, `subfolder(arg)`, `pattern(arg)`: the role of each path argument
-//!   (CONTRACT C-1.2): a file path, a folder path where `""`/`"."` are the root, a folder path
+//!   (C-1.2): a file path, a folder path where `""`/`"."` are the root, a folder path
 //!   that must not be the root, a glob pattern;
 //! - `materialize`: a listing whose iterator the async adapter collects inside one blocking call;
 //! - `filter = Type`: the Store keeps only the listed items that `Type` accepts;
@@ -42,7 +42,7 @@ use crate::write_result::WriteResult;
 use crate::AtomicWriter;
 use store_macros::dual_api;
 
-/// A storage backend, blocking flavour: the operations of CONTRACT §2 over [`StorePath`] keys.
+/// A storage backend, blocking flavour: the operations of contract §2 over [`StorePath`] keys.
 ///
 /// Keys are full backend-side paths; the root is [`StorePath::root`]. Stores validate every
 /// argument before calling in, but a backend called directly must still apply the root rule
@@ -63,7 +63,7 @@ pub trait Backend: Send + Sync + 'static {
         Namespace::Hierarchical
     }
 
-    /// Whether `close()` ends this instance for good (CONTRACT C-2.10).
+    /// Whether `close()` ends this instance for good (C-2.10).
     #[store(pure, reverse = reverse::terminal)]
     fn close_is_terminal(&self) -> bool {
         false
@@ -95,53 +95,71 @@ pub trait Backend: Send + Sync + 'static {
         None
     }
 
-    /// Makes the cheapest call that touches the container; read-only.
+    /// Makes the cheapest call that touches the container; read-only. Fails with
+    /// `PermissionDenied` for bad credentials, `NotFound` for a missing container and
+    /// `BackendUnavailable` when the service cannot be reached.
     #[store(store_name = ping, async_default = asynchronous::ready)]
     fn check_health(&self) -> Result<()> {
         Ok(())
     }
 
-    /// Releases resources; idempotent. Terminal backends refuse every later call.
+    /// Releases resources; idempotent. Terminal backends refuse every later call with
+    /// `BackendUnavailable` (C-2.10); a store closes its backend only if it owns it (C-1.8).
     #[store(manual, async_default = asynchronous::ready, reverse = reverse::close)]
     fn close(&self) -> Result<()> {
         Ok(())
     }
 
-    /// Whether a file or folder exists at `path`; `false` only for a confirmed absence.
+    /// Whether a file or folder exists at `path`. `false` only for a confirmed absence (the
+    /// path is missing, below a file, or in a missing container); a refusal or an unreachable
+    /// backend is an error, never a guessed `false` (C-1.7). Ungated.
     #[store(folder(path))]
     fn exists(&self, path: &StorePath) -> Result<bool>;
 
-    /// Whether `path` is a file.
+    /// Whether `path` is a file; the probe rules of [`exists`](Self::exists).
     #[store(folder(path))]
     fn is_file(&self, path: &StorePath) -> Result<bool>;
 
-    /// Whether `path` is a folder; the root always is.
+    /// Whether `path` is a folder; the root always is. The probe rules of
+    /// [`exists`](Self::exists).
     #[store(folder(path))]
     fn is_folder(&self, path: &StorePath) -> Result<bool>;
 
-    /// Opens the file at `path` for streaming; errors knowable up front come from this call.
+    /// Opens the file at `path` for streaming, at byte 0. `NotFound` when it is missing,
+    /// `InvalidPath` when it is a folder; errors knowable up front come from this call, later
+    /// ones from the stream.
     #[store(gate = Read, file(path))]
     fn read(&self, path: &StorePath) -> Result<ReadStream>;
 
-    /// Reads the whole file at `path`.
+    /// Reads the whole file at `path` into memory; the errors of [`read`](Self::read).
     #[store(gate = Read, file(path), async_default = asynchronous::read_bytes)]
     fn read_bytes(&self, path: &StorePath) -> Result<Bytes> {
         blocking::read_bytes(self, path)
     }
 
-    /// Reads `len` bytes from `offset`, clamped to the file's end (CONTRACT C-6.6).
+    /// Reads `len` bytes from `offset`, clamped to the file's end: an offset at or past the end
+    /// gives empty bytes (C-6.6). The errors of [`read`](Self::read).
     #[store(gate = Read, file(path), async_default = asynchronous::read_range)]
     fn read_range(&self, path: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
         blocking::read_range(self, path, offset, len)
     }
 
-    /// Opens the file at `path` as `Read + Seek`, spooling when the stream is not seekable.
+    /// Opens the file at `path` as `Read + Seek` at byte 0, spooling (in memory, then a temp
+    /// file) when the backend's stream is not seekable. The errors of [`read`](Self::read).
     #[store(gate = Read, file(path), sync_only)]
     fn read_seekable(&self, path: &StorePath) -> Result<SeekableStream> {
         blocking::read_seekable(self, path)
     }
 
-    /// Writes `content` to `path`, creating parents (CONTRACT C-2.8).
+    /// Writes `content` to `path`, creating missing parent folders (C-2.8).
+    ///
+    /// Without `overwrite` an existing file is `AlreadyExists`; a folder at `path`, or a file
+    /// where a parent folder should be, is `InvalidPath`. Non-empty user metadata needs the
+    /// `UserMetadata` capability. A failing content source is `Other`, with its error kept.
+    ///
+    /// Not atomic: an overwrite may be seen empty or half-written by a concurrent reader, and a
+    /// failed write may leave part of the content behind. Use
+    /// [`write_atomic`](Self::write_atomic) where that matters.
     #[store(gate = Write, file(path))]
     fn write(
         &self,
@@ -150,7 +168,14 @@ pub trait Backend: Send + Sync + 'static {
         options: &WriteOptions,
     ) -> Result<WriteResult>;
 
-    /// Writes `content` to `path` so that it appears whole or not at all (CONTRACT C-6.3).
+    /// Writes `content` to `path` so that it appears whole or not at all: readers see the old
+    /// file or the new one, and a failed write leaves the old file (or nothing) in place
+    /// (C-6.3). The errors of [`write`](Self::write). On a local folder the new file gets the
+    /// permissions a plain write would give, and an overwrite keeps the old file's.
+    ///
+    /// In the async world over a blocking backend the write runs on tokio's blocking pool:
+    /// dropping the future does not stop it, and a write already under way still lands —
+    /// whole, never in part.
     #[store(gate = AtomicWrite, file(path))]
     fn write_atomic(
         &self,
@@ -159,23 +184,31 @@ pub trait Backend: Send + Sync + 'static {
         options: &WriteOptions,
     ) -> Result<WriteResult>;
 
-    /// Opens a writer whose content appears at `path` only on `commit()` (CONTRACT C-6.4).
+    /// Opens a writer whose content appears at `path` only on `commit()`; dropping it without
+    /// a commit leaves nothing behind (C-6.4). `AlreadyExists` without `overwrite`, checked at
+    /// open and again at commit.
     #[store(gate = AtomicWrite, file(path), sync_only, reverse = reverse::open_atomic)]
     fn open_atomic(&self, path: &StorePath, options: &WriteOptions) -> Result<AtomicWriter>;
 
-    /// Deletes the file at `path`.
+    /// Deletes the file at `path`. `NotFound` when it is missing unless `missing_ok`;
+    /// `InvalidPath` when it is a folder, even with `missing_ok`.
     #[store(gate = Delete, file(path))]
     fn delete(&self, path: &StorePath, missing_ok: bool) -> Result<()>;
 
-    /// Deletes the folder at `path`, never the root.
+    /// Deletes the folder at `path`, never the root. `NotFound` when it is missing unless
+    /// `missing_ok`; `InvalidPath` when it is a file; `DirectoryNotEmpty` when it holds
+    /// anything and `recursive` is off.
     #[store(gate = Delete, subfolder(path))]
     fn delete_folder(&self, path: &StorePath, options: &DeleteFolderOptions) -> Result<()>;
 
-    /// Lists the files below `path` (CONTRACT C-1.6, C-6.9).
+    /// Lists the files below `path`: direct children, or every depth with `recursive`
+    /// (bounded by `max_depth`), optionally filtered by a basename `pattern` (C-6.9). Never
+    /// `NotFound`: a missing folder or a file lists nothing. Items arrive in no set order,
+    /// each once; the iterator ends after its first `Err` (C-1.6).
     #[store(gate = List, folder(path), materialize, filter = FileFilter)]
     fn list_files(&self, path: &StorePath, options: &ListOptions) -> Result<ListIter<FileInfo>>;
 
-    /// Lists the folders below `path` (CONTRACT C-6.9).
+    /// Lists the folders below `path`; the rules of [`list_files`](Self::list_files).
     #[store(gate = List, folder(path), materialize, filter = FolderFilter)]
     fn list_folders(
         &self,
@@ -183,31 +216,37 @@ pub trait Backend: Send + Sync + 'static {
         options: &ListOptions,
     ) -> Result<ListIter<FolderEntry>>;
 
-    /// Lists the direct children of `path`, files and folders.
+    /// Lists the direct children of `path`, files and folders; the rules of
+    /// [`list_files`](Self::list_files).
     #[store(gate = List, folder(path), materialize, async_default = asynchronous::iter_children)]
     fn iter_children(&self, path: &StorePath) -> Result<ListIter<Entry>> {
         blocking::iter_children(self, path)
     }
 
-    /// Lists the files matching `pattern` (CONTRACT C-6.7, C-6.8).
+    /// Lists the files matching the glob `pattern` (`*`, `?`, `[...]`, `**` across folders;
+    /// C-6.7, C-6.8). A malformed pattern is `InvalidArgument`.
     #[store(gate = Glob, pattern(pattern), materialize, async_default = asynchronous::glob)]
     fn glob(&self, pattern: &Pattern) -> Result<ListIter<FileInfo>> {
         blocking::glob(self, pattern)
     }
 
-    /// Moves the file `src` to `dst` (CONTRACT C-2.9).
+    /// Moves the file `src` to `dst`, creating `dst`'s parents (C-2.9). `NotFound` for a
+    /// missing `src`, `AlreadyExists` for an existing `dst` without `overwrite`, `InvalidPath`
+    /// when either is a folder. Atomic only where the backend declares `AtomicMove`.
     #[store(gate = Move, file(src, dst))]
     fn rename(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()>;
 
-    /// Copies the file `src` to `dst` (CONTRACT C-2.9).
+    /// Copies the file `src` to `dst`; the rules and errors of [`rename`](Self::rename).
     #[store(gate = Copy, file(src, dst))]
     fn copy(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()>;
 
-    /// Facts about the file at `path`.
+    /// Facts about the file at `path`: size, modification time, and what else the backend
+    /// knows. `NotFound` when it is missing, `InvalidPath` when it is a folder.
     #[store(gate = Metadata, file(path))]
     fn get_file_info(&self, path: &StorePath) -> Result<FileInfo>;
 
     /// Aggregate facts about the folder at `path`, recursive over every file below.
+    /// `NotFound` when it is missing, `InvalidPath` when it is a file; the root always exists.
     #[store(gate = Metadata, folder(path), manual, async_default = asynchronous::get_folder_info)]
     fn get_folder_info(&self, path: &StorePath) -> Result<FolderInfo> {
         blocking::get_folder_info(self, path)

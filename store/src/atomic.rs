@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::path::StorePath;
 use crate::write_result::WriteResult;
 
-/// What a backend implements to offer `open_atomic` (CONTRACT C-6.4).
+/// What a backend implements to offer `open_atomic` (C-6.4).
 ///
 /// Dropping an implementation without `commit` must discard everything: no target, no temp.
 pub trait AtomicSink: Write + Send {

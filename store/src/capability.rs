@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::error::{Error, Result};
 
-/// One capability of a backend (CONTRACT C-5.1).
+/// One capability of a backend (C-5.1).
 ///
 /// Gates enable methods; flags (`AtomicMove`, `SeekableRead`, `LazyRead`, `WriteResultNative`)
 /// only describe quality and never enable or disable a method.
@@ -107,7 +107,7 @@ impl fmt::Display for Capability {
     }
 }
 
-/// A small `Copy` set of [`Capability`] values (CONTRACT C-5.2).
+/// A small `Copy` set of [`Capability`] values (C-5.2).
 ///
 /// ```
 /// use store::{Capabilities, Capability};

@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use crate::path::StorePath;
 
-/// User metadata: string keys to string values (CONTRACT C-5.6).
+/// User metadata: string keys to string values (C-5.6).
 pub type UserMetadata = BTreeMap<String, String>;
 
 /// A content digest: algorithm and hex value, both lower-case.
@@ -17,7 +17,7 @@ pub struct ContentDigest {
     pub value: String,
 }
 
-/// Facts about one file (CONTRACT C-5.3).
+/// Facts about one file (C-5.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileInfo {
     /// Store-relative path (a key at the backend).

@@ -11,7 +11,7 @@ use crate::path::StorePath;
 /// `Result<T, store::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What went wrong, independent of the backend (CONTRACT C-4.1).
+/// What went wrong, independent of the backend (C-4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -44,7 +44,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The `std::io::ErrorKind` this kind maps to (CONTRACT C-4.1).
+    /// The `std::io::ErrorKind` this kind maps to (C-4.1).
     pub fn io_kind(self) -> io::ErrorKind {
         match self {
             ErrorKind::NotFound => io::ErrorKind::NotFound,
@@ -79,7 +79,7 @@ impl ErrorKind {
     }
 }
 
-/// The error of every fallible operation in `store` (CONTRACT §4).
+/// The error of every fallible operation in `store` (contract §4).
 ///
 /// It carries a [`kind`](Error::kind), a message that is never empty, the path and backend it
 /// concerns, whether a retry may help, and the native cause as [`source`](StdError::source).
@@ -140,7 +140,7 @@ impl Error {
         Error::new(ErrorKind::InvalidPath, reason).with_path(path)
     }
 
-    /// `InvalidPath` for a file operation aimed at the root (CONTRACT C-2.3).
+    /// `InvalidPath` for a file operation aimed at the root (C-2.3).
     pub fn root_is_folder() -> Self {
         Error::invalid_path("", "must not be empty or root for file operations")
     }
@@ -158,7 +158,7 @@ impl Error {
         )
     }
 
-    /// `BackendUnavailable("<name> is closed")`, never retryable (CONTRACT C-2.10).
+    /// `BackendUnavailable("<name> is closed")`, never retryable (C-2.10).
     pub fn closed(backend: &'static str) -> Self {
         Error::new(
             ErrorKind::BackendUnavailable,
@@ -173,7 +173,7 @@ impl Error {
         Error::new(ErrorKind::Other, message)
     }
 
-    /// Maps a native I/O error for backend authors (CONTRACT C-4.4): an inner `store::Error`
+    /// Maps a native I/O error for backend authors (C-4.4): an inner `store::Error`
     /// comes back unchanged; `NotADirectory` and `IsADirectory` become `InvalidPath`.
     pub fn from_io(err: io::Error, path: &StorePath, backend: &'static str) -> Self {
         if err.get_ref().is_some_and(|e| e.is::<Error>()) {
@@ -280,7 +280,7 @@ impl Error {
         self.inner.retryable
     }
 
-    /// Rewrites the path from a backend key to a path relative to `root` (CONTRACT C-1.4).
+    /// Rewrites the path from a backend key to a path relative to `root` (C-1.4).
     /// A path outside `root` is left as it is.
     #[doc(hidden)]
     #[must_use]
@@ -338,6 +338,22 @@ impl StdError for Error {
             .source
             .as_deref()
             .map(|s| s as &(dyn StdError + 'static))
+    }
+}
+
+impl From<io::Error> for Error {
+    /// Maps the I/O error by its kind (C-4.1), so `?` works on `std::io` calls in a function
+    /// returning [`store::Result`](crate::Result); an inner `store::Error` comes back unchanged.
+    ///
+    /// ```
+    /// fn size(path: &std::path::Path) -> store::Result<u64> {
+    ///     Ok(std::fs::metadata(path)?.len())
+    /// }
+    /// let err = size("no/such/file".as_ref()).unwrap_err();
+    /// assert_eq!(err.kind(), store::ErrorKind::NotFound);
+    /// ```
+    fn from(err: io::Error) -> Self {
+        Error::from_io_unlocated(err)
     }
 }
 

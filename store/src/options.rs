@@ -4,7 +4,7 @@ use crate::entry::UserMetadata;
 use crate::error::{Error, Result};
 use crate::pattern::Pattern;
 
-/// Largest total of key bytes plus value bytes in user metadata (CONTRACT C-5.6).
+/// Largest total of key bytes plus value bytes in user metadata (C-5.6).
 pub const METADATA_LIMIT: usize = 2048;
 
 /// Options of `write`, `write_atomic` and `open_atomic`.
@@ -48,7 +48,7 @@ impl WriteOptions {
     }
 
     /// The write-side checks a backend makes once it knows whether the target exists
-    /// (CONTRACT C-2.4): the root is `InvalidPath`; an existing target without `overwrite` is
+    /// (C-2.4): the root is `InvalidPath`; an existing target without `overwrite` is
     /// `AlreadyExists`.
     ///
     /// ```
@@ -69,7 +69,7 @@ impl WriteOptions {
         }
     }
 
-    /// Checks the metadata shape (CONTRACT C-5.6): keys non-empty ASCII not starting with `_`,
+    /// Checks the metadata shape (C-5.6): keys non-empty ASCII not starting with `_`,
     /// total size at most [`METADATA_LIMIT`] bytes.
     pub fn validate(&self) -> Result<()> {
         let Some(metadata) = self.user_metadata() else {
@@ -101,7 +101,7 @@ impl WriteOptions {
     }
 }
 
-/// Options of `list_files` and `list_folders` (CONTRACT C-6.9).
+/// Options of `list_files` and `list_folders` (C-6.9).
 ///
 /// ```
 /// use store::ListOptions;

@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::error::{Error, Result};
 
-/// A validated, normalised, relative path (CONTRACT §3).
+/// A validated, normalised, relative path (contract §3).
 ///
 /// `StorePath::new` applies, in order: NUL → `InvalidPath`; `\` → `/`; drop empty and `.`
 /// segments; a `..` segment → `InvalidPath`; nothing left → `InvalidPath`. The root (the empty
@@ -30,13 +30,13 @@ impl StorePath {
         let s = s.as_ref();
         let normalised = normalise(s)?;
         if normalised.is_empty() {
-            // Every spelling of the root is reported as the root itself (CONTRACT C-2.3).
+            // Every spelling of the root is reported as the root itself (C-2.3).
             return Err(Error::root_is_folder());
         }
         Ok(StorePath(normalised))
     }
 
-    /// Parses `s` in the folder role (CONTRACT C-1.2): exactly `""` or `"."` is the root,
+    /// Parses `s` in the folder role (C-1.2): exactly `""` or `"."` is the root,
     /// anything else follows [`StorePath::new`].
     pub fn folder(s: impl AsRef<str>) -> Result<Self> {
         let s = s.as_ref();

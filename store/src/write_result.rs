@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use crate::entry::{ContentDigest, FileInfo, UserMetadata};
 use crate::path::StorePath;
 
-/// Where the fields of a [`WriteResult`] come from (CONTRACT C-5.5).
+/// Where the fields of a [`WriteResult`] come from (C-5.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WriteSource {
     /// Filled from the write response; the rich fields equal a later `get_file_info`.
@@ -16,7 +16,7 @@ pub enum WriteSource {
     Sidecar,
 }
 
-/// The outcome of a write (CONTRACT C-5.5).
+/// The outcome of a write (C-5.5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriteResult {
     /// The path as given (store-relative at the Store).

@@ -6,7 +6,7 @@ use syn::{Ident, ItemImpl, LitStr, Token};
 
 use crate::ctxt::Ctxt;
 
-/// The quality flags a backend may declare (CONTRACT C-5.1), as written in `flags(...)`.
+/// The quality flags a backend may declare (C-5.1), as written in `flags(...)`.
 pub(crate) const FLAGS: &[(&str, &str)] = &[
     ("atomic_move", "AtomicMove"),
     ("seekable_read", "SeekableRead"),
@@ -82,7 +82,7 @@ impl BackendArgs {
         if args.name.is_none() {
             cx.syn_error(syn::Error::new(
                 item.self_ty.as_ref().span_or_call_site(),
-                "missing `name = \"...\"`: every backend has a stable name (CONTRACT C-2.1)",
+                "missing `name = \"...\"`: every backend has a stable name (contract clause C-2.1)",
             ));
         }
         args

@@ -10,7 +10,7 @@ use super::model::Backend;
 use super::shape::absolute;
 use crate::model::{ArgKind, Definition, Method};
 
-/// Gates and the operations that enable them (CONTRACT C-2.2).
+/// Gates and the operations that enable them (C-2.2).
 fn gates(backend: &Backend) -> Vec<&'static str> {
     let mut gates = Vec::new();
     let table: [(&str, bool); 9] = [
@@ -81,7 +81,7 @@ pub(crate) fn generate(def: &Definition, backend: &Backend) -> TokenStream {
     };
     let doc = " The capabilities every instance declares, derived by `#[store::backend]` from the operations implemented and the declared flags.";
     let impl_doc = format!(
-        " The {world} backend `{}`, written by `#[store::backend]` from the operations of this type's impl block: the rest answer `Unsupported` or are derived (CONTRACT C-2.2).",
+        " The {world} backend `{}`, written by `#[store::backend]` from the operations of this type's impl block: the rest answer `Unsupported` or are derived (C-2.2).",
         name.value()
     );
     quote! {

@@ -181,7 +181,7 @@ impl Backend {
                 if self.has(have) && !self.has(missing) {
                     cx.error_spanned_by(
                         &self.implemented[have].sig.ident,
-                        format!("{gate} needs both `{a}` and `{b}`: implement `{missing}` too (CONTRACT C-2.2)"),
+                        format!("{gate} needs both `{a}` and `{b}`: implement `{missing}` too (contract clause C-2.2)"),
                     );
                 }
             }
@@ -206,7 +206,7 @@ impl Backend {
             if let Some(missing) = missing {
                 cx.error_spanned_by(
                     flag,
-                    format!("the flag `{flag}` needs {missing} (CONTRACT C-2.2)"),
+                    format!("the flag `{flag}` needs {missing} (contract clause C-2.2)"),
                 );
             }
         }

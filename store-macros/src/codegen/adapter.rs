@@ -1,5 +1,5 @@
 //! `SyncBackendAdapter<B>`: the async trait over a blocking backend, one blocking call per
-//! operation (CONTRACT C-7.3).
+//! operation (C-7.3).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};

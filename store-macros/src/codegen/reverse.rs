@@ -1,5 +1,5 @@
 //! `AsyncBackendSyncAdapter<A>`: the blocking trait over an async backend, each call run on a
-//! private runtime thread (CONTRACT C-7.4).
+//! private runtime thread (C-7.4).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};

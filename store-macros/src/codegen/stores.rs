@@ -1,4 +1,4 @@
-//! The forwarding methods of both stores: validate, gate, scope, forward, rebase (CONTRACT C-1.3).
+//! The forwarding methods of both stores: validate, gate, scope, forward, rebase (C-1.3).
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -1,4 +1,4 @@
-//! Conformance items (see CONTRACT.md §8): atomic writes and cancellation (K-83 to K-88,
+//! Conformance items (see docs/contract.md §8): atomic writes and cancellation (K-83 to K-88,
 //! K-105, K-106).
 
 use std::error::Error as StdError;

@@ -1,4 +1,4 @@
-//! Conformance items (see CONTRACT.md §8): close posture, concurrency and bridges (K-97, K-99,
+//! Conformance items (see docs/contract.md §8): close posture, concurrency and bridges (K-97, K-99,
 //! K-100, K-107).
 
 use std::fmt::Debug;

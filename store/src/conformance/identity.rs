@@ -1,4 +1,4 @@
-//! Conformance items K-1..K-10: identity and lifecycle (see CONTRACT.md §8).
+//! Conformance items K-1..K-10: identity and lifecycle (see docs/contract.md §8).
 
 use std::any::TypeId;
 use std::fmt::Debug;

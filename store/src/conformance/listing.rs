@@ -1,4 +1,4 @@
-//! Conformance items (see CONTRACT.md §8): listing and glob, K-59 to K-72.
+//! Conformance items (see docs/contract.md §8): listing and glob, K-59 to K-72.
 
 use std::collections::{BTreeMap, BTreeSet};
 

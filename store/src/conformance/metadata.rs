@@ -1,4 +1,4 @@
-//! Conformance items (see CONTRACT.md §8): metadata and `WriteResult`, K-73 to K-81 (and K-82).
+//! Conformance items (see docs/contract.md §8): metadata and `WriteResult`, K-73 to K-81 (and K-82).
 
 use std::time::{Duration, SystemTime};
 

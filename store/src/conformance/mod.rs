@@ -1,4 +1,4 @@
-//! The conformance kit: every item of CONTRACT.md's checklist as a reusable test, runnable
+//! The conformance kit: every item of docs/contract.md's checklist as a reusable test, runnable
 //! against any backend in the blocking world (through [`Store`]) and in the async world
 //! (through [`AsyncStore`]).
 //!
@@ -20,6 +20,7 @@
 
 mod atomic;
 mod bridges;
+mod group;
 mod identity;
 mod listing;
 mod metadata;
@@ -30,6 +31,7 @@ mod rw;
 mod streams;
 mod world;
 
+pub use group::Group;
 pub use world::{run, Fixture, World, WorldKind};
 
 /// Every conformance item, by name.
@@ -67,11 +69,12 @@ macro_rules! conformance_tests {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __conformance_items {
-    ($store:expr; $($item:ident),* $(,)?) => {
+    ($group:ident, $store:expr; $($item:ident),* $(,)?) => {
         $(
             #[test]
             fn $item() {
                 $crate::conformance::run(
+                    $crate::conformance::Group::$group,
                     |world| ::std::boxed::Box::pin($crate::conformance::items::$item(world)),
                     || $store,
                 );
@@ -84,7 +87,7 @@ macro_rules! __conformance_items {
 #[macro_export]
 macro_rules! __conformance_group {
     (all, $store:expr) => {
-        $crate::__conformance_items!($store;
+        $crate::__conformance_items!(All, $store;
             k001_name_is_documented,
             k002_gates_are_enforced,
             k003_no_secrets_in_debug,
@@ -170,7 +173,7 @@ macro_rules! __conformance_group {
         );
     };
     (hier, $store:expr) => {
-        $crate::__conformance_items!($store;
+        $crate::__conformance_items!(Hier, $store;
             k035_write_onto_a_folder,
             k036_write_below_a_file,
             k039_delete_emptied_folder,
@@ -178,7 +181,7 @@ macro_rules! __conformance_group {
         );
     };
     (sync_world, $store:expr) => {
-        $crate::__conformance_items!($store;
+        $crate::__conformance_items!(SyncWorld, $store;
             k037_open_atomic_below_a_file,
             k051_sync_read_small_buffer,
             k054_read_seekable,
@@ -186,17 +189,74 @@ macro_rules! __conformance_group {
         );
     };
     (reverse, $store:expr) => {
-        $crate::__conformance_items!($store;
+        $crate::__conformance_items!(Reverse, $store;
             k098_closed_outranks_root,
             k101_reverse_adapter_refuses_async_context,
             k102_reverse_adapter_shared_by_threads,
         );
     };
     (async_world, $store:expr) => {
-        $crate::__conformance_items!($store;
+        $crate::__conformance_items!(AsyncWorld, $store;
             k052_async_read_chunks,
             k105_cancelled_write_atomic,
             k106_futures_are_send_static,
         );
     };
+}
+
+#[cfg(test)]
+mod tests {
+    /// The kit's item files, in which every `pub async fn kNNN_…` is an item.
+    const ITEM_FILES: [&str; 10] = [
+        include_str!("atomic.rs"),
+        include_str!("bridges.rs"),
+        include_str!("identity.rs"),
+        include_str!("listing.rs"),
+        include_str!("metadata.rs"),
+        include_str!("moves.rs"),
+        include_str!("paths.rs"),
+        include_str!("reverse.rs"),
+        include_str!("rw.rs"),
+        include_str!("streams.rs"),
+    ];
+
+    /// Every item is listed in a group, so none can silently never run; and no group lists a
+    /// name twice.
+    #[test]
+    fn every_item_is_in_exactly_one_group() {
+        let this = include_str!("mod.rs");
+        let start = this
+            .find("macro_rules! __conformance_group")
+            .expect("the group table");
+        let end = this.find("#[cfg(test)]").expect("the tests");
+        let table = &this[start..end];
+        let mut items = Vec::new();
+        for source in ITEM_FILES {
+            for line in source.lines() {
+                if let Some(rest) = line.strip_prefix("pub async fn k") {
+                    let name = &line["pub async fn ".len()..];
+                    let name = &name[..name.find('(').expect("a signature")];
+                    assert!(
+                        rest.as_bytes()[..3].iter().all(u8::is_ascii_digit),
+                        "{name}"
+                    );
+                    items.push(name.to_owned());
+                }
+            }
+        }
+        for name in &items {
+            let listed = table.matches(&format!(" {name},")).count();
+            assert_eq!(listed, 1, "`{name}` is listed in {listed} groups");
+        }
+        let entries: Vec<&str> = table
+            .lines()
+            .map(|l| l.trim().trim_end_matches(','))
+            .filter(|l| l.starts_with('k') && l.as_bytes().get(1).is_some_and(u8::is_ascii_digit))
+            .collect();
+        assert_eq!(
+            entries.len(),
+            items.len(),
+            "the groups list an item that does not exist"
+        );
+    }
 }

@@ -1,4 +1,4 @@
-//! Conformance items (see CONTRACT.md §8): rename and copy, K-89 to K-95.
+//! Conformance items (see docs/contract.md §8): rename and copy, K-89 to K-95.
 
 use bytes::Bytes;
 

@@ -1,5 +1,5 @@
 //! Conformance items K-11..K-27: existence, the root rule and the path model (see
-//! CONTRACT.md §8).
+//! docs/contract.md §8).
 
 use std::collections::hash_map::DefaultHasher;
 use std::fmt::Debug;

@@ -1,5 +1,5 @@
 //! Conformance items for async backends reached from the blocking world through
-//! `AsyncBackendSyncAdapter` (CONTRACT C-7.4): run with the `reverse` group on a `Store` over an
+//! `AsyncBackendSyncAdapter` (C-7.4): run with the `reverse` group on a `Store` over an
 //! async backend.
 
 use bytes::Bytes;
@@ -40,7 +40,7 @@ pub async fn k098_closed_outranks_root(w: &dyn World) {
 }
 
 /// K-101: called from async code (a task on either runtime flavour, or directly inside
-/// `block_on`) the adapter answers `Other` pointing to AsyncStore; from `spawn_blocking` it works.
+/// `block_on`) the adapter answers `BlockingInAsync` pointing to AsyncStore; from `spawn_blocking` it works.
 pub async fn k101_reverse_adapter_refuses_async_context(w: &dyn World) {
     let store = blocking_store(w);
     store
@@ -63,10 +63,10 @@ pub async fn k101_reverse_adapter_refuses_async_context(w: &dyn World) {
                 )
                 .expect("the task does not panic")
         };
-        let err = expect_kind(w, in_task, ErrorKind::Other);
+        let err = expect_kind(w, in_task, ErrorKind::BlockingInAsync);
         assert!(err.message().contains("AsyncStore"), "{err}");
         let inline = runtime.block_on(async { store.exists("k101.txt") });
-        expect_kind(w, inline, ErrorKind::Other);
+        expect_kind(w, inline, ErrorKind::BlockingInAsync);
         let blocking = {
             let store = store.clone();
             runtime

@@ -1,4 +1,4 @@
-//! Conformance items (see CONTRACT.md §8): read, write, delete (K-28 to K-47).
+//! Conformance items (see docs/contract.md §8): read, write, delete (K-28 to K-47).
 
 use std::fmt::Debug;
 use std::io::{Cursor, Read};

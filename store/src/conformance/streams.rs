@@ -1,4 +1,4 @@
-//! Conformance items (see CONTRACT.md §8): ranges and streams (K-48 to K-57).
+//! Conformance items (see docs/contract.md §8): ranges and streams (K-48 to K-57).
 
 use std::io::{self, Read, Seek, SeekFrom};
 

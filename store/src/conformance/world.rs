@@ -8,6 +8,7 @@ use std::pin::Pin;
 use bytes::Bytes;
 use futures_util::{stream, StreamExt};
 
+use super::group::Group;
 use crate::content::BoxFuture;
 use crate::{
     AsyncContent, AsyncStore, Capabilities, Content, DeleteFolderOptions, Entry, FileInfo,
@@ -531,14 +532,19 @@ impl<S: Fixture, G> Fixture for (S, G) {
     }
 }
 
-/// Runs one item against a fresh fixture: the blocking world without any runtime, the async
-/// world on a two-worker tokio runtime.
+/// Runs one item of `group` against a fresh fixture: the blocking world without any runtime,
+/// the async world on a two-worker tokio runtime. A group that does not fit the fixture fails
+/// before the item runs, saying why.
 pub fn run<F: Fixture>(
+    group: Group,
     item: impl for<'a> FnOnce(&'a dyn World) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>,
     make: impl FnOnce() -> F,
 ) {
     let fixture = make();
     let world = fixture.world();
+    if let Some(why) = group.misfit(world) {
+        panic!("{why}");
+    }
     match world.kind() {
         WorldKind::Sync => futures_executor::block_on(item(world)),
         WorldKind::Async => tokio::runtime::Builder::new_multi_thread()

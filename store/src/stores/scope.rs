@@ -1,5 +1,5 @@
 //! What both stores share: the root they are scoped to, argument checks in contract order
-//! (CONTRACT C-1.3), and the methods that need no I/O.
+//! (C-1.3), and the methods that need no I/O.
 
 use super::rebase::Rebase;
 use crate::capability::{Capabilities, Capability};

@@ -41,12 +41,15 @@ pub fn no_native<'a, A: ?Sized>(
     None
 }
 
-/// Sets the closed flag, closes the backend on the runtime, then stops the runtime thread.
+/// Refuses new calls, lets the calls in flight finish (within
+/// [`SHUTDOWN_BOUND`](runtime::SHUTDOWN_BOUND)), closes the backend on the runtime, then stops
+/// the runtime thread. A `close()` refused in async code changes nothing, so a later one from
+/// blocking code still closes the backend; after the first, `close()` is `Ok` at once.
 pub fn close<A: AsyncBackend + ?Sized>(inner: &Arc<A>, runtime: &Arc<RuntimeThread>) -> Result<()> {
-    if runtime.is_closed() {
+    runtime.refuse_in_async("close")?;
+    if !runtime.begin_close() {
         return Ok(());
     }
-    runtime.mark_closed();
     let backend = Arc::clone(inner);
     let result = runtime.call_closing(async move { backend.close().await });
     runtime.shut_down();

@@ -1,12 +1,11 @@
 //! Runtime support of `AsyncBackendSyncAdapter`: a private tokio runtime on its own thread,
 //! shared by the adapter's calls, and the refusal to block inside async code (C-7.4).
 
-use std::cell::Cell;
 use std::future::Future;
 use std::io::{self, Read};
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Mutex, Once, OnceLock, PoisonError};
+use std::panic::AssertUnwindSafe;
+use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::task::{Context, Poll, Waker};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -14,10 +13,11 @@ use bytes::Bytes;
 use futures_util::{FutureExt, StreamExt};
 use tokio::runtime::Handle;
 use tokio::sync::oneshot;
+use tokio::task::coop;
 
 use crate::adapters::{read_chunk, ChunkReader};
 use crate::content::{AsyncContent, ByteStream, Content, ListIter, ListStream, ReadStream};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// How long `close()` and `Drop` wait for in-flight work before stopping the runtime.
 pub const SHUTDOWN_BOUND: Duration = Duration::from_secs(30);
@@ -28,11 +28,34 @@ struct Running {
     thread: Option<JoinHandle<()>>,
 }
 
+/// Calls admitted and not yet answered, and whether `close()` has begun; one lock, so no call
+/// is admitted after `close()` starts waiting for the others.
+#[derive(Default)]
+struct Admission {
+    in_flight: usize,
+    closed: bool,
+}
+
 /// A current-thread tokio runtime on a dedicated thread, started at the first call.
 pub struct RuntimeThread {
     backend: &'static str,
-    running: OnceLock<Mutex<Running>>,
-    closed: AtomicBool,
+    /// The runtime once started, or why it could not start.
+    running: OnceLock<std::result::Result<Mutex<Running>, String>>,
+    admission: Mutex<Admission>,
+    drained: Condvar,
+}
+
+/// Counts one admitted call until it is answered.
+struct InFlight<'a>(&'a RuntimeThread);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let mut admission = self.0.admission();
+        admission.in_flight -= 1;
+        if admission.in_flight == 0 {
+            self.0.drained.notify_all();
+        }
+    }
 }
 
 impl RuntimeThread {
@@ -41,12 +64,29 @@ impl RuntimeThread {
         RuntimeThread {
             backend,
             running: OnceLock::new(),
-            closed: AtomicBool::new(false),
+            admission: Mutex::new(Admission::default()),
+            drained: Condvar::new(),
         }
     }
 
+    fn admission(&self) -> MutexGuard<'_, Admission> {
+        self.admission
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn handle(&self) -> Result<Handle> {
-        let running = self.running.get_or_init(|| Mutex::new(start(self.backend)));
+        let running = match self
+            .running
+            .get_or_init(|| start(self.backend).map(Mutex::new))
+        {
+            Ok(running) => running,
+            Err(why) => {
+                return Err(Error::new(ErrorKind::BackendUnavailable, why.clone())
+                    .with_backend(self.backend)
+                    .with_retryable(false))
+            }
+        };
         let running = running.lock().unwrap_or_else(PoisonError::into_inner);
         if running.stop.is_none() {
             return Err(Error::closed(self.backend));
@@ -54,25 +94,41 @@ impl RuntimeThread {
         Ok(running.handle.clone())
     }
 
-    /// Whether `close()` has started.
+    /// Whether `close()` has begun.
     pub fn is_closed(&self) -> bool {
-        self.closed.load(Ordering::SeqCst)
+        self.admission().closed
     }
 
-    /// The checks every call makes first: closed (C-2.10), then async context (C-7.4).
-    fn admit(&self, op: &'static str) -> Result<Handle> {
-        if self.is_closed() {
-            return Err(Error::closed(self.backend));
+    /// `BlockingInAsync` when this thread drives async code, where blocking would stall the
+    /// runtime (C-7.4); checked before anything else, so a refused call changes nothing.
+    pub fn refuse_in_async(&self, op: &'static str) -> Result<()> {
+        if !blocking_forbidden() {
+            return Ok(());
         }
-        if in_async_context() {
-            return Err(Error::other(format!(
-                "{op} on a blocking Store over the async backend '{}' was called from async code; \
-                 use AsyncStore there (blocking here would stall the runtime)",
+        Err(Error::new(
+            ErrorKind::BlockingInAsync,
+            format!(
+                "{op} on a blocking Store over the async backend '{}' was called from async \
+                 code; use AsyncStore there, or move the call into spawn_blocking",
                 self.backend
-            ))
-            .with_backend(self.backend));
+            ),
+        )
+        .with_backend(self.backend))
+    }
+
+    /// The checks every call makes first: async context (C-7.4), then closed (C-2.10); an
+    /// admitted call counts as in flight until its guard drops.
+    fn admit(&self, op: &'static str) -> Result<(Handle, InFlight<'_>)> {
+        self.refuse_in_async(op)?;
+        {
+            let mut admission = self.admission();
+            if admission.closed {
+                return Err(Error::closed(self.backend));
+            }
+            admission.in_flight += 1;
         }
-        self.handle()
+        let guard = InFlight(self);
+        Ok((self.handle()?, guard))
     }
 
     /// Runs `future` on the private runtime and blocks this thread until it is done.
@@ -92,7 +148,17 @@ impl RuntimeThread {
         future: impl Future<Output = Result<T>> + Send + 'static,
         pump: Option<Pump>,
     ) -> Result<T> {
-        let handle = self.admit(op)?;
+        let (handle, _in_flight) = self.admit(op)?;
+        self.run_on(&handle, op, future, pump)
+    }
+
+    fn run_on<T: Send + 'static>(
+        &self,
+        handle: &Handle,
+        op: &'static str,
+        future: impl Future<Output = Result<T>> + Send + 'static,
+        pump: Option<Pump>,
+    ) -> Result<T> {
         let (reply, answer) = mpsc::sync_channel(1);
         let backend = self.backend;
         handle.spawn(async move {
@@ -112,11 +178,37 @@ impl RuntimeThread {
             .unwrap_or_else(|_| Err(Error::closed(self.backend)))
     }
 
-    /// Marks the runtime closed, waits up to [`SHUTDOWN_BOUND`] for in-flight work, stops the
-    /// runtime and joins its thread. Idempotent.
+    /// Begins `close()`: refuses new calls, then waits up to [`SHUTDOWN_BOUND`] for the calls
+    /// in flight to finish. `false` when `close()` had already begun.
+    pub fn begin_close(&self) -> bool {
+        let mut admission = self.admission();
+        if admission.closed {
+            return false;
+        }
+        admission.closed = true;
+        let (_drained, _timed_out) = self
+            .drained
+            .wait_timeout_while(admission, SHUTDOWN_BOUND, |a| a.in_flight > 0)
+            .unwrap_or_else(PoisonError::into_inner);
+        true
+    }
+
+    /// Runs the backend's own `close` on the runtime, after [`begin_close`](Self::begin_close)
+    /// refused every other call.
+    pub fn call_closing<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<T> {
+        self.refuse_in_async("close")?;
+        let handle = self.handle()?;
+        self.run_on(&handle, "close", future, None)
+    }
+
+    /// Refuses new calls, stops the runtime (giving its tasks up to [`SHUTDOWN_BOUND`]) and
+    /// joins its thread. Idempotent.
     pub fn shut_down(&self) {
-        self.closed.store(true, Ordering::SeqCst);
-        let Some(running) = self.running.get() else {
+        self.admission().closed = true;
+        let Some(Ok(running)) = self.running.get() else {
             return;
         };
         let (stop, thread) = {
@@ -131,32 +223,6 @@ impl RuntimeThread {
                 let _ = thread.join();
             }
         }
-    }
-
-    /// Marks the runtime closed without stopping it, so `close()` can still reach the backend.
-    pub fn mark_closed(&self) {
-        self.closed.store(true, Ordering::SeqCst);
-    }
-
-    /// Runs the backend's own `close` on the runtime, even though the closed flag is set.
-    pub fn call_closing<T: Send + 'static>(
-        &self,
-        future: impl Future<Output = Result<T>> + Send + 'static,
-    ) -> Result<T> {
-        if in_async_context() {
-            return Err(Error::other(
-                "close on a blocking Store was called from async code; use AsyncStore there",
-            )
-            .with_backend(self.backend));
-        }
-        let handle = self.handle()?;
-        let (reply, answer) = mpsc::sync_channel(1);
-        handle.spawn(async move {
-            let _ = reply.send(future.await);
-        });
-        answer
-            .recv()
-            .unwrap_or_else(|_| Err(Error::closed(self.backend)))
     }
 }
 
@@ -175,58 +241,61 @@ impl std::fmt::Debug for RuntimeThread {
     }
 }
 
-fn start(backend: &'static str) -> Running {
-    let (handle_tx, handle_rx) = mpsc::sync_channel(1);
+/// Starts the runtime thread; a failure to build the runtime or spawn the thread is an error
+/// of every call, never a panic.
+fn start(backend: &'static str) -> std::result::Result<Running, String> {
+    let failed = |what: &str, e: std::io::Error| {
+        format!("could not start the runtime thread of '{backend}': {what}: {e}")
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| failed("building the runtime", e))?;
+    let handle = runtime.handle().clone();
     let (stop, stopped) = oneshot::channel::<()>();
     let thread = std::thread::Builder::new()
         .name(format!("store-{backend}-runtime"))
         .spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a current-thread tokio runtime");
-            let _ = handle_tx.send(runtime.handle().clone());
             runtime.block_on(async {
                 let _ = stopped.await;
             });
             runtime.shutdown_timeout(SHUTDOWN_BOUND);
         })
-        .expect("spawn the runtime thread");
-    let handle = handle_rx
-        .recv()
-        .expect("the runtime thread reports its handle");
-    Running {
+        .map_err(|e| failed("spawning its thread", e))?;
+    Ok(Running {
         handle,
         stop: Some(stop),
         thread: Some(thread),
-    }
+    })
 }
 
-thread_local! {
-    static PROBING: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Whether this thread drives async code (a runtime worker, or inside `block_on`), where
-/// blocking is not allowed. tokio offers no direct test: `Handle::try_current` succeeds on
-/// blocking-pool threads too. `Handle::block_on` panics exactly where blocking is forbidden,
-/// so the probe runs it on an empty future, with its panic message silenced.
-fn in_async_context() -> bool {
-    let Ok(handle) = Handle::try_current() else {
+/// Whether this thread drives async code — a task on a runtime worker, or a future inside
+/// `block_on` — where blocking is forbidden, as opposed to a plain thread, a thread of
+/// tokio's blocking pool, or code inside `block_in_place`, where it is allowed.
+///
+/// tokio offers no direct test, and `Handle::try_current` succeeds on blocking-pool threads
+/// too. Its cooperative budget tells them apart without a panic: tokio constrains the budget
+/// exactly while it polls a task or a `block_on` future, and lifts it on the blocking pool
+/// and in `block_in_place`. A constrained budget runs out within its 128 units, so taking
+/// up to 256 tells; dropping the first unit's guard unused gives every unit back. Code wrapped
+/// in `tokio::task::unconstrained` reads as allowed.
+fn blocking_forbidden() -> bool {
+    if Handle::try_current().is_err() {
         return false;
+    }
+    let mut cx = Context::from_waker(Waker::noop());
+    let Poll::Ready(first) = coop::poll_proceed(&mut cx) else {
+        return true;
     };
-    static QUIET_HOOK: Once = Once::new();
-    QUIET_HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !PROBING.with(Cell::get) {
-                previous(info);
-            }
-        }));
+    let exhausted = (0..256).any(|_| match coop::poll_proceed(&mut cx) {
+        Poll::Ready(unit) => {
+            unit.made_progress();
+            false
+        }
+        Poll::Pending => true,
     });
-    PROBING.with(|p| p.set(true));
-    let refused = catch_unwind(AssertUnwindSafe(|| handle.block_on(async {}))).is_err();
-    PROBING.with(|p| p.set(false));
-    refused
+    drop(first);
+    exhausted
 }
 
 /// Reader content on its way into an async backend: the caller's thread reads a chunk at a

@@ -1,5 +1,5 @@
 //! Atomic writes on disk: a temp file beside the target, under a reserved hidden name, then a
-//! rename (create-only without overwrite) (CONTRACT C-6.3, C-6.4).
+//! rename (create-only without overwrite) (C-6.3, C-6.4).
 
 use std::fs::{self, File, Permissions};
 use std::io::{self, Write};

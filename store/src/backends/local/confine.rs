@@ -1,5 +1,5 @@
 //! Resolving a key to a path inside the root, following symlinks only where they stay inside
-//! (CONTRACT C-3.5). One `lstat` per key segment; the last one doubles as the leaf's metadata.
+//! (C-3.5). One `lstat` per key segment; the last one doubles as the leaf's metadata.
 
 use std::fs::{self, Metadata};
 use std::io;
@@ -37,7 +37,12 @@ pub(super) fn follow(root: &Path, link: &Path) -> io::Result<Option<(PathBuf, Me
     match fs::canonicalize(link) {
         Ok(real) if real.starts_with(root) => fs::metadata(&real).map(|m| Some((real, m))),
         Ok(_) => Err(io::Error::new(io::ErrorKind::InvalidInput, "escapes root")),
-        Err(e) if e.kind() == io::ErrorKind::NotFound || e.raw_os_error() == Some(40) => Ok(None),
+        Err(e)
+            if e.kind() == io::ErrorKind::NotFound
+                || e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) =>
+        {
+            Ok(None)
+        }
         Err(e) => Err(e),
     }
 }

@@ -1,5 +1,5 @@
 //! `LocalBackend`: the embedded default, a folder on the local filesystem through `std::fs`,
-//! confined to its root (CONTRACT C-3.5) with atomic writes by temp file and rename.
+//! confined to its root (C-3.5) with atomic writes by temp file and rename.
 
 mod atomic;
 mod confine;
@@ -35,8 +35,18 @@ const NAME: &str = "local";
 ///
 /// Every key resolves inside the root: `..` never reaches the path model, and a symlink that
 /// leads outside the root is refused with `InvalidPath("escapes root")`. Races against an
-/// attacker who swaps path components while a call runs are out of scope. The root need not
-/// exist: it then reads as an empty store, and the first write creates it.
+/// attacker who swaps path components while a call runs are not yet covered. Open it with
+/// [`open`](Self::open) on a folder that exists; [`new`](Self::new) accepts one that does not,
+/// which then reads as an empty store until the first write creates it.
+///
+/// Listings leave out what no key can name or reach, and log each such entry as a `tracing`
+/// warning naming the folder (as a key) and the entry: names that are not UTF-8, names holding
+/// `\`, symlinks that lead outside the root, dangle, or loop back to a folder above them. The
+/// temp files of atomic writes in flight are left out without a warning.
+///
+/// A plain [`write`](crate::Store::write) that overwrites a file truncates it and writes in
+/// place, so a concurrent reader can see it empty or partly written; use
+/// [`write_atomic`](crate::Store::write_atomic) where readers may be looking.
 ///
 /// ```
 /// use store::{LocalBackend, Store, WriteOptions};
@@ -54,7 +64,7 @@ pub struct LocalBackend {
 }
 
 impl LocalBackend {
-    /// The capabilities every instance declares (CONTRACT C-5.4).
+    /// The capabilities every instance declares (C-5.4).
     pub const CAPABILITIES: Capabilities = Capabilities::GATES
         .with(Capability::AtomicMove)
         .with(Capability::SeekableRead)
@@ -346,7 +356,7 @@ fn file_in_the_way(key: &StorePath) -> Error {
     Error::invalid_path(key.as_str(), "a file is in the way").with_backend(NAME)
 }
 
-/// A file as a read stream: mid-stream failures carry the key (CONTRACT C-6.1).
+/// A file as a read stream: mid-stream failures carry the key (C-6.1).
 struct LocalReader {
     file: File,
     key: StorePath,

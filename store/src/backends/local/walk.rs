@@ -1,5 +1,6 @@
-//! A lazy, pruned directory walk for listings: it descends only as deep as asked, skips
-//! entries a key cannot name, and reports a failing directory as an error item.
+//! A lazy, pruned directory walk for listings: it descends only as deep as asked, reports a
+//! failing directory as an error item, and leaves out what a key cannot name — each such
+//! entry with a `tracing` warning that names it and says why, never in silence.
 
 use std::fs::{self, Metadata, ReadDir};
 use std::path::PathBuf;
@@ -57,26 +58,29 @@ impl Walk {
     }
 
     /// The real path and metadata of an entry of the directory at `parent_real`, following
-    /// an in-root symlink; `None` to leave it out (outside, dangling, or a loop).
+    /// an in-root symlink; `Err(reason)` to leave it out.
     fn metadata(
         &self,
         entry: &fs::DirEntry,
         parent_real: &std::path::Path,
-    ) -> std::io::Result<Option<(PathBuf, Metadata)>> {
+    ) -> std::io::Result<std::result::Result<(PathBuf, Metadata), &'static str>> {
         let file_type = entry.file_type()?;
         if file_type.is_symlink() {
             return match follow(&self.root, &entry.path()) {
                 Ok(Some((real, meta))) if meta.is_dir() && parent_real.starts_with(&real) => {
-                    Ok(None)
+                    Ok(Err("a symlink back to a folder above it (a loop)"))
                 }
-                Ok(found) => Ok(found),
-                Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => Ok(None),
+                Ok(Some(found)) => Ok(Ok(found)),
+                Ok(None) => Ok(Err("a dangling or looping symlink")),
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+                    Ok(Err("a symlink that leads outside the root"))
+                }
                 Err(e) => Err(e),
             };
         }
         entry
             .metadata()
-            .map(|meta| Some((parent_real.join(entry.file_name()), meta)))
+            .map(|meta| Ok((parent_real.join(entry.file_name()), meta)))
     }
 }
 
@@ -102,17 +106,35 @@ impl Iterator for Walk {
                 Some(Ok(entry)) => entry,
             };
             // Names that are not UTF-8, or that a key would spell differently, are left out
-            // rather than converted (CONTRACT C-3.5); so are in-flight atomic-write temps.
+            // rather than converted (C-3.5), and say so; in-flight atomic-write temps are ours
+            // and left out quietly.
             let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+                left_out(
+                    &key,
+                    &entry.file_name().to_string_lossy(),
+                    "its name is not UTF-8",
+                );
                 continue;
             };
-            if name.contains('\\') || is_temp_name(&name) {
+            if is_temp_name(&name) {
+                continue;
+            }
+            if name.contains('\\') {
+                left_out(
+                    &key,
+                    &name,
+                    "its name holds a backslash, which no key can spell",
+                );
                 continue;
             }
             let child = key.join_path(&StorePath::from_normalised(name));
             let (real, meta) = match self.metadata(&entry, &parent_real) {
-                Ok(Some(found)) => found,
-                Ok(None) => continue,
+                Ok(Ok(found)) => found,
+                Ok(Err(why)) => {
+                    left_out(&key, child.name(), why);
+                    continue;
+                }
+                // Removed between the directory read and the stat: no longer there to list.
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => {
                     self.failed = true;
@@ -138,4 +160,15 @@ impl Iterator for Walk {
             ))));
         }
     }
+}
+
+/// Says that the entry `name` of the folder `folder` is left out of a listing, and why. The
+/// folder is a key, never an on-disk path.
+fn left_out(folder: &StorePath, name: &str, why: &str) {
+    tracing::warn!(
+        backend = NAME,
+        folder = folder.as_str(),
+        entry = name,
+        "listing leaves out an entry: {why}"
+    );
 }

@@ -35,7 +35,7 @@ pub struct AsyncMemoryBackend {
 }
 
 impl AsyncMemoryBackend {
-    /// The capabilities every instance declares (CONTRACT C-5.4): those of
+    /// The capabilities every instance declares (C-5.4): those of
     /// [`MemoryBackend`](crate::MemoryBackend) but SeekableRead, a flag of blocking streams.
     pub const CAPABILITIES: Capabilities =
         crate::MemoryBackend::CAPABILITIES.without(Capability::SeekableRead);

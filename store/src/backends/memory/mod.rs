@@ -40,7 +40,7 @@ pub struct MemoryBackend {
 }
 
 impl MemoryBackend {
-    /// The capabilities every instance declares (CONTRACT C-5.4).
+    /// The capabilities every instance declares (C-5.4).
     pub const CAPABILITIES: Capabilities = Capabilities::GATES
         .with(Capability::UserMetadata)
         .with(Capability::AtomicMove)
