@@ -108,12 +108,10 @@ impl Content {
 
 /// The error for a failing content source (C-4.5): `Other`, the caller's error intact.
 pub fn content_error(err: io::Error) -> Error {
-    if err.get_ref().is_some_and(|e| e.is::<Error>()) {
-        return *err
-            .into_inner()
-            .and_then(|e| e.downcast::<Error>().ok())
-            .expect("checked above");
-    }
+    let err = match err.downcast::<Error>() {
+        Ok(store) => return store,
+        Err(err) => err,
+    };
     Error::other(format!("content source failed: {err}")).with_source(err)
 }
 

@@ -93,17 +93,54 @@ impl ErrorKind {
 /// let io: std::io::Error = err.into();
 /// assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
 /// ```
+#[derive(thiserror::Error)]
+#[error(transparent)]
 pub struct Error {
     inner: Box<Inner>,
 }
 
+#[derive(thiserror::Error)]
+#[error("{message}{}", self.context())]
 struct Inner {
     kind: ErrorKind,
     message: Cow<'static, str>,
     path: Option<String>,
     backend: Option<Cow<'static, str>>,
     retryable: bool,
+    #[source]
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+}
+
+impl Inner {
+    /// The part of `Display` after the message.
+    fn context(&self) -> Context<'_> {
+        Context(self)
+    }
+}
+
+/// `[ | path='…'][ | backend='…'][ | capability='…']`, written without allocating.
+struct Context<'a>(&'a Inner);
+
+impl fmt::Display for Context<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(path) = &self.0.path {
+            write!(f, " | path='{path}'")?;
+        }
+        if let Some(backend) = &self.0.backend {
+            write!(f, " | backend='{backend}'")?;
+        }
+        if let ErrorKind::Unsupported(cap) = self.0.kind {
+            write!(f, " | capability='{cap}'")?;
+        }
+        Ok(())
+    }
+}
+
+/// `Inner`'s `Debug` is never shown: [`Error`]'s own prints the source by its `Display`.
+impl fmt::Debug for Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Inner")
+    }
 }
 
 impl Error {
@@ -187,10 +224,10 @@ impl Error {
     /// Maps a native I/O error whose path is not known; an inner `store::Error` comes back
     /// unchanged.
     pub fn from_io_unlocated(err: io::Error) -> Self {
-        if err.get_ref().is_some_and(|e| e.is::<Error>()) {
-            let inner = err.into_inner().expect("checked above");
-            return *inner.downcast::<Error>().expect("checked above");
-        }
+        let err = match err.downcast::<Error>() {
+            Ok(store) => return store,
+            Err(err) => err,
+        };
         let kind = match err.kind() {
             io::ErrorKind::NotFound => ErrorKind::NotFound,
             io::ErrorKind::AlreadyExists => ErrorKind::AlreadyExists,
@@ -297,22 +334,6 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.inner.message)?;
-        if let Some(path) = &self.inner.path {
-            write!(f, " | path='{path}'")?;
-        }
-        if let Some(backend) = &self.inner.backend {
-            write!(f, " | backend='{backend}'")?;
-        }
-        if let Some(cap) = self.capability() {
-            write!(f, " | capability='{cap}'")?;
-        }
-        Ok(())
-    }
-}
-
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Error");
@@ -329,15 +350,6 @@ impl fmt::Debug for Error {
             d.field("source", &format_args!("{source}"));
         }
         d.finish()
-    }
-}
-
-impl StdError for Error {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.inner
-            .source
-            .as_deref()
-            .map(|s| s as &(dyn StdError + 'static))
     }
 }
 

@@ -2,15 +2,13 @@
 //!
 //! The grammar is ours, not globset's: `{`, `}` and `,` are literal, `\` is a separator and never
 //! an escape, `**` is legal only as a whole segment, and a class never matches `/`. A pattern is
-//! parsed into segments of tokens, translated into an equivalent globset glob, and matched with
-//! globset. globset matches `?` and classes byte by byte, which is only right for ASCII, so a
-//! pattern using them is matched against a non-ASCII path by the small token matcher below,
-//! which works on characters; both give the same answer wherever both apply.
+//! parsed into segments of tokens and matched by the small matcher below, which works on
+//! characters (globset's `?` and classes work on bytes, which is only right for ASCII). The
+//! tests translate patterns into globset globs and check that both agree wherever globset
+//! applies.
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
-
-use globset::{GlobBuilder, GlobMatcher};
 
 use crate::error::{Error, Result};
 use crate::path::StorePath;
@@ -45,12 +43,8 @@ pub struct Pattern {
     text: String,
     /// The parsed segments, never empty.
     segments: Vec<Segment>,
-    /// The segments as the token matcher uses them (see [`match_form`]).
+    /// The segments as the matcher uses them (see [`match_form`]).
     match_segments: Vec<Segment>,
-    /// The globset translation; `None` only if globset cannot take it (e.g. a size limit).
-    glob: Option<GlobMatcher>,
-    /// Whether the pattern has a `?` or a class, which globset matches per byte, not per char.
-    char_sensitive: bool,
 }
 
 /// One `/`-separated piece of a pattern.
@@ -137,13 +131,7 @@ impl Pattern {
     /// Whether `path` matches: a normalised store-relative path for [`Pattern::new`], a basename
     /// for [`Pattern::segment`]. Anchored at both ends and case-sensitive.
     pub fn matches(&self, path: &str) -> bool {
-        match &self.glob {
-            // `\` is a separator for globset on Windows; the token matcher is the same everywhere.
-            Some(glob) if !path.contains('\\') && (path.is_ascii() || !self.char_sensitive) => {
-                glob.is_match(path)
-            }
-            _ => match_path(&self.match_segments, path),
-        }
+        match_path(&self.match_segments, path)
     }
 
     /// This pattern placed under folder `root` (a key prefix), so it matches backend keys.
@@ -203,30 +191,13 @@ impl Pattern {
         rest.len() > 1 || rest.contains(&Segment::Recursive)
     }
 
-    /// Builds the matchers for already validated segments.
+    /// The pattern of already validated segments.
     fn from_parts(text: String, segments: Vec<Segment>) -> Pattern {
         let match_segments = match_form(&segments);
-        let glob = to_globset(&collapse(&segments)).and_then(|glob| {
-            let glob = GlobBuilder::new(&glob)
-                .literal_separator(true)
-                .backslash_escape(false)
-                .case_insensitive(false)
-                .build()
-                .ok()?;
-            Some(glob.compile_matcher())
-        });
-        let char_sensitive = segments.iter().any(|seg| match seg {
-            Segment::Recursive => false,
-            Segment::Plain(tokens) => tokens
-                .iter()
-                .any(|t| matches!(t, Token::Any | Token::Class { .. })),
-        });
         Pattern {
             text,
             segments,
             match_segments,
-            glob,
-            char_sensitive,
         }
     }
 }
@@ -348,8 +319,7 @@ fn literal_text(seg: &Segment) -> Option<String> {
     }
 }
 
-/// The segments with each run of `**` collapsed into one, which means the same; globset
-/// mistranslates some runs (`**/**` matches nothing there).
+/// The segments with each run of `**` collapsed into one, which means the same.
 fn collapse(segments: &[Segment]) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::with_capacity(segments.len() + 1);
     for seg in segments {
@@ -361,7 +331,7 @@ fn collapse(segments: &[Segment]) -> Vec<Segment> {
 }
 
 /// The segments as the token matcher takes them: collapsed, and a trailing `**` becomes `*/**`,
-/// because it matches everything *below*, at least one segment (as globset's trailing `/**`).
+/// because it matches everything *below*: at least one segment.
 fn match_form(segments: &[Segment]) -> Vec<Segment> {
     let mut out = collapse(segments);
     if out.last() == Some(&Segment::Recursive) {
@@ -369,8 +339,6 @@ fn match_form(segments: &[Segment]) -> Vec<Segment> {
     }
     out
 }
-
-// --- the token matcher -------------------------------------------------------------------------
 
 /// Matches a `/`-separated path against segments in match form, with `**` as a segment-level
 /// star (the classic linear backtracking wildcard algorithm, one level up).
@@ -441,127 +409,156 @@ fn matches_char(token: &Token, c: char) -> bool {
     }
 }
 
-// --- the globset translation -------------------------------------------------------------------
-
-/// The globset glob for collapsed segments; `None` if a class cannot be written for it.
-fn to_globset(segments: &[Segment]) -> Option<String> {
-    let mut out = String::new();
-    for (n, seg) in segments.iter().enumerate() {
-        if n > 0 {
-            out.push('/');
-        }
-        let tokens = match seg {
-            Segment::Recursive => {
-                out.push_str("**");
-                continue;
-            }
-            Segment::Plain(tokens) => tokens,
-        };
-        for token in tokens {
-            match token {
-                Token::Literal(c @ ('*' | '?' | '[' | '{' | '}' | ',' | '\\')) => {
-                    out.push('[');
-                    out.push(*c);
-                    out.push(']');
-                }
-                Token::Literal(c) => out.push(*c),
-                Token::Any => out.push('?'),
-                Token::Star => out.push('*'),
-                Token::Class { negated, ranges } => push_glob_class(&mut out, *negated, ranges)?,
-            }
-        }
-    }
-    Some(out)
-}
-
-/// Writes a class in globset's syntax, where `]` is literal only first, `-` only first or last,
-/// and `!` or `^` first negates. Our classes never match `/`, so `/` is removed from a positive
-/// class and added to a negated one.
-fn push_glob_class(out: &mut String, negated: bool, ranges: &[(char, char)]) -> Option<()> {
-    let mut set = ranges.to_vec();
-    if negated {
-        set.push(('/', '/'));
-    } else {
-        remove_char(&mut set, '/');
-    }
-    let bracket = remove_char(&mut set, ']');
-    let mut dash = remove_char(&mut set, '-');
-    set.sort_unstable();
-    out.push('[');
-    if negated {
-        out.push('!');
-    } else if bracket {
-        // `]` goes first below.
-    } else if let Some(i) = set.iter().position(|&(lo, _)| lo != '!' && lo != '^') {
-        set.swap(0, i);
-    } else if let Some(i) = set.iter().position(|&(lo, hi)| lo < hi) {
-        // `!` or `^` opens every range: start with the rest of one of them.
-        let (lo, hi) = set[i];
-        set[i] = (lo, lo);
-        set.insert(0, (next_char(lo)?, hi));
-    } else if dash {
-        out.push('-');
-        dash = false;
-    } else {
-        return None;
-    }
-    if bracket {
-        out.push(']');
-    }
-    for (lo, hi) in set {
-        out.push(lo);
-        if lo != hi {
-            out.push('-');
-            out.push(hi);
-        }
-    }
-    if dash {
-        out.push('-');
-    }
-    out.push(']');
-    Some(())
-}
-
-/// Removes `c` from a set of inclusive ranges; returns whether it was in it.
-fn remove_char(set: &mut Vec<(char, char)>, c: char) -> bool {
-    let mut found = false;
-    let mut kept = Vec::with_capacity(set.len() + 1);
-    for &(lo, hi) in set.iter() {
-        if lo <= c && c <= hi {
-            found = true;
-            if lo < c {
-                kept.extend(prev_char(c).map(|p| (lo, p)));
-            }
-            if c < hi {
-                kept.extend(next_char(c).map(|n| (n, hi)));
-            }
-        } else {
-            kept.push((lo, hi));
-        }
-    }
-    *set = kept;
-    found
-}
-
-fn next_char(c: char) -> Option<char> {
-    char::from_u32(u32::from(c) + 1)
-}
-
-fn prev_char(c: char) -> Option<char> {
-    char::from_u32(u32::from(c).checked_sub(1)?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ErrorKind;
+    use globset::{GlobBuilder, GlobMatcher};
     use proptest::prelude::*;
+
+    // --- globset, the oracle ---------------------------------------------------------------------
+
+    /// The pattern as a globset matcher; `None` when a class cannot be written in globset's
+    /// syntax.
+    fn globset_of(pat: &Pattern) -> Option<GlobMatcher> {
+        let glob = to_globset(&collapse(&pat.segments))?;
+        let glob = GlobBuilder::new(&glob)
+            .literal_separator(true)
+            .backslash_escape(false)
+            .case_insensitive(false)
+            .build()
+            .ok()?;
+        Some(glob.compile_matcher())
+    }
+
+    /// Whether the pattern has a `?` or a class, which globset matches per byte, not per
+    /// character: globset can judge it only on ASCII paths.
+    fn char_sensitive(pat: &Pattern) -> bool {
+        pat.segments.iter().any(|seg| match seg {
+            Segment::Recursive => false,
+            Segment::Plain(tokens) => tokens
+                .iter()
+                .any(|t| matches!(t, Token::Any | Token::Class { .. })),
+        })
+    }
+
+    /// The globset glob for collapsed segments; `None` if a class cannot be written for it.
+    fn to_globset(segments: &[Segment]) -> Option<String> {
+        let mut out = String::new();
+        for (n, seg) in segments.iter().enumerate() {
+            if n > 0 {
+                out.push('/');
+            }
+            let tokens = match seg {
+                Segment::Recursive => {
+                    out.push_str("**");
+                    continue;
+                }
+                Segment::Plain(tokens) => tokens,
+            };
+            for token in tokens {
+                match token {
+                    Token::Literal(c @ ('*' | '?' | '[' | '{' | '}' | ',' | '\\')) => {
+                        out.push('[');
+                        out.push(*c);
+                        out.push(']');
+                    }
+                    Token::Literal(c) => out.push(*c),
+                    Token::Any => out.push('?'),
+                    Token::Star => out.push('*'),
+                    Token::Class { negated, ranges } => {
+                        push_glob_class(&mut out, *negated, ranges)?
+                    }
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// Writes a class in globset's syntax, where `]` is literal only first, `-` only first or last,
+    /// and `!` or `^` first negates. Our classes never match `/`, so `/` is removed from a positive
+    /// class and added to a negated one.
+    fn push_glob_class(out: &mut String, negated: bool, ranges: &[(char, char)]) -> Option<()> {
+        let mut set = ranges.to_vec();
+        if negated {
+            set.push(('/', '/'));
+        } else {
+            remove_char(&mut set, '/');
+        }
+        let bracket = remove_char(&mut set, ']');
+        let mut dash = remove_char(&mut set, '-');
+        set.sort_unstable();
+        out.push('[');
+        if negated {
+            out.push('!');
+        } else if bracket {
+            // `]` goes first below.
+        } else if let Some(i) = set.iter().position(|&(lo, _)| lo != '!' && lo != '^') {
+            set.swap(0, i);
+        } else if let Some(i) = set.iter().position(|&(lo, hi)| lo < hi) {
+            // `!` or `^` opens every range: start with the rest of one of them.
+            let (lo, hi) = set[i];
+            set[i] = (lo, lo);
+            set.insert(0, (next_char(lo)?, hi));
+        } else if dash {
+            out.push('-');
+            dash = false;
+        } else {
+            return None;
+        }
+        if bracket {
+            out.push(']');
+        }
+        for (lo, hi) in set {
+            out.push(lo);
+            if lo != hi {
+                out.push('-');
+                out.push(hi);
+            }
+        }
+        if dash {
+            out.push('-');
+        }
+        out.push(']');
+        Some(())
+    }
+
+    /// Removes `c` from a set of inclusive ranges; returns whether it was in it.
+    fn remove_char(set: &mut Vec<(char, char)>, c: char) -> bool {
+        let mut found = false;
+        let mut kept = Vec::with_capacity(set.len() + 1);
+        for &(lo, hi) in set.iter() {
+            if lo <= c && c <= hi {
+                found = true;
+                if lo < c {
+                    kept.extend(prev_char(c).map(|p| (lo, p)));
+                }
+                if c < hi {
+                    kept.extend(next_char(c).map(|n| (n, hi)));
+                }
+            } else {
+                kept.push((lo, hi));
+            }
+        }
+        *set = kept;
+        found
+    }
+
+    fn next_char(c: char) -> Option<char> {
+        char::from_u32(u32::from(c) + 1)
+    }
+
+    fn prev_char(c: char) -> Option<char> {
+        char::from_u32(u32::from(c).checked_sub(1)?)
+    }
+
+    // --- the cases -------------------------------------------------------------------------------
 
     fn p(s: &str) -> Pattern {
         Pattern::new(s).unwrap_or_else(|e| panic!("{s:?}: {e}"))
     }
 
-    /// Checks `pattern` against `yes` and `no`, through `matches` and through both matchers.
+    /// Checks `pattern` against `yes` and `no`, through `matches`, the matcher and the globset oracle.
     fn check(pattern: &str, yes: &[&str], no: &[&str]) {
         let pat = p(pattern);
         for (paths, want) in [(yes, true), (no, false)] {
@@ -573,7 +570,7 @@ mod tests {
                     "token matcher: {pattern:?} on {path:?}"
                 );
                 if path.is_ascii() {
-                    let glob = pat.glob.as_ref().expect("globset translation");
+                    let glob = globset_of(&pat).expect("globset translation");
                     assert_eq!(
                         glob.is_match(path),
                         want,
@@ -834,12 +831,12 @@ mod tests {
             .prop_map(|s| s.join("/"))
     }
 
-    /// globset (where it is used) and the token matcher give the same answer.
+    /// globset (where it can judge) and the matcher give the same answer.
     fn agree(pattern: &str, path: &str) -> std::result::Result<(), TestCaseError> {
         if let Ok(pat) = Pattern::new(pattern) {
-            let glob = pat.glob.as_ref().expect("globset translation");
+            let glob = globset_of(&pat).expect("globset translation");
             let ours = match_path(&pat.match_segments, path);
-            if path.is_ascii() || !pat.char_sensitive {
+            if path.is_ascii() || !char_sensitive(&pat) {
                 prop_assert_eq!(glob.is_match(path), ours, "{:?} on {:?}", pat, path);
             }
             prop_assert_eq!(pat.matches(path), ours);
