@@ -1,19 +1,16 @@
-//! Procedural macros of the [`store`](https://docs.rs/store) crate.
+//! Procedural macros of the `store` crate.
 //!
 //! [`macro@dual_api`] turns ONE blocking trait definition into the blocking trait, a
-//! dyn-compatible async trait, the sync→async adapter and the forwarding methods of both
-//! stores, so the two worlds cannot drift apart. The pipeline is
-//! parse ([`model`]) → validate ([`check`]) → generate ([`codegen`]); every error is collected
-//! and spanned on the offending token.
+//! dyn-compatible async trait, both adapters and the forwarding methods of both stores, so the
+//! two worlds cannot drift apart; [`macro@backend`] turns one `impl` block into a backend,
+//! checked against that same definition. Both read one front end (`definition/`: parse →
+//! model → validate, every error collected and spanned on the offending token), then each
+//! generates (`dual_api/`, `backend/`); on error each still expands to what is right, so one
+//! mistake gives one error.
 
-mod attr;
 mod backend;
-mod check;
-mod codegen;
-mod ctxt;
-mod expand;
-mod model;
-mod types;
+mod definition;
+mod dual_api;
 
 #[cfg(test)]
 mod snapshot_tests;
@@ -25,21 +22,61 @@ use proc_macro::TokenStream;
 /// From `trait Backend` it emits, in order: `Backend` (the input, `#[store]` options
 /// stripped), `AsyncBackend` (boxed `Send` futures and `'static` streams, dyn-compatible),
 /// `SyncBackendAdapter<B>` (runs each call on tokio's blocking pool, inline without a runtime),
-/// and — with `stores(Store, AsyncStore)` — every forwarding method of both stores.
-/// The options each method may carry are documented on `store::api`.
+/// `AsyncBackendSyncAdapter<A>` (runs each call on a private runtime thread), and — with
+/// `stores(Store, AsyncStore)` — every forwarding method of both stores, plus the definition
+/// as a callback macro for `#[store::backend]`. The options each method may carry are
+/// documented on `store::api`; the storage API itself is defined once there, with it.
 #[proc_macro_attribute]
 pub fn dual_api(args: TokenStream, input: TokenStream) -> TokenStream {
-    expand::dual_api(args.into(), input.into()).into()
+    dual_api::dual_api(args.into(), input.into()).into()
 }
 
-/// Defines a backend from one `impl` block holding only the operations the service supports.
+/// Defines a storage backend from one `impl` block holding only the operations the service
+/// supports.
 ///
-/// Write each operation as it appears in `store::Backend` (plain `fn`) or `store::AsyncBackend`
-/// (plain `async fn` — the macro boxes the futures). The macro writes `name()`,
-/// `capabilities()` (derived from what is implemented plus `flags(...)`), `Unsupported` answers
-/// for the operations left out, and the derived ones of the contract. Arguments:
-/// `name = "..."` (required), `flags(atomic_move, seekable_read, lazy_read,
-/// write_result_native, user_metadata)`, `namespace = flat`.
+/// ```ignore
+/// #[store::backend(name = "kv", namespace = flat, flags(atomic_move))]
+/// impl KvBackend {
+///     async fn read_bytes(&self, path: &StorePath) -> Result<Bytes> { ... }
+///     async fn write(&self, p: &StorePath, c: AsyncContent, o: &WriteOptions) -> Result<WriteResult> { ... }
+///     async fn get_file_info(&self, path: &StorePath) -> Result<FileInfo> { ... }
+///     async fn rename(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()> { ... }
+///     async fn list_files(&self, p: &StorePath, o: &ListOptions) -> Result<ListStream<FileInfo>> { ... }
+///     async fn list_folders(&self, p: &StorePath, o: &ListOptions) -> Result<ListStream<FolderEntry>> { ... }
+/// }
+/// ```
+///
+/// Write each operation with the signature it has in `store::Backend` (plain `fn`: a blocking
+/// backend) or in `store::AsyncBackend` (plain `async fn`: an async backend; the macro boxes
+/// the futures) — all of one world. Each is checked against the one definition: an unknown
+/// name gets the closest operation's name, a wrong type is reported on that type.
+///
+/// The macro writes `name()`, `capabilities()` and a `CAPABILITIES` constant, and for every
+/// operation left out, a body: derived from the ones written where the contract derives it,
+/// the definition's default where it has one, `Unsupported(gate)` otherwise.
+///
+/// - **Arguments:** `name = "..."` (required, the stable id), `namespace = flat` (folders
+///   implied by key prefixes; hierarchical by default), `flags(...)` for what capabilities do
+///   not show: `atomic_move` (needs `rename`), `seekable_read` (blocking, needs a read),
+///   `lazy_read` (needs a read), `write_result_native` (needs `write`), `user_metadata`
+///   (needs `write` and `get_file_info`).
+/// - **The least a backend writes:** the probes, as `exists`, `is_file` and `is_folder`, or
+///   what they derive from: `is_file` from `get_file_info`, `is_folder` from `list_files` and
+///   `list_folders`, `exists` from the two probes.
+/// - **Operations that come in pairs:** `delete` with `delete_folder` (gate Delete),
+///   `list_files` with `list_folders` (gate List), and in a blocking backend `write_atomic`
+///   with `open_atomic` (gate AtomicWrite).
+/// - **What each gate needs:** Read: `read` or `read_bytes` (each derives the other, and
+///   `read_range` and `read_seekable` derive from them); Write: `write`; Delete and List: their
+///   pairs (`iter_children` derives from List); Glob: `glob`; Move: `rename`; Copy: `copy`;
+///   AtomicWrite: `write_atomic`; Metadata: `get_file_info` (`get_folder_info` derives from
+///   it and List).
+///
+/// The backend then works in both worlds: `AsyncStore::new(kv)` and `Store::new(kv)` alike.
+/// Check it against the whole contract with `store::conformance_tests!` (feature
+/// `conformance`): the group `all` applies to every backend, `hier` only to a hierarchical one,
+/// `sync_world` to a `Store` fixture, `async_world` to an `AsyncStore` one, and `reverse` to a
+/// `Store` over an async backend; a group that does not fit fails and says so.
 #[proc_macro_attribute]
 pub fn backend(args: TokenStream, input: TokenStream) -> TokenStream {
     backend::attribute(args.into(), input.into()).into()

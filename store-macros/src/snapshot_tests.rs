@@ -27,7 +27,7 @@ fn real_definition() -> (proc_macro2::TokenStream, syn::ItemTrait) {
 
 fn expand_real_definition() -> String {
     let (attr, item) = real_definition();
-    let expanded = crate::expand::dual_api(attr, item.into_token_stream());
+    let expanded = crate::dual_api::dual_api(attr, item.into_token_stream());
     let file = syn::parse2::<syn::File>(expanded).expect("the expansion parses as items");
     prettyplease::unparse(&file)
 }
@@ -75,4 +75,104 @@ fn expansion_of_custom_backend() {
 #[test]
 fn expansion_of_store_api() {
     insta::assert_snapshot!("store_api", expand_real_definition());
+}
+
+/// The expansion of a small definition: `name` plus the methods given, with the stores'
+/// forwarding methods, so each `#[store(...)]` option has a snapshot of its own and a change
+/// to one shows as a small diff.
+fn expand_small(methods: proc_macro2::TokenStream) -> String {
+    let item = quote::quote! {
+        pub trait Backend: Send + Sync + 'static {
+            /// The backend's name.
+            #[store(pure)]
+            fn name(&self) -> &'static str;
+            #methods
+        }
+    };
+    let args = quote::quote!(stores(crate::Store, crate::AsyncStore));
+    let expanded = crate::dual_api::dual_api(args, item);
+    let file = syn::parse2::<syn::File>(expanded).expect("the expansion parses as items");
+    prettyplease::unparse(&file)
+}
+
+/// One snapshot per option, named after it.
+macro_rules! option_snapshots {
+    ($($name:ident: { $($methods:tt)* })*) => {$(
+        #[test]
+        fn $name() {
+            let expansion = expand_small(quote::quote!($($methods)*));
+            insta::with_settings!({ omit_expression => true }, {
+                insta::assert_snapshot!(concat!("option_", stringify!($name)), expansion);
+            });
+        }
+    )*};
+}
+
+option_snapshots! {
+    pure: {
+        /// Pure: no I/O, the same in both worlds, not forwarded by the stores.
+        #[store(pure)]
+        fn native_path(&self, key: &StorePath) -> String {
+            key.as_str().to_owned()
+        }
+    }
+    gate_and_roles: {
+        /// A gated method with a file and a folder argument.
+        #[store(gate = Copy, file(src), folder(dst))]
+        fn copy_into(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()>;
+        /// A subfolder argument: never the root.
+        #[store(gate = Delete, subfolder(path))]
+        fn delete_folder(&self, path: &StorePath, options: &DeleteFolderOptions) -> Result<()>;
+        /// A pattern argument.
+        #[store(gate = Glob, pattern(pattern), materialize)]
+        fn glob(&self, pattern: &Pattern) -> Result<ListIter<FileInfo>>;
+    }
+    materialize_and_filter: {
+        /// A listing the async adapter collects in one blocking call, filtered by the stores.
+        #[store(gate = List, folder(path), materialize, filter = FileFilter)]
+        fn list_files(&self, path: &StorePath, options: &ListOptions) -> Result<ListIter<FileInfo>>;
+    }
+    read_stream: {
+        /// A byte stream: chunked into the async world, never collected.
+        #[store(gate = Read, file(path))]
+        fn read(&self, path: &StorePath) -> Result<ReadStream>;
+    }
+    content: {
+        /// Content: a reader or bytes blocking, a stream or bytes async.
+        #[store(gate = Write, file(path))]
+        fn write(&self, path: &StorePath, content: Content, options: &WriteOptions) -> Result<WriteResult>;
+    }
+    sync_only: {
+        /// Absent from the async world; the blocking default applies in the async adapter.
+        #[store(gate = Read, file(path), sync_only)]
+        fn read_seekable(&self, path: &StorePath) -> Result<SeekableStream> {
+            blocking::read_seekable(self, path)
+        }
+    }
+    manual: {
+        /// The stores write their own public method.
+        #[store(manual, async_default = asynchronous::ready)]
+        fn close(&self) -> Result<()> {
+            Ok(())
+        }
+    }
+    store_name: {
+        /// The stores expose it as `ping`.
+        #[store(store_name = ping, async_default = asynchronous::ready)]
+        fn check_health(&self) -> Result<()> {
+            Ok(())
+        }
+    }
+    async_default: {
+        /// The async method's default body is a derived operation.
+        #[store(gate = Read, file(path), async_default = asynchronous::read_bytes)]
+        fn read_bytes(&self, path: &StorePath) -> Result<Bytes> {
+            blocking::read_bytes(self, path)
+        }
+    }
+    reverse: {
+        /// The async-to-blocking adapter's body is a function of the runtime support.
+        #[store(pure, reverse = reverse::capabilities)]
+        fn capabilities(&self) -> Capabilities;
+    }
 }

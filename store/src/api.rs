@@ -1,10 +1,8 @@
 //! The one definition of the storage API.
 //!
 //! This trait is written once, as the plain blocking `Backend`. The [`dual_api`] attribute turns
-//! it into [`Backend`], [`AsyncBackend`](crate::AsyncBackend),
-//! [`SyncBackendAdapter`](crate::SyncBackendAdapter),
-//! [`AsyncBackendSyncAdapter`](crate::AsyncBackendSyncAdapter) and every forwarding method of
-//! [`Store`](crate::Store) and [`AsyncStore`](crate::AsyncStore). Run
+//! it into [`Backend`], [`AsyncBackend`], [`SyncBackendAdapter`], [`AsyncBackendSyncAdapter`]
+//! and every forwarding method of [`Store`](crate::Store) and [`AsyncStore`](crate::AsyncStore). Run
 //! `cargo expand -p store api` to read the generated code; a snapshot of it is checked in at
 //! `store-macros/src/snapshots/`.
 //!
@@ -42,7 +40,8 @@ use crate::write_result::WriteResult;
 use crate::AtomicWriter;
 use store_macros::dual_api;
 
-/// A storage backend, blocking flavour: the operations of contract §2 over [`StorePath`] keys.
+/// A storage backend, blocking flavour: the storage operations (contract §2) over [`StorePath`]
+/// keys.
 ///
 /// Keys are full backend-side paths; the root is [`StorePath::root`]. Stores validate every
 /// argument before calling in, but a backend called directly must still apply the root rule

@@ -117,7 +117,7 @@ pub use crate::content::{
 };
 pub use crate::entry::{ContentDigest, Entry, FileInfo, FolderEntry, FolderInfo, UserMetadata};
 pub use crate::error::{Error, ErrorKind, Result};
-pub use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions};
+pub use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions, METADATA_LIMIT};
 pub use crate::path::StorePath;
 pub use crate::pattern::Pattern;
 pub use crate::resolution::{Namespace, ResolutionPlan};

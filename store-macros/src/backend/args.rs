@@ -4,7 +4,7 @@ use proc_macro2::{Span, TokenStream};
 use syn::punctuated::Punctuated;
 use syn::{Ident, ItemImpl, LitStr, Token};
 
-use crate::ctxt::Ctxt;
+use crate::definition::{closest, Ctxt};
 
 /// The quality flags a backend may declare (C-5.1), as written in `flags(...)`.
 pub(crate) const FLAGS: &[(&str, &str)] = &[
@@ -45,7 +45,7 @@ impl BackendArgs {
                 for ident in flags {
                     if !FLAGS.iter().any(|(name, _)| ident == name) {
                         let names: Vec<&str> = FLAGS.iter().map(|(n, _)| *n).collect();
-                        let hint = crate::check::closest(&ident.to_string(), &names)
+                        let hint = closest(&ident.to_string(), &names)
                             .map(|c| format!("; did you mean `{c}`?"))
                             .unwrap_or_default();
                         return Err(syn::Error::new(

@@ -2,40 +2,44 @@
 //! `CAPABILITIES` constant derived from them, and the trait impl forwarding to them, with
 //! `Unsupported` or derived bodies for everything left out.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::args::FLAGS;
 use super::model::Backend;
 use super::shape::absolute;
-use crate::model::{ArgKind, Definition, Method};
+use crate::definition::{ArgKind, Definition, Method};
 
-/// Gates and the operations that enable them (C-2.2).
-fn gates(backend: &Backend) -> Vec<&'static str> {
-    let mut gates = Vec::new();
-    let table: [(&str, bool); 9] = [
-        ("Read", backend.reads()),
-        ("Write", backend.has("write")),
-        (
-            "Delete",
-            backend.has("delete") && backend.has("delete_folder"),
-        ),
-        (
-            "List",
-            backend.has("list_files") && backend.has("list_folders"),
-        ),
-        ("Glob", backend.has("glob")),
-        ("Move", backend.has("rename")),
-        ("Copy", backend.has("copy")),
-        ("AtomicWrite", backend.has("write_atomic")),
-        ("Metadata", backend.has("get_file_info")),
-    ];
-    for (gate, present) in table {
-        if present {
-            gates.push(gate);
+/// The gates the backend enables, read off the definition's `gate = ...` options (C-2.2): a
+/// gate is on when the backend provides every operation of that gate which the definition
+/// leaves without a default body (in the backend's world), and at least one of its operations.
+fn gates(def: &Definition, backend: &Backend) -> Vec<Ident> {
+    let mut gates: Vec<(&Ident, bool, bool)> = Vec::new();
+    for method in &def.methods {
+        let Some(gate) = &method.options.gate else {
+            continue;
+        };
+        if backend.asynchronous && method.options.sync_only.is_some() {
+            continue;
         }
+        let provided = backend.provides(&method.ident().to_string());
+        let required = method.default.is_none();
+        let at = match gates.iter().position(|(g, _, _)| *g == gate) {
+            Some(at) => at,
+            None => {
+                gates.push((gate, true, false));
+                gates.len() - 1
+            }
+        };
+        let (_, complete, any) = &mut gates[at];
+        *complete &= provided || !required;
+        *any |= provided;
     }
     gates
+        .into_iter()
+        .filter(|(_, complete, any)| *complete && *any)
+        .map(|(gate, _, _)| format_ident!("{}", gate))
+        .collect()
 }
 
 pub(crate) fn generate(def: &Definition, backend: &Backend) -> TokenStream {
@@ -48,9 +52,8 @@ pub(crate) fn generate(def: &Definition, backend: &Backend) -> TokenStream {
     } else {
         sync_trait.clone()
     };
-    let caps = gates(backend)
+    let caps = gates(def, backend)
         .into_iter()
-        .map(|g| format_ident!("{}", g))
         .chain(backend.flags.iter().map(|f| {
             let variant = FLAGS
                 .iter()
@@ -185,14 +188,16 @@ fn tie(ty: &syn::Type) -> TokenStream {
     }
 }
 
-fn signature(method: &Method, asynchronous: bool) -> TokenStream {
+pub(super) fn signature(method: &Method, asynchronous: bool) -> TokenStream {
     let ident = method.ident();
     let params = method.args.iter().map(|a| {
         let name = &a.ident;
         let ty = absolute(&a.ty, asynchronous && a.kind == ArgKind::Content);
         let ty = if asynchronous {
-            let ty: syn::Type = syn::parse2(ty).expect("a type");
-            tie(&ty)
+            match syn::parse2::<syn::Type>(ty.clone()) {
+                Ok(ty) => tie(&ty),
+                Err(_) => ty,
+            }
         } else {
             ty
         };
@@ -223,7 +228,7 @@ fn missing_body(method: &Method, backend: &Backend) -> Option<TokenStream> {
         quote!(::store::Backend)
     };
     let derived = match name.as_str() {
-        "read" if backend.has("read_bytes") => Some(if a {
+        "read" if backend.provides("read") => Some(if a {
             quote!(::std::boxed::Box::pin(::store::__private::asynchronous::read(<Self as #world>::read_bytes(self, #path))))
         } else {
             quote!(::store::__private::blocking::read(<Self as #world>::read_bytes(self, #path)))

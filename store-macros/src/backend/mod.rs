@@ -3,19 +3,20 @@
 //!
 //! The attribute cannot see `store/src/api.rs`, so it asks for it: it expands to the
 //! `__store_definition!` callback that `#[dual_api]` generated, which hands the definition and
-//! the user's impl to `__backend_impl!`. Pipeline: parse ([`args`], [`model`]) → validate
-//! (in [`model`]) → generate ([`codegen`]).
+//! the user's impl to `__backend_impl!`. Pipeline: the definition through the shared front end
+//! ([`crate::definition`]); the arguments and the impl block parsed and checked against it
+//! ([`args`], [`model`]); then generated ([`codegen`]), or on error the [`fallback`].
 
 mod args;
 mod codegen;
+mod fallback;
 mod model;
 mod shape;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ctxt::Ctxt;
-use crate::model::Definition;
+use crate::definition::{self, Ctxt};
 
 /// The attribute: forwards to the definition callback.
 pub(crate) fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -30,23 +31,24 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         Ok(parsed) => parsed,
         Err(err) => return err.to_compile_error(),
     };
-    let definition_cx = Ctxt::default();
-    let def = Definition::from_syn(&definition_cx, parsed.definition);
-    // The definition compiled once already; its own errors cannot occur here.
-    let _ = definition_cx.check();
-    let cx = Ctxt::default();
+    // The definition compiled once already, as `#[dual_api]`'s input; were it in error, its
+    // errors would show here too.
+    let definition_cx = Ctxt::new();
+    let def = definition::parse(&definition_cx, parsed.definition);
+    if let Err(err) = definition_cx.check() {
+        return err.to_compile_error();
+    }
+    let cx = Ctxt::new();
     let args = args::BackendArgs::parse(&cx, parsed.args, &parsed.item);
     let backend = model::Backend::from_syn(&cx, &def, parsed.item.clone(), args);
     match (cx.check(), backend) {
         (Ok(()), Some(backend)) => codegen::generate(&def, &backend),
         (Err(err), _) => {
-            let item = &parsed.item;
             let errors = err.to_compile_error();
-            quote!(#item #errors)
+            let fallback = fallback::generate(&def, &parsed.item);
+            quote!(#fallback #errors)
         }
-        (Ok(()), None) => {
-            let item = &parsed.item;
-            quote!(#item)
-        }
+        // Every `None` comes with an error; should one not, the fallback still compiles.
+        (Ok(()), None) => fallback::generate(&def, &parsed.item),
     }
 }

@@ -9,9 +9,7 @@ use syn::{FnArg, Ident, ImplItem, ImplItemFn, ItemImpl, ItemTrait, LitStr, Retur
 
 use super::args::BackendArgs;
 use super::shape::shape;
-use crate::check::closest;
-use crate::ctxt::Ctxt;
-use crate::model::{Definition, Method};
+use crate::definition::{closest, Ctxt, Definition, Method};
 
 /// `{ definition } (args) impl-block`, as the definition callback passes it.
 pub(crate) struct Input {
@@ -50,8 +48,9 @@ impl Backend {
         self.implemented.contains_key(name)
     }
 
-    pub(crate) fn reads(&self) -> bool {
-        self.has("read") || self.has("read_bytes")
+    /// Whether the backend implements `name`, or gets it derived from what it implements.
+    pub(crate) fn provides(&self, name: &str) -> bool {
+        self.has(name) || (name == "read" && self.has("read_bytes"))
     }
 }
 
@@ -196,7 +195,7 @@ impl Backend {
                     Some("the blocking world (async streams are not seekable)")
                 }
                 "seekable_read" | "lazy_read" => {
-                    (!self.reads()).then_some("`read` or `read_bytes`")
+                    (!self.provides("read")).then_some("`read` or `read_bytes`")
                 }
                 "write_result_native" => (!self.has("write")).then_some("`write`"),
                 "user_metadata" => (!(self.has("write") && self.has("get_file_info")))

@@ -4,6 +4,8 @@
 use quote::ToTokens;
 use syn::{GenericArgument, PathArguments, Type};
 
+use crate::definition::{async_name, world_type};
+
 /// The shape of `ty`, with the async world's names when `asynchronous`.
 pub(crate) fn shape(ty: &Type, asynchronous: bool) -> String {
     match ty {
@@ -24,12 +26,7 @@ pub(crate) fn shape(ty: &Type, asynchronous: bool) -> String {
             };
             let mut name = last.ident.to_string();
             if asynchronous {
-                name = match name.as_str() {
-                    "Content" => "AsyncContent".into(),
-                    "ReadStream" => "ByteStream".into(),
-                    "ListIter" => "ListStream".into(),
-                    _ => name,
-                };
+                name = async_name(&name).to_owned();
             }
             match &last.arguments {
                 PathArguments::AngleBracketed(args) => {
@@ -62,21 +59,14 @@ pub(crate) fn absolute(ty: &Type, asynchronous: bool) -> proc_macro2::TokenStrea
         }
         Type::Tuple(t) if t.elems.is_empty() => quote!(()),
         Type::Path(p) if p.qself.is_none() => {
-            let last = p.path.segments.last().expect("a path has a segment");
+            let Some(last) = p.path.segments.last() else {
+                return ty.to_token_stream();
+            };
             let ident = &last.ident;
             if ["u64", "usize", "bool", "str", "String"].contains(&ident.to_string().as_str()) {
                 return quote!(#ident);
             }
-            let name = if asynchronous {
-                match ident.to_string().as_str() {
-                    "Content" => quote!(AsyncContent),
-                    "ReadStream" => quote!(ByteStream),
-                    "ListIter" => quote!(ListStream),
-                    _ => quote!(#ident),
-                }
-            } else {
-                quote!(#ident)
-            };
+            let name = world_type(&ident.to_string(), asynchronous);
             match &last.arguments {
                 PathArguments::AngleBracketed(args) => {
                     let inner = args.args.iter().map(|a| match a {

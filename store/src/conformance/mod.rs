@@ -1,6 +1,6 @@
 //! The conformance kit: every item of docs/contract.md's checklist as a reusable test, runnable
-//! against any backend in the blocking world (through [`Store`]) and in the async world
-//! (through [`AsyncStore`]).
+//! against any backend in the blocking world (through [`Store`](crate::Store)) and in the
+//! async world (through [`AsyncStore`](crate::AsyncStore)).
 //!
 //! Each item is an `async fn(&dyn World)` in [`items`]; [`World`] gives the same calls in
 //! both worlds, so each item is written once. [`conformance_tests!`](crate::conformance_tests)
@@ -13,10 +13,23 @@
 //! store::conformance_tests!(memory_async, AsyncStore::new(MemoryBackend::new()), [all, hier, async_world]);
 //! ```
 //!
-//! Groups: `all` (every backend), `hier` (hierarchical backends), `sync_world` (items on
-//! `read_seekable`, `open_atomic` and sync streams), `async_world` (async streams and
-//! cancellation), `reverse` (a `Store` over an async backend, through
-//! `AsyncBackendSyncAdapter`). An item whose gate the backend lacks checks `Unsupported` instead (C-8).
+//! Pick the groups that fit the fixture ([`Group`]); one that does not fails before its items
+//! run, saying why:
+//!
+//! | group | fixture | items on |
+//! |---|---|---|
+//! | `all` | any backend, either store | everything every backend must do |
+//! | `hier` | a hierarchical backend | real folders: writing onto one, below a file, emptied folders |
+//! | `sync_world` | a `Store` | `read_seekable`, `open_atomic`, sync streams |
+//! | `async_world` | an `AsyncStore` | async streams, cancellation, `Send + 'static` futures |
+//! | `reverse` | a `Store` over an async backend | `AsyncBackendSyncAdapter`: refusal in async code, threads, close |
+//!
+//! An item whose gate the backend lacks checks `Unsupported` instead (C-8). The items are
+//! numbered after the checklist of the repository's `docs/contract.md` (item `K-31` is
+//! `k031_…`), and every item is in exactly one group (a unit test checks it).
+//!
+//! The kit is a testing aid, not a stable part of the API: items are added as the contract
+//! grows, and their names and `World` may change between minor versions.
 
 mod atomic;
 mod bridges;

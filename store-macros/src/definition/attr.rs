@@ -5,7 +5,7 @@ use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::{Attribute, Ident, Path};
 
-use crate::ctxt::Ctxt;
+use super::ctxt::Ctxt;
 
 /// The role of a path argument (C-1.2).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -50,7 +50,7 @@ pub(crate) const KEYS: &[&str] = &[
 pub(crate) type Flag = Option<Span>;
 
 /// The parsed options of one method.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Options {
     pub(crate) gate: Option<Ident>,
     pub(crate) roles: Vec<(Role, Ident)>,

@@ -4,9 +4,10 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
-use super::asynchronous::signature;
-use super::{async_methods, doc_lines, Names, Wrapper};
-use crate::model::{ArgKind, Definition, Method, Output};
+use super::async_trait::signature;
+use super::codegen::{async_methods, doc_lines, Names};
+use super::wrapper::Wrapper;
+use crate::definition::{ArgKind, Definition, Method, Output};
 
 pub(crate) fn generate(def: &Definition, names: &Names) -> TokenStream {
     let vis = &def.item.vis;

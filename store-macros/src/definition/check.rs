@@ -5,11 +5,12 @@ use std::collections::HashSet;
 use syn::visit::Visit;
 use syn::{FnArg, GenericParam, Pat, ReturnType};
 
-use crate::ctxt::Ctxt;
-use crate::model::{ArgKind, Definition, Method, Output};
+use super::ctxt::Ctxt;
+use super::model::{ArgKind, Definition, Method, Output};
 
-/// The capabilities a `gate` may name: the gates of C-5.1 (flags never gate).
-const GATES: &[&str] = &[
+/// The names of the gate capabilities, the only ones a `gate = ...` may name (C-5.1): the set
+/// `store::Capabilities::GATES` holds. Quality flags never gate.
+const GATE_NAMES: &[&str] = &[
     "Read",
     "Write",
     "Delete",
@@ -21,7 +22,29 @@ const GATES: &[&str] = &[
     "Metadata",
 ];
 
-pub(crate) fn check(cx: &Ctxt, def: &Definition) {
+/// Validates the definition: trait-level checks decide [`Definition::sound`], and each method's
+/// own checks its [`Method::valid`].
+pub(crate) fn check(cx: &Ctxt, def: &mut Definition) {
+    let before = cx.error_count();
+    check_trait(cx, def);
+    def.sound = cx.error_count() == before;
+    let mut names = HashSet::new();
+    for method in &mut def.methods {
+        let before = cx.error_count();
+        if !names.insert(method.ident().to_string()) {
+            cx.error_spanned_by(method.ident(), "duplicate method name");
+        }
+        check_signature(cx, method);
+        check_options(cx, method);
+        method.valid &= cx.error_count() == before;
+        // Everything generated names the backend: without a sound `name` nothing can be.
+        if method.ident() == "name" && !method.valid {
+            def.sound = false;
+        }
+    }
+}
+
+fn check_trait(cx: &Ctxt, def: &Definition) {
     let item = &def.item;
     if let Some(param) = item.generics.params.first() {
         cx.error_spanned_by(
@@ -45,14 +68,6 @@ pub(crate) fn check(cx: &Ctxt, def: &Definition) {
             &item.ident,
             "a `#[dual_api]` trait needs `#[store(pure)] fn name(&self) -> &'static str;`: the adapter names the backend in errors",
         );
-    }
-    let mut names = HashSet::new();
-    for method in &def.methods {
-        if !names.insert(method.ident().to_string()) {
-            cx.error_spanned_by(method.ident(), "duplicate method name");
-        }
-        check_signature(cx, method);
-        check_options(cx, method);
     }
 }
 
@@ -166,7 +181,7 @@ fn check_signature(cx: &Ctxt, method: &Method) {
 }
 
 fn refuse_in_type(cx: &Ctxt, ty: &syn::Type) {
-    let mut refused = crate::types::Refused::default();
+    let mut refused = super::types::Refused::default();
     refused.visit_type(ty);
     for it in refused.impl_traits {
         cx.error_spanned_by(
@@ -186,15 +201,15 @@ fn check_options(cx: &Ctxt, method: &Method) {
     let o = &method.options;
     if let Some(gate) = &o.gate {
         let name = gate.to_string();
-        if !GATES.contains(&name.as_str()) {
-            let hint = closest(&name, GATES)
+        if !GATE_NAMES.contains(&name.as_str()) {
+            let hint = closest(&name, GATE_NAMES)
                 .map(|c| format!("; did you mean `{c}`?"))
                 .unwrap_or_default();
             cx.error_spanned_by(
                 gate,
                 format!(
                     "`{name}` is not a gate; expected one of: {}{hint}",
-                    GATES.join(", ")
+                    GATE_NAMES.join(", ")
                 ),
             );
         }

@@ -4,9 +4,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Path;
 
-use super::ok_type;
-use crate::attr::Role;
-use crate::model::{ArgKind, Definition, Method};
+use super::codegen::ok_type;
+use crate::definition::{ArgKind, Definition, Method, Role};
 
 pub(crate) fn generate(def: &Definition, sync_store: &Path, async_store: &Path) -> TokenStream {
     let forwarded = || {

@@ -1,7 +1,43 @@
-//! Recognising the types the two worlds spell differently, and the shapes we refuse in types.
+//! The one table of the types the two worlds spell differently, recognising them, and the
+//! shapes we refuse in types.
 
+use proc_macro2::Ident;
+use quote::format_ident;
 use syn::visit::Visit;
 use syn::{GenericArgument, Lifetime, PathArguments, Type, TypeImplTrait};
+
+/// The content of a write: `Content` blocking, `AsyncContent` async.
+pub(crate) const CONTENT: &str = "Content";
+/// A read stream: `ReadStream` blocking, `ByteStream` async.
+pub(crate) const READ_STREAM: &str = "ReadStream";
+/// A listing: `ListIter<T>` blocking, `ListStream<T>` async.
+pub(crate) const LIST_ITER: &str = "ListIter";
+
+/// Each type the definition names in its blocking spelling, beside its async spelling. Every
+/// other type is the same in both worlds.
+const WORLD_TYPES: [(&str, &str); 3] = [
+    (CONTENT, "AsyncContent"),
+    (READ_STREAM, "ByteStream"),
+    (LIST_ITER, "ListStream"),
+];
+
+/// The spelling of the blocking type `name` in the async world; `name` itself when the two
+/// worlds share it.
+pub(crate) fn async_name(name: &str) -> &str {
+    WORLD_TYPES
+        .iter()
+        .find(|(blocking, _)| *blocking == name)
+        .map_or(name, |(_, asynchronous)| asynchronous)
+}
+
+/// The identifier of the world type `blocking` (a name of the table) in one world.
+pub(crate) fn world_type(blocking: &str, asynchronous: bool) -> Ident {
+    if asynchronous {
+        format_ident!("{}", async_name(blocking))
+    } else {
+        format_ident!("{}", blocking)
+    }
+}
 
 /// The last segment's identifier of a path type, e.g. `Content` for `crate::Content`.
 pub(crate) fn last_ident(ty: &Type) -> Option<&syn::PathSegment> {

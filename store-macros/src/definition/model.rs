@@ -1,4 +1,4 @@
-//! The front end: the annotated trait as a model the checks and the code generators read.
+//! The annotated trait as a model the checks and both macros' generators read.
 
 use proc_macro2::{Span, TokenStream};
 use syn::punctuated::Punctuated;
@@ -7,9 +7,9 @@ use syn::{
     Type,
 };
 
-use crate::attr::{self, Options, Role};
-use crate::ctxt::Ctxt;
-use crate::types;
+use super::attr::{self, Options, Role};
+use super::ctxt::Ctxt;
+use super::types;
 
 /// The arguments of `#[dual_api(...)]`.
 #[derive(Default)]
@@ -33,7 +33,9 @@ impl Args {
                     return Err(meta.error("expected `stores(SyncStore, AsyncStore)`"));
                 }
                 let mut it = paths.into_iter();
-                args.stores = Some((it.next().unwrap(), it.next().unwrap()));
+                if let (Some(sync_store), Some(async_store)) = (it.next(), it.next()) {
+                    args.stores = Some((sync_store, async_store));
+                }
                 Ok(())
             } else {
                 Err(meta
@@ -52,6 +54,9 @@ pub(crate) struct Definition {
     /// The input trait, `#[store]` options stripped; re-emitted as the blocking trait.
     pub(crate) item: ItemTrait,
     pub(crate) methods: Vec<Method>,
+    /// Whether the trait itself (its generics, supertraits, `name`) passed validation; if not,
+    /// nothing can be generated from it.
+    pub(crate) sound: bool,
 }
 
 /// How an argument travels between the worlds.
@@ -67,6 +72,7 @@ pub(crate) enum ArgKind {
     Value,
 }
 
+#[derive(Clone)]
 pub(crate) struct Arg {
     pub(crate) ident: Ident,
     pub(crate) ty: Type,
@@ -86,7 +92,11 @@ pub(crate) enum Output {
     Other,
 }
 
+#[derive(Clone)]
 pub(crate) struct Method {
+    /// Whether this method passed validation; a fallback expansion leaves out those that did
+    /// not, so one mistake gives one error.
+    pub(crate) valid: bool,
     /// Doc comments and other attributes, `#[store]` removed.
     pub(crate) attrs: Vec<Attribute>,
     pub(crate) sig: Signature,
@@ -121,22 +131,81 @@ impl Method {
 }
 
 impl Definition {
+    /// The model of `item`, its options parsed; items other than methods are reported and
+    /// left out.
     pub(crate) fn from_syn(cx: &Ctxt, mut item: ItemTrait) -> Definition {
         let mut methods = Vec::new();
-        for trait_item in &mut item.items {
-            match trait_item {
-                TraitItem::Fn(f) => {
-                    let (options, kept) = attr::take_options(cx, std::mem::take(&mut f.attrs));
-                    f.attrs = kept.clone();
-                    methods.push(Method::from_syn(kept, f.sig.clone(), f.default.clone(), options));
-                }
-                other => cx.error_spanned_by(
+        item.items.retain_mut(|trait_item| match trait_item {
+            TraitItem::Fn(f) => {
+                let before = cx.error_count();
+                let (options, kept) = attr::take_options(cx, std::mem::take(&mut f.attrs));
+                f.attrs = kept.clone();
+                let mut method = Method::from_syn(kept, f.sig.clone(), f.default.clone(), options);
+                method.valid = cx.error_count() == before;
+                methods.push(method);
+                true
+            }
+            other => {
+                cx.error_spanned_by(
                     &*other,
                     "`#[dual_api]` traits may hold only methods; associated types and consts have no async counterpart",
-                ),
+                );
+                false
             }
+        });
+        Definition {
+            item,
+            methods,
+            sound: true,
         }
-        Definition { item, methods }
+    }
+
+    /// What the fallback expansion generates from: the methods that passed validation, and a
+    /// trait in which each method that failed keeps its signature (so its types stay used)
+    /// but gets a body and `where Self: Sized`, so no implementation owes it and the trait
+    /// stays dyn-compatible. A duplicate goes, and so does a method with `impl Trait` in its
+    /// signature, which no stand-in body can satisfy.
+    pub(crate) fn valid_part(&self) -> Definition {
+        let mut item = self.item.clone();
+        let mut methods = self.methods.iter();
+        let mut seen = Vec::new();
+        item.items.retain_mut(|i| {
+            let (TraitItem::Fn(f), Some(method)) = (i, methods.next()) else {
+                return false;
+            };
+            let duplicate = seen.contains(&f.sig.ident);
+            seen.push(f.sig.ident.clone());
+            if method.valid {
+                return !duplicate;
+            }
+            let mut refused = types::Refused::default();
+            syn::visit::Visit::visit_signature(&mut refused, &f.sig);
+            if duplicate || !refused.impl_traits.is_empty() {
+                return false;
+            }
+            if f.default.is_none() {
+                f.attrs.push(syn::parse_quote!(#[allow(unused_variables)]));
+                f.default = Some(syn::parse_quote!({ ::core::unreachable!() }));
+            }
+            f.sig
+                .generics
+                .make_where_clause()
+                .predicates
+                .push(syn::parse_quote!(Self: ::core::marker::Sized));
+            true
+        });
+        Definition {
+            item,
+            methods: self.methods.iter().filter(|m| m.valid).cloned().collect(),
+            sound: self.sound,
+        }
+    }
+
+    /// Keeps of `items`, the methods of this definition's trait in their order (as written, or
+    /// as stripped), those that passed validation; other items go too.
+    pub(crate) fn retain_valid(&self, items: &mut Vec<TraitItem>) {
+        let mut methods = self.methods.iter();
+        items.retain(|i| matches!(i, TraitItem::Fn(_)) && methods.next().is_some_and(|m| m.valid));
     }
 }
 
@@ -167,6 +236,7 @@ impl Method {
             ReturnType::Default => (Output::Other, sig.ident.span()),
         };
         Method {
+            valid: true,
             attrs,
             sig,
             default,
@@ -190,7 +260,7 @@ fn classify(ident: &Ident, ty: &Type, options: &Options) -> ArgKind {
         }
         return ArgKind::Ref;
     }
-    if types::is_named(ty, "Content") {
+    if types::is_named(ty, types::CONTENT) {
         ArgKind::Content
     } else {
         ArgKind::Value
@@ -201,9 +271,9 @@ fn classify_output(ty: &Type) -> Output {
     let Some(ok) = types::single_argument(ty, "Result") else {
         return Output::Other;
     };
-    if types::is_named(ok, "ReadStream") {
+    if types::is_named(ok, types::READ_STREAM) {
         Output::ReadStream
-    } else if let Some(item) = types::single_argument(ok, "ListIter") {
+    } else if let Some(item) = types::single_argument(ok, types::LIST_ITER) {
         Output::List(item.clone())
     } else {
         Output::Plain(ok.clone())
