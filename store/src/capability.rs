@@ -120,8 +120,9 @@ impl fmt::Display for Capability {
 pub struct Capabilities(u16);
 
 impl Capabilities {
-    /// Every gate of C-5.1 but the argument gate UserMetadata: what a backend with every
-    /// operation declares before its flags.
+    /// The operation gates of C-5.1, the capabilities a method's `gate = ...` names (every gate
+    /// but the argument gate UserMetadata): what a backend with every operation declares before
+    /// its flags. "Gates" means this set everywhere in the project.
     pub const GATES: Capabilities = Capabilities::of(&[
         Capability::Read,
         Capability::Write,

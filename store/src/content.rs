@@ -124,54 +124,34 @@ impl fmt::Debug for Content {
     }
 }
 
+/// Both worlds' content from in-memory values: owned ones without copying, borrowed ones
+/// copied (so no `'static` bound).
 macro_rules! content_from {
-    ($($t:ty),*) => {$(
+    ($($t:ty => $bytes:expr),* $(,)?) => {$(
         impl From<$t> for Content {
             fn from(value: $t) -> Self {
-                Content::Bytes(Bytes::from(value))
+                Content::Bytes($bytes(value))
             }
         }
         impl From<$t> for AsyncContent {
             fn from(value: $t) -> Self {
-                AsyncContent::Bytes(Bytes::from(value))
+                AsyncContent::Bytes($bytes(value))
             }
         }
     )*};
 }
-content_from!(Bytes, Vec<u8>, String);
-
-impl From<&[u8]> for Content {
-    /// Copies the borrowed bytes.
-    fn from(value: &[u8]) -> Self {
-        Content::Bytes(Bytes::copy_from_slice(value))
-    }
-}
-
-impl From<&str> for Content {
-    /// Copies the borrowed text.
-    fn from(value: &str) -> Self {
-        Content::from(value.as_bytes())
-    }
-}
+content_from!(
+    Bytes => Bytes::from,
+    Vec<u8> => Bytes::from,
+    String => Bytes::from,
+    &[u8] => Bytes::copy_from_slice,
+    &str => |s: &str| Bytes::copy_from_slice(s.as_bytes()),
+);
 
 impl From<ReadStream> for Content {
     /// A read stream of any store as write content: `dst.write(p, src.read(p)?, &opts)`.
     fn from(stream: ReadStream) -> Self {
         Content::Reader(stream)
-    }
-}
-
-impl From<&[u8]> for AsyncContent {
-    /// Copies the borrowed bytes.
-    fn from(value: &[u8]) -> Self {
-        AsyncContent::Bytes(Bytes::copy_from_slice(value))
-    }
-}
-
-impl From<&str> for AsyncContent {
-    /// Copies the borrowed text.
-    fn from(value: &str) -> Self {
-        AsyncContent::from(value.as_bytes())
     }
 }
 

@@ -4,7 +4,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
-use super::codegen::{doc_lines, Names};
+use super::codegen::{doc_lines, moved_args, Names};
 use super::wrapper::Wrapper;
 use crate::definition::{ArgKind, Definition, Method, Output};
 
@@ -77,25 +77,10 @@ fn method(method: &Method, async_trait: &syn::Ident) -> Option<TokenStream> {
     let op = ident.to_string();
     let backend = format_ident!("backend", span = Span::mixed_site());
     let pump = format_ident!("pump", span = Span::mixed_site());
-    let owned = method.args.iter().map(|a| {
-        let name = &a.ident;
-        match a.kind {
-            ArgKind::Path(_) | ArgKind::Ref => {
-                quote!(let #name = ::core::clone::Clone::clone(#name);)
-            }
-            ArgKind::Content => {
-                quote!(let (#name, #pump) = ::store::__private::async_content(#name);)
-            }
-            ArgKind::Value => quote!(),
-        }
-    });
-    let call_args = method.args.iter().map(|a| {
-        let name = &a.ident;
-        match a.kind {
-            ArgKind::Path(_) | ArgKind::Ref => quote!(&#name),
-            ArgKind::Content | ArgKind::Value => quote!(#name),
-        }
-    });
+    let (owned, call_args) = moved_args(
+        method,
+        |name| quote!(let (#name, #pump) = ::store::__private::async_content(#name);),
+    );
     let future =
         quote!(async move { <A as #async_trait>::#ident(&#backend, #(#call_args),*).await });
     let has_content = method.args.iter().any(|a| a.kind == ArgKind::Content);

@@ -111,3 +111,28 @@ pub(super) fn ok_type(output: &Output, asynchronous: bool) -> TokenStream {
 pub(super) fn async_methods(def: &Definition) -> impl Iterator<Item = &Method> {
     def.methods.iter().filter(|m| m.options.sync_only.is_none())
 }
+
+/// How a method's arguments reach a call made elsewhere (another thread, another runtime):
+/// the statements that make owned copies — references cloned, content converted by
+/// `content`, values moved — and the call's arguments, the copies borrowed again where the
+/// method takes a reference.
+pub(super) fn moved_args(
+    method: &Method,
+    content: impl Fn(&Ident) -> TokenStream,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    method
+        .args
+        .iter()
+        .map(|a| {
+            let name = &a.ident;
+            match a.kind {
+                ArgKind::Path(_) | ArgKind::Ref => (
+                    quote!(let #name = ::core::clone::Clone::clone(#name);),
+                    quote!(&#name),
+                ),
+                ArgKind::Content => (content(name), quote!(#name)),
+                ArgKind::Value => (quote!(), quote!(#name)),
+            }
+        })
+        .unzip()
+}

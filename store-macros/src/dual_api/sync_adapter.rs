@@ -5,9 +5,9 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::async_trait::signature;
-use super::codegen::{async_methods, doc_lines, Names};
+use super::codegen::{async_methods, doc_lines, moved_args, Names};
 use super::wrapper::Wrapper;
-use crate::definition::{ArgKind, Definition, Method, Output};
+use crate::definition::{Definition, Method, Output};
 
 pub(crate) fn generate(def: &Definition, names: &Names) -> TokenStream {
     let vis = &def.item.vis;
@@ -64,23 +64,10 @@ fn method(method: &Method, sync_trait: &syn::Ident) -> TokenStream {
     let name = format_ident!("name", span = Span::mixed_site());
     let reader = format_ident!("reader", span = Span::mixed_site());
     let listing = format_ident!("listing", span = Span::mixed_site());
-    let owned = method.args.iter().map(|a| {
-        let name = &a.ident;
-        match a.kind {
-            ArgKind::Path(_) | ArgKind::Ref => {
-                quote!(let #name = ::core::clone::Clone::clone(#name);)
-            }
-            ArgKind::Content => quote!(let #name = ::store::__private::blocking_content(#name);),
-            ArgKind::Value => quote!(),
-        }
-    });
-    let call_args = method.args.iter().map(|a| {
-        let name = &a.ident;
-        match a.kind {
-            ArgKind::Path(_) | ArgKind::Ref => quote!(&#name),
-            ArgKind::Content | ArgKind::Value => quote!(#name),
-        }
-    });
+    let (owned, call_args) = moved_args(
+        method,
+        |name| quote!(let #name = ::store::__private::blocking_content(#name);),
+    );
     let call = quote!(<B as #sync_trait>::#ident(&#backend, #(#call_args),*));
     let body = match &method.output {
         Output::List(_) => quote! {

@@ -1,5 +1,6 @@
 //! `AsyncStore`: the tokio API. Its I/O methods are generated from `api.rs`; this file holds
-//! construction and the few methods that do more than forward.
+//! the type, what `new` accepts, and how a listing is folded; the rest is in `mod.rs`, once for
+//! both stores.
 
 use std::sync::Arc;
 
@@ -11,7 +12,6 @@ use crate::api::{AsyncBackend, Backend, SyncBackendAdapter};
 use crate::content::ListStream;
 use crate::entry::{FileInfo, FolderInfo};
 use crate::error::Result;
-use crate::path::StorePath;
 
 /// What `AsyncStore::new` accepts: an [`AsyncBackend`], or a [`Backend`] that it wraps in a
 /// [`SyncBackendAdapter`]. The marker keeps the two impls apart.
@@ -53,52 +53,7 @@ pub struct AsyncStore {
     owner: bool,
 }
 
-store_surface!(AsyncStore, AsyncBackend, aggregate, async.await);
-
-impl AsyncStore {
-    /// A store at the backend's root, owning it; a blocking backend is wrapped in a
-    /// [`SyncBackendAdapter`].
-    pub fn new<M>(backend: impl IntoAsyncBackend<M>) -> AsyncStore {
-        AsyncStore::from_arc(backend.into_async_backend())
-    }
-
-    /// A store at the root of a shared async backend, owning it.
-    pub fn from_arc(backend: Arc<dyn AsyncBackend>) -> AsyncStore {
-        let scope = Scope::new(StorePath::root(), backend.name(), backend.capabilities());
-        AsyncStore {
-            backend,
-            scope,
-            owner: true,
-        }
-    }
-
-    /// A store on an existing local folder, through a [`SyncBackendAdapter`]; see
-    /// [`Store::open_local`](crate::Store::open_local).
-    pub fn open_local(dir: impl Into<std::path::PathBuf>) -> Result<AsyncStore> {
-        crate::LocalBackend::open(dir).map(AsyncStore::new)
-    }
-
-    /// A store on a local folder that need not exist yet; see [`Store::local`](crate::Store::local).
-    pub fn local(dir: impl Into<std::path::PathBuf>) -> AsyncStore {
-        AsyncStore::new(crate::LocalBackend::new(dir))
-    }
-
-    /// A store rooted at `root`: `""` or a valid non-empty path.
-    pub fn with_root<M>(
-        backend: impl IntoAsyncBackend<M>,
-        root: impl AsRef<str>,
-    ) -> Result<AsyncStore> {
-        let store = AsyncStore::new(backend);
-        let root = root.as_ref();
-        if root.is_empty() {
-            return Ok(store);
-        }
-        Ok(AsyncStore {
-            scope: store.scope.child(root)?,
-            ..store
-        })
-    }
-}
+store_surface!(AsyncStore, AsyncBackend, IntoAsyncBackend::into_async_backend, aggregate, async.await);
 
 /// Folds a listing into `info`, stopping at the first error.
 async fn aggregate(info: FolderInfo, files: ListStream<FileInfo>) -> Result<FolderInfo> {

@@ -17,13 +17,69 @@ pub enum Native {}
 #[derive(Debug)]
 pub enum Adapted {}
 
-/// The methods both stores spell the same way, written once: those that need no I/O, and
-/// those that do more than forward (`close`, `read_text`, `write_text`, `head`,
-/// `get_folder_info`). The async store passes `async` and `await`, which are spliced in where
-/// the two worlds differ; `$aggregate` folds a listing into a [`FolderInfo`](crate::FolderInfo).
+/// Everything of the stores' surface that is not forwarding, written once for both: the
+/// constructors, the methods that need no I/O, and those that do more than forward (`close`,
+/// `read_text`, `write_text`, `head`, `get_folder_info`). `$into` is what `new` accepts; the
+/// async store passes `async` and `await`, which are spliced in where the two worlds differ;
+/// `$aggregate` folds a listing into a [`FolderInfo`](crate::FolderInfo).
 macro_rules! store_surface {
-    ($store:ident, $backend:ident, $aggregate:path $(, $asyncness:tt . $await:tt)?) => {
+    (
+        $store:ident, $backend:ident, $into:ident :: $into_fn:ident, $aggregate:path
+        $(, $asyncness:tt . $await:tt)?
+    ) => {
         impl $store {
+            /// A store at the backend's root, owning it. A backend of the other world is
+            /// wrapped in the generated adapter: a blocking one under `AsyncStore` runs on
+            /// tokio's blocking pool, an async one under `Store` on a private runtime thread.
+            pub fn new<M>(backend: impl $crate::$into<M>) -> Self {
+                Self::from_arc($crate::$into::$into_fn(backend))
+            }
+
+            /// A store at the root of a shared backend, owning it.
+            pub fn from_arc(backend: ::std::sync::Arc<dyn $crate::$backend>) -> Self {
+                let scope = $crate::stores::scope::Scope::new(
+                    $crate::StorePath::root(),
+                    backend.name(),
+                    backend.capabilities(),
+                );
+                Self {
+                    backend,
+                    scope,
+                    owner: true,
+                }
+            }
+
+            /// A store rooted at `root`: `""` or a valid non-empty path (`"/data/"` is `data`).
+            pub fn with_root<M>(
+                backend: impl $crate::$into<M>,
+                root: impl AsRef<str>,
+            ) -> $crate::Result<Self> {
+                let store = Self::new(backend);
+                let root = root.as_ref();
+                if root.is_empty() {
+                    return Ok(store);
+                }
+                Ok(Self {
+                    scope: store.scope.child(root)?,
+                    ..store
+                })
+            }
+
+            /// A store on an existing local folder, the embedded default
+            /// ([`LocalBackend::open`](crate::LocalBackend::open)): a missing root, or one that
+            /// is not a folder, is an error now rather than an empty store later.
+            pub fn open_local(dir: impl Into<::std::path::PathBuf>) -> $crate::Result<Self> {
+                $crate::LocalBackend::open(dir).map(Self::new)
+            }
+
+            /// A store on a local folder that need not exist yet
+            /// ([`LocalBackend::new`](crate::LocalBackend::new)): reads find nothing until it
+            /// does, and the first write creates it. Prefer [`open_local`](Self::open_local)
+            /// for a folder that should already be there.
+            pub fn local(dir: impl Into<::std::path::PathBuf>) -> Self {
+                Self::new($crate::LocalBackend::new(dir))
+            }
+
             /// The store's root, as a backend key (`""` for the backend root).
             pub fn root(&self) -> &$crate::StorePath {
                 self.scope.root()

@@ -5,9 +5,7 @@ use store::{
     Bytes, FileInfo, ListIter, ListOptions, Pattern, Result, StorePath,
 };
 
-type Boxed<'a, T> = ::std::pin::Pin<Box<dyn ::std::future::Future<Output = T> + Send + 'a>>;
-
-fn ready<B: AsyncEveryOption + ?Sized>(_backend: &B) -> Boxed<'_, Result<()>> {
+fn ready<B: AsyncEveryOption + ?Sized>(_backend: &B) -> store::BoxFuture<'_, Result<()>> {
     Box::pin(async { Ok(()) })
 }
 

@@ -4,12 +4,14 @@
 use std::future::Future;
 use std::io::{self, Read};
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_core::Stream;
 use futures_util::{FutureExt, StreamExt};
 use tokio::runtime::Handle;
 use tokio::sync::oneshot;
@@ -335,35 +337,17 @@ pub fn async_content(content: Content) -> (AsyncContent, Option<Pump>) {
     }
 }
 
-/// An async byte stream read from blocking code: one chunk per call, no read-ahead; after an
-/// error the reader is at its end.
-pub fn blocking_reader(stream: ByteStream, runtime: Arc<RuntimeThread>) -> ReadStream {
-    let mut stream = Some(stream);
-    Box::new(ChunkReader::new(move || {
-        let mut current = stream.take()?;
-        match runtime.call("read", async move {
-            let next = current.next().await;
-            Ok((current, next))
-        }) {
-            Ok((current, Some(Ok(chunk)))) => {
-                stream = Some(current);
-                Some(Ok(chunk))
-            }
-            Ok((_, Some(Err(e)))) | Err(e) => Some(Err(e.into())),
-            Ok((_, None)) => None,
-        }
-    }))
-}
-
-/// An async listing read from blocking code: one item per call, no read-ahead.
-pub fn blocking_list<T: Send + 'static>(
-    stream: ListStream<T>,
+/// Pulls the items of an async stream from blocking code, one per call on the runtime, with
+/// no read-ahead; after an `Err` (the stream's or the runtime's) the stream is done.
+fn pull<T: Send + 'static>(
+    stream: Pin<Box<dyn Stream<Item = Result<T>> + Send>>,
     runtime: Arc<RuntimeThread>,
-) -> ListIter<T> {
+    op: &'static str,
+) -> impl FnMut() -> Option<Result<T>> {
     let mut stream = Some(stream);
-    Box::new(std::iter::from_fn(move || {
+    move || {
         let mut current = stream.take()?;
-        match runtime.call("list", async move {
+        match runtime.call(op, async move {
             let next = current.next().await;
             Ok((current, next))
         }) {
@@ -371,9 +355,24 @@ pub fn blocking_list<T: Send + 'static>(
                 stream = Some(current);
                 Some(Ok(item))
             }
-            Ok((_, Some(Err(e)))) => Some(Err(e)),
+            Ok((_, Some(Err(e)))) | Err(e) => Some(Err(e)),
             Ok((_, None)) => None,
-            Err(e) => Some(Err(e)),
         }
+    }
+}
+
+/// An async byte stream read from blocking code, one chunk per call.
+pub fn blocking_reader(stream: ByteStream, runtime: Arc<RuntimeThread>) -> ReadStream {
+    let mut next = pull(stream, runtime, "read");
+    Box::new(ChunkReader::new(move || {
+        next().map(|chunk| chunk.map_err(io::Error::from))
     }))
+}
+
+/// An async listing read from blocking code, one item per call.
+pub fn blocking_list<T: Send + 'static>(
+    stream: ListStream<T>,
+    runtime: Arc<RuntimeThread>,
+) -> ListIter<T> {
+    Box::new(std::iter::from_fn(pull(stream, runtime, "list")))
 }

@@ -48,7 +48,7 @@ pub(super) fn follow(root: &Path, link: &Path) -> io::Result<Option<(PathBuf, Me
 }
 
 /// Walks `key` below the canonical `root`, refusing any symlink that leads outside.
-pub(super) fn resolve(root: &Path, key: &StorePath) -> Result<Resolved> {
+pub(super) fn confine(root: &Path, key: &StorePath) -> Result<Resolved> {
     let mut path = root.to_path_buf();
     let segments: Vec<&str> = key.segments().collect();
     let last = segments.len().saturating_sub(1);

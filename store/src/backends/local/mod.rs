@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 use bytes::Bytes;
 
 use self::atomic::{promote, temp_in, LocalAtomicSink};
-use self::confine::{resolve, Leaf, Resolved};
+use self::confine::{confine, Leaf, Resolved};
 use self::walk::{Node, Walk};
 use crate::api::Backend;
 use crate::atomic::AtomicWriter;
@@ -135,8 +135,9 @@ impl LocalBackend {
         }
     }
 
-    fn resolve(&self, key: &StorePath) -> Result<Resolved> {
-        resolve(&self.base(), key)
+    /// `key` resolved inside the root: the one place every operation finds its path.
+    fn confine(&self, key: &StorePath) -> Result<Resolved> {
+        confine(&self.base(), key)
     }
 
     fn io(key: &StorePath) -> impl Fn(io::Error) -> Error + '_ {
@@ -148,7 +149,7 @@ impl LocalBackend {
         if key.is_root() {
             return Err(Error::root_is_folder().with_backend(NAME));
         }
-        let found = self.resolve(key)?;
+        let found = self.confine(key)?;
         match found.leaf {
             Leaf::File(meta) => {
                 let file = File::open(&found.path).map_err(Self::io(key))?;
@@ -164,7 +165,7 @@ impl LocalBackend {
         if key.is_root() {
             return Err(Error::root_is_folder().with_backend(NAME));
         }
-        let found = self.resolve(key)?;
+        let found = self.confine(key)?;
         match found.leaf {
             Leaf::Folder => {
                 Err(Error::invalid_path(key.as_str(), "a folder is in the way").with_backend(NAME))
@@ -189,7 +190,7 @@ impl LocalBackend {
 
     fn walk(&self, folder: &StorePath, max_depth: Option<usize>) -> Result<Walk> {
         let base = self.base();
-        let found = self.resolve(folder)?;
+        let found = self.confine(folder)?;
         match found.leaf {
             Leaf::Folder => {
                 match Walk::new(Arc::clone(&base), found.path, folder.clone(), max_depth) {
@@ -212,7 +213,7 @@ impl LocalBackend {
         if src.is_root() || dst.is_root() {
             return Err(Error::root_is_folder().with_backend(NAME));
         }
-        let from = self.resolve(src)?;
+        let from = self.confine(src)?;
         match from.leaf {
             Leaf::File(_) => {}
             Leaf::Folder => {
@@ -449,15 +450,15 @@ impl Backend for LocalBackend {
     }
 
     fn exists(&self, path: &StorePath) -> Result<bool> {
-        Ok(!matches!(self.resolve(path)?.leaf, Leaf::Missing { .. }))
+        Ok(!matches!(self.confine(path)?.leaf, Leaf::Missing { .. }))
     }
 
     fn is_file(&self, path: &StorePath) -> Result<bool> {
-        Ok(matches!(self.resolve(path)?.leaf, Leaf::File(_)))
+        Ok(matches!(self.confine(path)?.leaf, Leaf::File(_)))
     }
 
     fn is_folder(&self, path: &StorePath) -> Result<bool> {
-        Ok(path.is_root() || matches!(self.resolve(path)?.leaf, Leaf::Folder))
+        Ok(path.is_root() || matches!(self.confine(path)?.leaf, Leaf::Folder))
     }
 
     fn read(&self, path: &StorePath) -> Result<ReadStream> {
@@ -535,7 +536,7 @@ impl Backend for LocalBackend {
         if path.is_root() {
             return Err(Error::root_is_folder().with_backend(NAME));
         }
-        let found = self.resolve(path)?;
+        let found = self.confine(path)?;
         match found.leaf {
             Leaf::File(_) => match fs::remove_file(&found.path) {
                 Err(e) if e.kind() == io::ErrorKind::NotFound && missing_ok => Ok(()),
@@ -555,7 +556,7 @@ impl Backend for LocalBackend {
         if path.is_root() {
             return Err(Error::invalid_path("", "cannot delete the store root").with_backend(NAME));
         }
-        let found = self.resolve(path)?;
+        let found = self.confine(path)?;
         match found.leaf {
             Leaf::Folder if options.recursive => {
                 fs::remove_dir_all(&found.path).map_err(Self::io(path))
@@ -623,7 +624,7 @@ impl Backend for LocalBackend {
         if path.is_root() {
             return Err(Error::root_is_folder().with_backend(NAME));
         }
-        match self.resolve(path)?.leaf {
+        match self.confine(path)?.leaf {
             Leaf::File(meta) => Ok(file_info(path.clone(), &meta)),
             Leaf::Folder => Err(is_folder(path)),
             Leaf::Missing { .. } => Err(not_found(path)),
