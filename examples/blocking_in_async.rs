@@ -32,6 +32,17 @@ fn main() {
             std::process::exit(1);
         }
     }
+    // Directly inside `block_on` on a current-thread runtime: refused too.
+    let current = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a tokio runtime");
+    match current.block_on(async { store.exists("notes.txt") }) {
+        Err(err) if err.kind() == ErrorKind::BlockingInAsync => println!("refused in block_on"),
+        other => {
+            eprintln!("expected BlockingInAsync in block_on, got {other:?}");
+            std::process::exit(1);
+        }
+    }
     let fine = runtime
         .block_on(runtime.spawn_blocking(move || store.read_text("notes.txt")))
         .expect("the blocking task ends without a panic")

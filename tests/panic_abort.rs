@@ -29,5 +29,6 @@ fn refusal_in_async_code_survives_panic_abort() {
         output.status
     );
     assert!(stdout.contains("refused: "), "{stdout}");
+    assert!(stdout.contains("refused in block_on"), "{stdout}");
     assert!(stdout.contains("from spawn_blocking: written"), "{stdout}");
 }

@@ -157,6 +157,7 @@ fn listings_warn_about_every_entry_they_leave_out() {
     fs::write(root.join("sub/back\\slash"), "").unwrap();
     std::os::unix::fs::symlink(outside.path(), root.join("sub/escape")).unwrap();
     std::os::unix::fs::symlink(root.join("sub/nothing"), root.join("sub/dangling")).unwrap();
+    std::os::unix::fs::symlink(root.join("sub"), root.join("sub/loop")).unwrap();
     let store = Store::open_local(root).unwrap();
 
     let events = Arc::new(Events::default());
@@ -175,6 +176,7 @@ fn listings_warn_about_every_entry_they_leave_out() {
         ("back\\\\slash", "backslash"),
         ("escape", "outside the root"),
         ("dangling", "dangling"),
+        ("loop", "a loop"),
     ] {
         let hit = events
             .iter()
@@ -186,7 +188,7 @@ fn listings_warn_about_every_entry_they_leave_out() {
         let root = root.to_string_lossy();
         assert!(!hit.contains(root.as_ref()), "no on-disk path: {hit}");
     }
-    assert_eq!(events.len(), 4, "{events:#?}");
+    assert_eq!(events.len(), 5, "{events:#?}");
 }
 
 // ---- A typo'd root fails at once instead of reading as an empty store.

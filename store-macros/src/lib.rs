@@ -24,8 +24,24 @@ use proc_macro::TokenStream;
 /// `SyncBackendAdapter<B>` (runs each call on tokio's blocking pool, inline without a runtime),
 /// `AsyncBackendSyncAdapter<A>` (runs each call on a private runtime thread), and — with
 /// `stores(Store, AsyncStore)` — every forwarding method of both stores, plus the definition
-/// as a callback macro for `#[store::backend]`. The options each method may carry are
-/// documented on `store::api`; the storage API itself is defined once there, with it.
+/// as a callback macro for `#[store::backend]`. The storage API is defined once with it, in
+/// `store/src/api.rs`.
+///
+/// Per-method options live in `#[store(...)]`:
+/// - `gate = Cap`: the capability the Store checks before forwarding;
+/// - `file(arg)`, `folder(arg)`, `subfolder(arg)`, `pattern(arg)`: the role of each path
+///   argument (C-1.2): a file path, a folder path where `""`/`"."` are the root, a folder path
+///   that must not be the root, a glob pattern;
+/// - `materialize`: a listing whose iterator the async adapter collects inside one blocking
+///   call;
+/// - `filter = Type`: the Store keeps only the listed items that `Type` accepts;
+/// - `pure`: no I/O, identical and synchronous in both worlds, not forwarded by the stores;
+/// - `sync_only`: absent from the async world (`read_seekable`, `open_atomic`);
+/// - `manual`: the stores write their own public method (extra Store-level behaviour);
+/// - `store_name = name`: the stores expose the method under another name;
+/// - `async_default = path`: the default body of the async method;
+/// - `reverse = path`: the body of the method in `AsyncBackendSyncAdapter`, where it differs
+///   from forwarding.
 #[proc_macro_attribute]
 pub fn dual_api(args: TokenStream, input: TokenStream) -> TokenStream {
     dual_api::dual_api(args.into(), input.into()).into()

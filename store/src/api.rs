@@ -6,20 +6,7 @@
 //! `cargo expand -p store api` to read the generated code; a snapshot of it is checked in at
 //! `store-macros/src/snapshots/`.
 //!
-//! Per-method options live in `#[store(...)]`:
-//! - `gate = Cap`: the capability the Store checks before forwarding;
-//! - `file(arg)`, `folder(arg)`, `subfolder(arg)`, `pattern(arg)`: the role of each path argument
-//!   (C-1.2): a file path, a folder path where `""`/`"."` are the root, a folder path
-//!   that must not be the root, a glob pattern;
-//! - `materialize`: a listing whose iterator the async adapter collects inside one blocking call;
-//! - `filter = Type`: the Store keeps only the listed items that `Type` accepts;
-//! - `pure`: no I/O, identical and synchronous in both worlds, not forwarded by the stores;
-//! - `sync_only`: absent from the async world (`read_seekable`, `open_atomic`);
-//! - `manual`: the stores write their own public method (extra Store-level behaviour);
-//! - `store_name = name`: the stores expose the method under another name;
-//! - `async_default = path`: the default body of the async method;
-//! - `reverse = path`: the body of the method in `AsyncBackendSyncAdapter`, where it differs
-//!   from forwarding.
+//! The options of each method, in `#[store(...)]`, are documented on [`dual_api`].
 
 use std::any::{Any, TypeId};
 
@@ -39,6 +26,10 @@ use crate::stores::filter::{FileFilter, FolderFilter};
 use crate::write_result::WriteResult;
 use crate::AtomicWriter;
 use store_macros::dual_api;
+
+/// A boxed `Send` future, the return type of every [`AsyncBackend`] method, so that
+/// `Arc<dyn AsyncBackend>` works.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
 /// A storage backend, blocking flavour: the storage operations (contract §2) over [`StorePath`]
 /// keys.

@@ -120,9 +120,10 @@ impl fmt::Display for Capability {
 pub struct Capabilities(u16);
 
 impl Capabilities {
-    /// The operation gates of C-5.1, the capabilities a method's `gate = ...` names (every gate
-    /// but the argument gate UserMetadata): what a backend with every operation declares before
-    /// its flags. "Gates" means this set everywhere in the project.
+    /// The gates: the capabilities a method's `gate = ...` names, one per kind of operation
+    /// (C-5.1), and what a backend with every operation declares before its flags. "Gates"
+    /// means this set everywhere in the project; UserMetadata, which an option value can also
+    /// require, is not one of them.
     pub const GATES: Capabilities = Capabilities::of(&[
         Capability::Read,
         Capability::Write,
@@ -230,6 +231,23 @@ impl fmt::Debug for Capabilities {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The macro crate cannot see this crate, so it keeps the names a `gate = ...` may take
+    /// in a list of its own; this keeps the list equal to [`Capabilities::GATES`].
+    #[test]
+    fn the_macro_knows_the_same_gates() {
+        let check = include_str!("../../store-macros/src/definition/check.rs");
+        let start = check
+            .find("const GATE_NAMES")
+            .expect("the macro's gate list");
+        let list = &check[start..start + check[start..].find("];").expect("its end")];
+        let names: Vec<&str> = list.split('"').skip(1).step_by(2).collect();
+        let gates: Vec<String> = Capabilities::GATES
+            .iter()
+            .map(|c| format!("{c:?}"))
+            .collect();
+        assert_eq!(names, gates);
+    }
     use crate::ErrorKind;
 
     #[test]

@@ -1,7 +1,6 @@
 //! Content going in and streams coming out, in both worlds (C-6.1, C-6.2, C-7.2).
 
 use std::fmt;
-use std::future::Future;
 use std::io::{self, Read, Seek};
 use std::pin::Pin;
 
@@ -19,10 +18,6 @@ pub const SPOOL_IN_MEMORY: usize = 8 * 1024 * 1024;
 /// read as an async stream, reader content pumped into an async backend, and the chunks of
 /// [`AsyncMemoryBackend`](crate::AsyncMemoryBackend)'s reads.
 pub const CHUNK_SIZE: usize = 64 * 1024;
-
-/// A boxed `Send` future, the return type of every [`AsyncBackend`](crate::AsyncBackend)
-/// method, so that `Arc<dyn AsyncBackend>` works.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A sync read stream, positioned at byte 0. Mid-stream failures are `io::Error`s that wrap a
 /// [`store::Error`](crate::Error).

@@ -45,7 +45,7 @@
 //!
 //! # The one definition
 //!
-//! [`api`] holds the storage API once, as the plain blocking trait [`Backend`]. The
+//! `store/src/api.rs` holds the storage API once, as the plain blocking trait [`Backend`]. The
 //! [`dual_api`] attribute on it generates [`AsyncBackend`] (dyn-compatible: `Arc<dyn
 //! AsyncBackend>` works), both adapters, and every forwarding method of both stores. Run
 //! `cargo expand -p store api` to read the generated code.
@@ -80,14 +80,14 @@
 //!
 //! The behaviour every backend and both stores meet is written down in the repository's
 //! `docs/contract.md`, as numbered clauses (`C-2.8`) and checklist items (`K-31`); the method
-//! docs of [`api`] state what a caller needs of it. The conformance kit (feature
-//! `conformance`, module `conformance`) runs every checklist item against a backend, in
-//! both worlds, with one macro line.
+//! docs of [`Backend`] (carried over to both stores) state what a caller needs of it. The
+//! conformance kit (feature `conformance`, module `conformance`) runs the checklist against a
+//! backend, in both worlds, with one macro line.
 #![warn(missing_docs)]
 
 extern crate self as store;
 
-pub mod api;
+mod api;
 mod atomic;
 mod capability;
 mod content;
@@ -107,13 +107,15 @@ mod stores;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
-pub use crate::api::{AsyncBackend, AsyncBackendSyncAdapter, Backend, SyncBackendAdapter};
+pub use crate::api::{
+    AsyncBackend, AsyncBackendSyncAdapter, Backend, BoxFuture, SyncBackendAdapter,
+};
 pub use crate::atomic::{AtomicSink, AtomicWriter};
 pub use crate::backends::{AsyncMemoryBackend, LocalBackend, MemoryBackend};
 pub use crate::capability::{Capabilities, Capability};
 pub use crate::content::{
-    content_error, stream_items, AsyncContent, BoxFuture, ByteStream, Content, ListIter,
-    ListStream, ReadSeek, ReadStream, SeekableStream, CHUNK_SIZE, SPOOL_IN_MEMORY,
+    content_error, stream_items, AsyncContent, ByteStream, Content, ListIter, ListStream, ReadSeek,
+    ReadStream, SeekableStream, CHUNK_SIZE, SPOOL_IN_MEMORY,
 };
 pub use crate::entry::{ContentDigest, Entry, FileInfo, FolderEntry, FolderInfo, UserMetadata};
 pub use crate::error::{Error, ErrorKind, Result};

@@ -1,4 +1,4 @@
-//! `Pattern`: the validated glob of `glob`, `glob_files` and `ListOptions.pattern` (C-6.7).
+//! `Pattern`: the validated glob of `glob` and of `ListOptions.pattern` (C-6.7).
 //!
 //! The grammar is ours, not globset's: `{`, `}` and `,` are literal, `\` is a separator and never
 //! an escape, `**` is legal only as a whole segment, and a class never matches `/`. A pattern is
@@ -73,7 +73,7 @@ enum Token {
 }
 
 impl Pattern {
-    /// Parses a full glob pattern (for `glob` / `glob_files`).
+    /// Parses a full glob pattern (for `glob`).
     ///
     /// Grammar errors come first, as `InvalidArgument` (C-1.3): `**` inside a segment
     /// (`a**`, `**b`), an unclosed `[`, a class starting with `^` (`[^a]`), a reversed range

@@ -13,7 +13,7 @@ pub(crate) use self::attr::Role;
 pub(crate) use self::check::closest;
 pub(crate) use self::ctxt::Ctxt;
 pub(crate) use self::model::{ArgKind, Args, Definition, Method, Output};
-pub(crate) use self::types::{async_name, world_type};
+pub(crate) use self::types::{async_name, world_type, CONTENT, LIST_ITER, READ_STREAM};
 
 use syn::ItemTrait;
 

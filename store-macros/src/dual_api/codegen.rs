@@ -7,7 +7,9 @@ use syn::visit_mut::VisitMut;
 use syn::{Lifetime, Type};
 
 use super::{async_adapter, async_trait, stores, sync_adapter};
-use crate::definition::{world_type, ArgKind, Args, Definition, Method, Output};
+use crate::definition::{
+    world_type, ArgKind, Args, Definition, Method, Output, CONTENT, LIST_ITER, READ_STREAM,
+};
 
 /// The names derived from the definition's trait name.
 pub(crate) struct Names {
@@ -80,7 +82,7 @@ fn with_future_lifetime(ty: &Type) -> Type {
 pub(super) fn async_arg_type(kind: ArgKind, ty: &Type) -> TokenStream {
     match kind {
         ArgKind::Content => {
-            let ty = world_type("Content", true);
+            let ty = world_type(CONTENT, true);
             quote!(::store::#ty)
         }
         ArgKind::Path(_) | ArgKind::Ref => {
@@ -96,11 +98,11 @@ pub(super) fn ok_type(output: &Output, asynchronous: bool) -> TokenStream {
     match (output, asynchronous) {
         (Output::Plain(ty), _) => quote!(#ty),
         (Output::ReadStream, asynchronous) => {
-            let ty = world_type("ReadStream", asynchronous);
+            let ty = world_type(READ_STREAM, asynchronous);
             quote!(::store::#ty)
         }
         (Output::List(item), asynchronous) => {
-            let ty = world_type("ListIter", asynchronous);
+            let ty = world_type(LIST_ITER, asynchronous);
             quote!(::store::#ty<#item>)
         }
         (Output::Other, _) => quote!(()),

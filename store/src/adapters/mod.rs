@@ -5,12 +5,18 @@
 //!
 //! Bytes cross between the worlds in one way per direction: a blocking reader becomes chunks
 //! through [`read_chunk`], and a source of chunks becomes a blocking reader through
-//! [`ChunkReader`]; both adapters use the same two.
+//! [`ChunkReader`]; both adapters use the same two, and [`park_on`] to wait on a future from a
+//! blocking thread without any runtime.
 
 pub(crate) mod async_to_sync;
 pub(crate) mod sync_to_async;
 
+use std::future::Future;
 use std::io::{self, Read};
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{self, Thread};
 
 use bytes::Bytes;
 
@@ -63,5 +69,24 @@ impl<F: FnMut() -> Option<io::Result<Bytes>>> Read for ChunkReader<F> {
         let n = buf.len().min(self.current.len());
         buf[..n].copy_from_slice(&self.current.split_to(n));
         Ok(n)
+    }
+}
+
+/// Polls `future` to completion on this (blocking) thread, parking between wake-ups.
+pub(crate) fn park_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let mut future = pin!(future);
+    let waker = Waker::from(Arc::new(Unpark(thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return out;
+        }
+        thread::park();
     }
 }

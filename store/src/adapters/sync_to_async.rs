@@ -1,16 +1,11 @@
 //! Runtime support of `SyncBackendAdapter`: blocking calls from async code, and the
 //! conversions of streams and content between the worlds (C-7.3).
 
-use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::pin;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
-use std::thread::{self, Thread};
 
 use futures_util::{stream, StreamExt};
 
-use super::{read_chunk, ChunkReader};
+use super::{park_on, read_chunk, ChunkReader};
 use crate::content::{AsyncContent, ByteStream, Content, ListIter, ListStream, ReadStream};
 use crate::error::{Error, Result};
 
@@ -85,25 +80,6 @@ pub fn blocking_content(content: AsyncContent) -> Content {
         AsyncContent::Stream(mut stream) => {
             Content::reader(ChunkReader::new(move || park_on(stream.next())))
         }
-    }
-}
-
-/// Polls `future` to completion on this (blocking) thread, parking between wake-ups.
-pub(crate) fn park_on<F: Future>(future: F) -> F::Output {
-    struct Unpark(Thread);
-    impl Wake for Unpark {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let mut future = pin!(future);
-    let waker = Waker::from(Arc::new(Unpark(thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-        thread::park();
     }
 }
 

@@ -1,7 +1,10 @@
 //! The groups of the kit and the backends each applies to: a group listed for a backend it
 //! does not fit fails at once, with a message that says so.
 
+use std::any::TypeId;
+
 use super::world::{World, WorldKind};
+use crate::adapters::async_to_sync;
 use crate::resolution::Namespace;
 
 /// A group of conformance items, as named in [`conformance_tests!`](crate::conformance_tests).
@@ -42,9 +45,10 @@ impl Group {
                 self.label()
             )),
             Group::Reverse
-                if !world
-                    .sync_store()
-                    .is_some_and(|s| s.backend().close_is_terminal()) =>
+                if !world.sync_store().is_some_and(|s| {
+                    let adapter = TypeId::of::<async_to_sync::Marker>();
+                    s.backend().unwrap_native(adapter).is_some()
+                }) =>
             {
                 Some(format!(
                     "the `reverse` group applies to a Store over an async backend (through \

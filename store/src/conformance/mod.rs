@@ -24,7 +24,7 @@
 //! | `async_world` | an `AsyncStore` | async streams, cancellation, `Send + 'static` futures |
 //! | `reverse` | a `Store` over an async backend | `AsyncBackendSyncAdapter`: refusal in async code, threads, close |
 //!
-//! An item whose gate the backend lacks checks `Unsupported` instead (C-8). The items are
+//! An item whose gate the backend lacks checks `Unsupported` instead (contract §8). The items are
 //! numbered after the checklist of the repository's `docs/contract.md` (item `K-31` is
 //! `k031_…`), and every item is in exactly one group (a unit test checks it).
 //!

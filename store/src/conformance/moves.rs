@@ -50,7 +50,7 @@ impl Op {
     }
 }
 
-/// The two halves of an item, each only where its gate is declared (C-8); a missing gate is
+/// The two halves of an item, each only where its gate is declared (contract §8); a missing gate is
 /// checked to be `Unsupported`.
 async fn halves(w: &dyn World) -> Vec<Op> {
     let mut out = Vec::new();

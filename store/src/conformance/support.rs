@@ -88,7 +88,7 @@ pub async fn read_both(w: &dyn World, p: &str) -> Bytes {
 }
 
 /// Whether `w` has every gate of `caps`; for each missing one, checks that representative
-/// calls are `Unsupported(gate)` (C-8), so the item still asserts something. Every missing gate
+/// calls are `Unsupported(gate)` (contract §8), so the item still asserts something. Every missing gate
 /// is probed (compare [`gates_or_unsupported`], which stops at the first).
 pub async fn has_gates(w: &dyn World, caps: &[Capability]) -> bool {
     let mut all = true;
@@ -142,7 +142,7 @@ pub async fn has_gates(w: &dyn World, caps: &[Capability]) -> bool {
 }
 
 /// Whether the backend has every capability of `caps`. For the first missing one, checks that a
-/// representative call is `Unsupported(cap)` with no side effect, and returns `false` (C-8).
+/// representative call is `Unsupported(cap)` with no side effect, and returns `false` (contract §8).
 /// Unlike [`has_gates`], it also checks that the refused call left nothing behind.
 pub async fn gates_or_unsupported(w: &dyn World, caps: &[Capability]) -> bool {
     for &cap in caps {

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use futures_util::{stream, StreamExt};
 
 use super::group::Group;
-use crate::content::BoxFuture;
+use crate::api::BoxFuture;
 use crate::{
     AsyncContent, AsyncStore, Capabilities, Content, DeleteFolderOptions, Entry, FileInfo,
     FolderEntry, FolderInfo, ListOptions, ResolutionPlan, Result, Store, StorePath, WriteOptions,

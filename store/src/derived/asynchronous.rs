@@ -7,13 +7,15 @@ use futures_util::{stream, StreamExt, TryStreamExt};
 
 use super::{file_verdict, folder_verdict};
 use crate::api::AsyncBackend;
+use crate::api::BoxFuture;
 use crate::capability::Capability;
-use crate::content::{BoxFuture, ByteStream, ListStream};
+use crate::content::{ByteStream, ListStream};
 use crate::entry::{Entry, FileInfo, FolderInfo};
 use crate::error::Result;
 use crate::options::ListOptions;
 use crate::path::StorePath;
 use crate::pattern::Pattern;
+use crate::stores::filter::{FileFilter, ListFilter};
 
 /// `Unsupported(cap)`, before any I/O.
 pub fn unsupported<'a, B: AsyncBackend + ?Sized, T: Send + 'a>(
@@ -104,6 +106,16 @@ pub fn get_folder_info<'a, B: AsyncBackend + ?Sized>(
     backend: &'a B,
     path: &'a StorePath,
 ) -> BoxFuture<'a, Result<FolderInfo>> {
+    Box::pin(async move { folder_info(backend, path, &ListOptions::new().recursive(true)).await })
+}
+
+/// The facts of the files below the folder `path` that a listing with `options` gives; see
+/// the blocking [`folder_info`](super::blocking::folder_info).
+pub fn folder_info<'a, B: AsyncBackend + ?Sized>(
+    backend: &'a B,
+    path: &'a StorePath,
+    options: &'a ListOptions,
+) -> BoxFuture<'a, Result<FolderInfo>> {
     Box::pin(async move {
         backend.capabilities().require(Capability::List)?;
         if !path.is_root() {
@@ -111,17 +123,15 @@ pub fn get_folder_info<'a, B: AsyncBackend + ?Sized>(
             let is_file = !is_folder && backend.is_file(path).await?;
             folder_verdict(is_folder, is_file, path.as_str(), backend.name())?;
         }
-        let files = backend
-            .list_files(path, &ListOptions::new().recursive(true))
-            .await?;
+        let keep = FileFilter::new(path, options);
+        let files = backend.list_files(path, options).await?;
         files
-            .try_fold(
-                FolderInfo::empty(path.clone()),
-                |mut info, file| async move {
+            .try_fold(FolderInfo::empty(path.clone()), |mut info, file| {
+                if keep.keep(&file) {
                     info.add(&file);
-                    Ok(info)
-                },
-            )
+                }
+                std::future::ready(Ok(info))
+            })
             .await
     })
 }

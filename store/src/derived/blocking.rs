@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::options::ListOptions;
 use crate::path::StorePath;
 use crate::pattern::Pattern;
+use crate::stores::filter::{FileFilter, ListFilter};
 
 fn io_error<B: Backend + ?Sized>(backend: &B, path: &StorePath) -> impl Fn(io::Error) -> Error {
     let name = backend.name();
@@ -91,15 +92,31 @@ pub fn glob<B: Backend + ?Sized>(backend: &B, _pattern: &Pattern) -> Result<List
 
 /// `get_folder_info` by aggregating a recursive `list_files`; needs List.
 pub fn get_folder_info<B: Backend + ?Sized>(backend: &B, path: &StorePath) -> Result<FolderInfo> {
+    folder_info(backend, path, &ListOptions::new().recursive(true))
+}
+
+/// The facts of the files below the folder `path` that a listing with `options` gives: the
+/// folder check (C-2.5), then one listing folded into a [`FolderInfo`], keeping what the
+/// stores' filter keeps. Needs List. `get_folder_info` is this at every depth, and the stores'
+/// `get_folder_info(path, Some(depth))` this with a depth bound.
+pub fn folder_info<B: Backend + ?Sized>(
+    backend: &B,
+    path: &StorePath,
+    options: &ListOptions,
+) -> Result<FolderInfo> {
     backend.capabilities().require(Capability::List)?;
     if !path.is_root() {
         let is_folder = backend.is_folder(path)?;
         let is_file = !is_folder && backend.is_file(path)?;
         folder_verdict(is_folder, is_file, path.as_str(), backend.name())?;
     }
+    let keep = FileFilter::new(path, options);
     let mut info = FolderInfo::empty(path.clone());
-    for file in backend.list_files(path, &ListOptions::new().recursive(true))? {
-        info.add(&file?);
+    for file in backend.list_files(path, options)? {
+        let file = file?;
+        if keep.keep(&file) {
+            info.add(&file);
+        }
     }
     Ok(info)
 }

@@ -40,14 +40,8 @@ pub(crate) fn decode_text(bytes: Bytes, path: &str, backend: &'static str) -> Re
 }
 
 /// The one folder check of an aggregate over `path`: the root always passes; otherwise a file
-/// is `InvalidPath("not a folder")` and an absence `NotFound` (C-2.5). `path` is the path as
-/// the caller spelled it, so the error names what they passed.
-pub(crate) fn folder_verdict(
-    is_folder: bool,
-    is_file: bool,
-    path: &str,
-    backend: &'static str,
-) -> Result<()> {
+/// is `InvalidPath("not a folder")` and an absence `NotFound` (C-2.5).
+fn folder_verdict(is_folder: bool, is_file: bool, path: &str, backend: &'static str) -> Result<()> {
     match (is_folder, is_file) {
         (true, _) => Ok(()),
         (false, true) => Err(Error::invalid_path(path, "not a folder").with_backend(backend)),

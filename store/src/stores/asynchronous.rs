@@ -1,17 +1,12 @@
 //! `AsyncStore`: the tokio API. Its I/O methods are generated from `api.rs`; this file holds
-//! the type, what `new` accepts, and how a listing is folded; the rest is in `mod.rs`, once for
+//! the type, what `new` accepts, the rest is in `mod.rs`, once for
 //! both stores.
 
 use std::sync::Arc;
 
-use futures_util::TryStreamExt;
-
 use super::scope::Scope;
 use super::{store_surface, Adapted, Native};
 use crate::api::{AsyncBackend, Backend, SyncBackendAdapter};
-use crate::content::ListStream;
-use crate::entry::{FileInfo, FolderInfo};
-use crate::error::Result;
 
 /// What `AsyncStore::new` accepts: an [`AsyncBackend`], or a [`Backend`] that it wraps in a
 /// [`SyncBackendAdapter`]. The marker keeps the two impls apart.
@@ -53,14 +48,4 @@ pub struct AsyncStore {
     owner: bool,
 }
 
-store_surface!(AsyncStore, AsyncBackend, IntoAsyncBackend::into_async_backend, aggregate, async.await);
-
-/// Folds a listing into `info`, stopping at the first error.
-async fn aggregate(info: FolderInfo, files: ListStream<FileInfo>) -> Result<FolderInfo> {
-    files
-        .try_fold(info, |mut info, file| async move {
-            info.add(&file);
-            Ok(info)
-        })
-        .await
-}
+store_surface!(AsyncStore, AsyncBackend, IntoAsyncBackend::into_async_backend, asynchronous, async.await);

@@ -1,5 +1,5 @@
 //! `Store`: the blocking API. Its I/O methods are generated from `api.rs`; this file holds
-//! the type, what `new` accepts, and how a listing is folded; the rest is in `mod.rs`, once for
+//! the type, what `new` accepts, the rest is in `mod.rs`, once for
 //! both stores.
 
 use std::sync::Arc;
@@ -7,9 +7,6 @@ use std::sync::Arc;
 use super::scope::Scope;
 use super::{store_surface, Adapted, Native};
 use crate::api::{AsyncBackend, AsyncBackendSyncAdapter, Backend};
-use crate::content::ListIter;
-use crate::entry::{FileInfo, FolderInfo};
-use crate::error::Result;
 
 /// What `Store::new` accepts: a [`Backend`], or an [`AsyncBackend`] that it wraps in an
 /// [`AsyncBackendSyncAdapter`]. The marker keeps the two impls apart.
@@ -50,12 +47,4 @@ pub struct Store {
     owner: bool,
 }
 
-store_surface!(Store, Backend, IntoBackend::into_backend, aggregate);
-
-/// Folds a listing into `info`, stopping at the first error.
-fn aggregate(info: FolderInfo, files: ListIter<FileInfo>) -> Result<FolderInfo> {
-    files.into_iter().try_fold(info, |mut info, file| {
-        info.add(&file?);
-        Ok(info)
-    })
-}
+store_surface!(Store, Backend, IntoBackend::into_backend, blocking);

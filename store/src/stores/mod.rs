@@ -21,10 +21,10 @@ pub enum Adapted {}
 /// constructors, the methods that need no I/O, and those that do more than forward (`close`,
 /// `read_text`, `write_text`, `head`, `get_folder_info`). `$into` is what `new` accepts; the
 /// async store passes `async` and `await`, which are spliced in where the two worlds differ;
-/// `$aggregate` folds a listing into a [`FolderInfo`](crate::FolderInfo).
+/// `$world` names its module of derived operations.
 macro_rules! store_surface {
     (
-        $store:ident, $backend:ident, $into:ident :: $into_fn:ident, $aggregate:path
+        $store:ident, $backend:ident, $into:ident :: $into_fn:ident, $world:ident
         $(, $asyncness:tt . $await:tt)?
     ) => {
         impl $store {
@@ -196,15 +196,9 @@ macro_rules! store_surface {
                     return self.scope.rebase(self.backend.get_folder_info(&key) $(.$await)?);
                 };
                 self.scope.require($crate::Capability::List)?;
-                if !key.is_root() {
-                    let is_folder = self.scope.rebase(self.backend.is_folder(&key) $(.$await)?)?;
-                    let is_file =
-                        !is_folder && self.scope.rebase(self.backend.is_file(&key) $(.$await)?)?;
-                    $crate::derived::folder_verdict(is_folder, is_file, path, self.name())?;
-                }
-                let info = $crate::FolderInfo::empty(self.scope.rebase(Ok(key))?);
-                let files = self.list_files(path, &$crate::ListOptions::new().max_depth(depth)) $(.$await)? ?;
-                $aggregate(info, files) $(.$await)?
+                let options = $crate::ListOptions::new().max_depth(depth);
+                let info = $crate::derived::$world::folder_info(&*self.backend, &key, &options);
+                self.scope.rebase(info $(.$await)?)
             }
         }
 

@@ -4,8 +4,13 @@
 pub trait Api: Send + Sync + 'static {
     #[store(pure)]
     fn name(&self) -> &'static str;
-    #[store(async_default = store::defaults::ready)]
+    #[store(async_default = ready)]
     fn check_health(&self) -> store::Result<()>;
+}
+
+/// The async default the option names.
+fn ready<B: AsyncApi + ?Sized>(_backend: &B) -> store::BoxFuture<'_, store::Result<()>> {
+    Box::pin(async { Ok(()) })
 }
 
 fn main() {}

@@ -1,4 +1,5 @@
-//! Two methods with the same name (rustc reports it too: the input is re-emitted).
+//! Two methods with the same name: one error, on the second (the fallback expansion drops it,
+//! so rustc does not report it again).
 
 #[store::dual_api]
 pub trait Api: Send + Sync + 'static {

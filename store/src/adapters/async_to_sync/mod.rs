@@ -32,22 +32,31 @@ pub fn terminal<A: ?Sized>(_inner: &Arc<A>, _runtime: &Arc<RuntimeThread>) -> bo
     true
 }
 
-/// No native handle: those of async backends are bound to the runtime that made them.
+/// Marks `AsyncBackendSyncAdapter`: `unwrap_native` answers for this type alone, which is how
+/// the conformance kit tells the adapter from a blocking backend that is terminal too.
+pub(crate) struct Marker;
+
+static MARKER: Marker = Marker;
+
+/// No native handle, since those of async backends are bound to the runtime that made them;
+/// only the adapter's [`Marker`].
 pub fn no_native<'a, A: ?Sized>(
     _inner: &'a Arc<A>,
     _runtime: &'a Arc<RuntimeThread>,
-    _type_id: TypeId,
+    type_id: TypeId,
 ) -> Option<&'a (dyn Any + Send + Sync)> {
-    None
+    (type_id == TypeId::of::<Marker>()).then_some(&MARKER as &(dyn Any + Send + Sync))
 }
 
 /// Refuses new calls, lets the calls in flight finish (within
 /// [`SHUTDOWN_BOUND`](runtime::SHUTDOWN_BOUND)), closes the backend on the runtime, then stops
-/// the runtime thread. A `close()` refused in async code changes nothing, so a later one from
-/// blocking code still closes the backend; after the first, `close()` is `Ok` at once.
+/// the runtime thread (giving its tasks the same bound again). A `close()` refused in async
+/// code changes nothing, so a later one from blocking code still closes the backend; a
+/// `close()` while another runs returns once that one has finished, and `Ok`.
 pub fn close<A: AsyncBackend + ?Sized>(inner: &Arc<A>, runtime: &Arc<RuntimeThread>) -> Result<()> {
     runtime.refuse_in_async("close")?;
     if !runtime.begin_close() {
+        runtime.wait_stopped();
         return Ok(());
     }
     let backend = Arc::clone(inner);

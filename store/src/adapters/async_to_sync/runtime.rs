@@ -17,7 +17,7 @@ use tokio::runtime::Handle;
 use tokio::sync::oneshot;
 use tokio::task::coop;
 
-use crate::adapters::{read_chunk, ChunkReader};
+use crate::adapters::{park_on, read_chunk, ChunkReader};
 use crate::content::{AsyncContent, ByteStream, Content, ListIter, ListStream, ReadStream};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -36,6 +36,8 @@ struct Running {
 struct Admission {
     in_flight: usize,
     closed: bool,
+    /// The runtime has stopped: `close()` has done all it does.
+    stopped: bool,
 }
 
 /// A current-thread tokio runtime on a dedicated thread, started at the first call.
@@ -195,22 +197,35 @@ impl RuntimeThread {
         true
     }
 
+    /// Waits (up to twice [`SHUTDOWN_BOUND`]: the drain, then the runtime's shutdown) until the
+    /// `close()` that began first has stopped the runtime, so that every `close()` returns
+    /// only once the backend is closed.
+    pub fn wait_stopped(&self) {
+        let admission = self.admission();
+        let _ = self
+            .drained
+            .wait_timeout_while(admission, SHUTDOWN_BOUND * 2, |a| !a.stopped)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
+
     /// Runs the backend's own `close` on the runtime, after [`begin_close`](Self::begin_close)
     /// refused every other call.
     pub fn call_closing<T: Send + 'static>(
         &self,
         future: impl Future<Output = Result<T>> + Send + 'static,
     ) -> Result<T> {
-        self.refuse_in_async("close")?;
         let handle = self.handle()?;
         self.run_on(&handle, "close", future, None)
     }
 
     /// Refuses new calls, stops the runtime (giving its tasks up to [`SHUTDOWN_BOUND`]) and
-    /// joins its thread. Idempotent.
+    /// joins its thread. Idempotent. It does not close the backend: `Drop` runs it, and
+    /// dropping the adapter drops the backend, which releases what it holds.
     pub fn shut_down(&self) {
         self.admission().closed = true;
         let Some(Ok(running)) = self.running.get() else {
+            self.admission().stopped = true;
+            self.drained.notify_all();
             return;
         };
         let (stop, thread) = {
@@ -225,6 +240,8 @@ impl RuntimeThread {
                 let _ = thread.join();
             }
         }
+        self.admission().stopped = true;
+        self.drained.notify_all();
     }
 }
 
@@ -316,7 +333,9 @@ impl Pump {
             };
             let failed = chunk.is_err();
             // A closed channel means the backend stopped reading: the call's result says why.
-            if self.tx.blocking_send(chunk).is_err() || failed {
+            // Waited on by parking, never by tokio's `blocking_send`, which panics where a
+            // runtime is entered (as under `task::unconstrained`, which the probe lets by).
+            if park_on(self.tx.send(chunk)).is_err() || failed {
                 return;
             }
         }

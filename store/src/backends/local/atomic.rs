@@ -41,22 +41,36 @@ pub(super) fn temp_in(dir: &Path, name: &str, key: &StorePath) -> Result<NamedTe
         .map_err(|e| Error::from_io(e, key, NAME))
 }
 
+/// The permissions a promoted file ends up with.
+pub(super) enum Mode {
+    /// Those of a written file: a new one's as a plain write gives them, and on an overwrite
+    /// the replaced file's, as a plain write keeps them.
+    Written,
+    /// The source's, as `std::fs::copy` gives them: for a copy or a move.
+    Of(Permissions),
+}
+
 /// Syncs the file's data, then promotes it to `target`: replacing it with `overwrite`,
 /// create-only without. On failure the temp is removed.
 pub(super) fn promote(
     temp: NamedTempFile,
     target: &Path,
     key: &StorePath,
-    overwrite: bool,
+    (overwrite, mode): (bool, Mode),
     fsync: bool,
 ) -> Result<File> {
-    if overwrite {
-        // An overwrite keeps the replaced file's permissions, as a plain write does.
-        if let Some(old) = fs::symlink_metadata(target).ok().filter(|m| m.is_file()) {
-            temp.as_file()
-                .set_permissions(old.permissions())
-                .map_err(|e| Error::from_io(e, key, NAME))?;
-        }
+    let permissions = match mode {
+        Mode::Of(permissions) => Some(permissions),
+        Mode::Written if overwrite => fs::symlink_metadata(target)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|old| old.permissions()),
+        Mode::Written => None,
+    };
+    if let Some(permissions) = permissions {
+        temp.as_file()
+            .set_permissions(permissions)
+            .map_err(|e| Error::from_io(e, key, NAME))?;
     }
     if fsync {
         temp.as_file()
@@ -112,7 +126,7 @@ impl AtomicSink for LocalAtomicSink {
             sink.temp,
             &sink.target,
             &sink.key,
-            sink.overwrite,
+            (sink.overwrite, Mode::Written),
             sink.fsync,
         )?;
         let meta = file

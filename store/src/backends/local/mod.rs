@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 
-use self::atomic::{promote, temp_in, LocalAtomicSink};
+use self::atomic::{promote, temp_in, LocalAtomicSink, Mode};
 use self::confine::{confine, Leaf, Resolved};
 use self::walk::{Node, Walk};
 use crate::api::Backend;
@@ -180,7 +180,9 @@ impl LocalBackend {
 
     /// Creates the parent folders of `path`; a file in the way is `InvalidPath`.
     fn create_parents(path: &Path, key: &StorePath) -> Result<PathBuf> {
-        let parent = path.parent().expect("a key below the root has a parent");
+        let Some(parent) = path.parent() else {
+            return Err(Error::root_is_folder().with_backend(NAME));
+        };
         fs::create_dir_all(parent).map_err(|e| match e.kind() {
             io::ErrorKind::AlreadyExists | io::ErrorKind::NotADirectory => file_in_the_way(key),
             _ => Error::from_io(e, key, NAME),
@@ -233,7 +235,8 @@ impl LocalBackend {
             let mut temp = temp_in(&dir, dst.name(), dst)?;
             let mut source = File::open(&from.path).map_err(Self::io(src))?;
             io::copy(&mut source, temp.as_file_mut()).map_err(Self::io(dst))?;
-            promote(temp, &target, dst, overwrite, self.fsync)?;
+            let mode = Mode::Of(source.metadata().map_err(Self::io(src))?.permissions());
+            promote(temp, &target, dst, (overwrite, mode), self.fsync)?;
             return Ok(());
         }
         if overwrite {
@@ -268,11 +271,14 @@ impl LocalBackend {
         target: &Path,
         overwrite: bool,
     ) -> Result<()> {
-        let dir = target.parent().expect("a key below the root has a parent");
+        let Some(dir) = target.parent() else {
+            return Err(Error::root_is_folder().with_backend(NAME));
+        };
         let mut temp = temp_in(dir, dst.name(), dst)?;
         let mut source = File::open(from).map_err(Self::io(src))?;
         io::copy(&mut source, temp.as_file_mut()).map_err(Self::io(dst))?;
-        promote(temp, target, dst, overwrite, self.fsync)?;
+        let mode = Mode::Of(source.metadata().map_err(Self::io(src))?.permissions());
+        promote(temp, target, dst, (overwrite, mode), self.fsync)?;
         fs::remove_file(from).map_err(Self::io(src))
     }
 
@@ -288,7 +294,13 @@ impl LocalBackend {
         if atomic {
             let mut temp = temp_in(&dir, key.name(), key)?;
             let size = pump(content, temp.as_file_mut(), key)?;
-            let file = promote(temp, &target, key, options.overwrite, self.fsync)?;
+            let file = promote(
+                temp,
+                &target,
+                key,
+                (options.overwrite, Mode::Written),
+                self.fsync,
+            )?;
             return written(key, &file, size);
         }
         let mut open = OpenOptions::new();
@@ -412,12 +424,16 @@ impl Backend for LocalBackend {
     }
 
     fn to_key(&self, native: &str) -> String {
-        let root = self.root.to_string_lossy();
-        match native.strip_prefix(root.as_ref()) {
-            Some("") => String::new(),
-            Some(rest) if rest.starts_with(std::path::MAIN_SEPARATOR) => rest[1..].to_owned(),
-            _ => native.to_owned(),
-        }
+        // By components, so a trailing separator on either side and a sibling folder that
+        // merely starts with the root's name (`<root>2/x`) are told apart.
+        Path::new(native)
+            .strip_prefix(&self.root)
+            .ok()
+            .and_then(Path::to_str)
+            .map_or_else(
+                || native.to_owned(),
+                |rest| rest.replace(std::path::MAIN_SEPARATOR, "/"),
+            )
     }
 
     fn native_path(&self, key: &StorePath) -> String {

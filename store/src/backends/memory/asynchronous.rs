@@ -7,8 +7,9 @@ use futures_util::{stream, StreamExt};
 
 use super::tree::Tree;
 use crate::api::AsyncBackend;
+use crate::api::BoxFuture;
 use crate::capability::{Capabilities, Capability};
-use crate::content::{AsyncContent, BoxFuture, ByteStream, ListStream, CHUNK_SIZE};
+use crate::content::{AsyncContent, ByteStream, ListStream, CHUNK_SIZE};
 use crate::entry::{Entry, FileInfo, FolderEntry};
 use crate::error::Result;
 use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions};
@@ -63,10 +64,6 @@ impl std::fmt::Debug for AsyncMemoryBackend {
 /// A ready future: every memory operation completes without waiting.
 fn done<'a, T: Send + 'a>(value: Result<T>) -> BoxFuture<'a, Result<T>> {
     Box::pin(std::future::ready(value))
-}
-
-fn list<T: Send + 'static>(items: Vec<T>) -> ListStream<T> {
-    Box::pin(stream::iter(items.into_iter().map(Ok)))
 }
 
 /// Non-empty slices of `data`, at most `CHUNK_SIZE` bytes each; fused after the end.
@@ -166,7 +163,7 @@ impl AsyncBackend for AsyncMemoryBackend {
         path: &'a StorePath,
         options: &'a ListOptions,
     ) -> BoxFuture<'a, Result<ListStream<FileInfo>>> {
-        done(Ok(list(self.tree.list_files(path, options))))
+        done(Ok(crate::stream_items(self.tree.list_files(path, options))))
     }
 
     fn list_folders<'a>(
@@ -174,7 +171,9 @@ impl AsyncBackend for AsyncMemoryBackend {
         path: &'a StorePath,
         options: &'a ListOptions,
     ) -> BoxFuture<'a, Result<ListStream<FolderEntry>>> {
-        done(Ok(list(self.tree.list_folders(path, options))))
+        done(Ok(crate::stream_items(
+            self.tree.list_folders(path, options),
+        )))
     }
 
     fn iter_children<'a>(
@@ -192,11 +191,13 @@ impl AsyncBackend for AsyncMemoryBackend {
             .list_folders(path, &direct)
             .into_iter()
             .map(Entry::Folder);
-        done(Ok(list(files.chain(folders).collect())))
+        done(Ok(crate::stream_items(
+            files.chain(folders).collect::<Vec<_>>(),
+        )))
     }
 
     fn glob<'a>(&'a self, pattern: &'a Pattern) -> BoxFuture<'a, Result<ListStream<FileInfo>>> {
-        done(Ok(list(self.tree.glob(pattern))))
+        done(Ok(crate::stream_items(self.tree.glob(pattern))))
     }
 
     fn rename<'a>(
