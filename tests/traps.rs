@@ -107,6 +107,14 @@ fn atomic_writes_get_the_permissions_of_plain_writes() {
         .write_atomic("atomic.txt", "y", &WriteOptions::new().overwrite(true))
         .unwrap();
     assert_eq!(mode("atomic.txt"), 0o640, "an overwrite keeps the old mode");
+
+    fs::set_permissions(
+        dir.path().join("plain.txt"),
+        fs::Permissions::from_mode(0o750),
+    )
+    .unwrap();
+    store.copy("plain.txt", "copied.txt", false).unwrap();
+    assert_eq!(mode("copied.txt"), 0o750, "a copy keeps the source's mode");
 }
 
 // ---- Listings say what they leave out.
@@ -442,6 +450,12 @@ fn to_key_refuses_native_paths_outside_the_store() {
         child.to_key(&sibling).unwrap_err().kind(),
         ErrorKind::InvalidPath
     );
+    // A root spelled with a trailing separator round-trips all the same.
+    let slashed = Store::open_local(format!("{}/", dir.path().display())).unwrap();
+    let native = slashed.native_path("a/b.txt").unwrap();
+    assert_eq!(slashed.to_key(&native).unwrap().as_str(), "a/b.txt");
+    let root = slashed.native_path("").unwrap();
+    assert_eq!(slashed.to_key(&root).unwrap().as_str(), "");
 }
 
 // ---- A group that does not fit the fixture says so.
