@@ -52,3 +52,29 @@ store::conformance_tests!(
     Store::new(AsyncMemoryBackend::new()),
     [all, hier, sync_world, reverse]
 );
+
+// The portable walk of handles, which platforms without `openat2` use: the same kit, so both
+// strategies are held to the same verdicts.
+store::conformance_tests!(
+    local_walk_store,
+    {
+        let dir = local_dir();
+        (
+            Store::new(store::LocalBackend::new(dir.path()).with_portable_resolution()),
+            dir,
+        )
+    },
+    [all, hier, sync_world]
+);
+
+store::conformance_tests!(
+    local_walk_async_store,
+    {
+        let dir = local_dir();
+        (
+            AsyncStore::new(store::LocalBackend::new(dir.path()).with_portable_resolution()),
+            dir,
+        )
+    },
+    [all, hier, async_world]
+);

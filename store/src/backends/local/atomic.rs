@@ -1,109 +1,252 @@
-//! Atomic writes on disk: a temp file beside the target, under a reserved hidden name, then a
-//! rename (create-only without overwrite) (C-6.3, C-6.4).
+//! Atomic writes on disk. The content goes to an unnamed temp in the target's folder
+//! (`O_TMPFILE`) and is linked into place once whole, so a crash leaves nothing behind; where
+//! the filesystem has no unnamed temps, to a named one (`.~tmp.<random>`, short whatever the
+//! target's name) that is renamed into place. Create-only never replaces: `linkat` and
+//! `renameat2(RENAME_NOREPLACE)` fail on an existing target in the same call (C-6.3, C-6.4).
 
-use std::fs::{self, File, Permissions};
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::ffi::{CStr, CString};
+use std::fs::File;
+use std::hash::{BuildHasher, RandomState};
+use std::io::{self, Seek, SeekFrom, Write};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
 
-use tempfile::{NamedTempFile, PersistError};
+use rustix::fs::{self as sys, AtFlags, FileType, Mode, OFlags, RenameFlags};
+use rustix::io::Errno;
 
+use super::root::DirFd;
+use super::{info_of, NAME};
 use crate::atomic::AtomicSink;
 use crate::error::{Error, Result};
 use crate::path::StorePath;
 use crate::write_result::WriteResult;
 
-use super::{file_info, NAME};
-
-/// The reserved prefix of temp files; listings never show names that start with it.
+/// The reserved prefix of named temps: listings leave such names out, and writes refuse them.
 pub(super) const TEMP_PREFIX: &str = ".~tmp.";
 
-/// Whether `name` is one of our in-flight temp files.
+/// Whether `name` is one of our temps.
 pub(super) fn is_temp_name(name: &str) -> bool {
     name.starts_with(TEMP_PREFIX)
 }
 
-/// The mode a new file is created with, before the umask: what `std::fs::write` uses, so an
-/// atomic write gives the same permissions as a plain one (tempfile's default is 0600).
-#[cfg(unix)]
-fn new_file_permissions() -> Permissions {
-    std::os::unix::fs::PermissionsExt::from_mode(0o666)
-}
-
-/// A new temp file in `dir` for the target named `name`: `.~tmp.<name>.<random>`.
-pub(super) fn temp_in(dir: &Path, name: &str, key: &StorePath) -> Result<NamedTempFile> {
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    builder.permissions(new_file_permissions());
-    builder
-        .prefix(&format!("{TEMP_PREFIX}{name}."))
-        .rand_bytes(8)
-        .tempfile_in(dir)
-        .map_err(|e| Error::from_io(e, key, NAME))
+/// A fresh temp name, `.~tmp.` and 16 hex digits: 22 bytes, whatever the target's name.
+fn temp_name() -> CString {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let seed = (
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        std::process::id(),
+        SystemTime::now(),
+    );
+    let n = RandomState::new().hash_one(seed);
+    CString::new(format!("{TEMP_PREFIX}{n:016x}")).unwrap_or_default()
 }
 
 /// The permissions a promoted file ends up with.
-pub(super) enum Mode {
-    /// Those of a written file: a new one's as a plain write gives them, and on an overwrite
-    /// the replaced file's, as a plain write keeps them.
+pub(super) enum Perms {
+    /// Those of a written file: a new one's as a plain write gives them (the umask applies),
+    /// and on an overwrite the replaced file's, as a plain write keeps them.
     Written,
-    /// The source's, as `std::fs::copy` gives them: for a copy or a move.
-    Of(Permissions),
+    /// These mode bits, the source's: for a copy or a move, as `std::fs::copy` does.
+    Of(u32),
 }
 
-/// Syncs the file's data, then promotes it to `target`: replacing it with `overwrite`,
-/// create-only without. On failure the temp is removed.
-pub(super) fn promote(
-    temp: NamedTempFile,
-    target: &Path,
-    key: &StorePath,
-    (overwrite, mode): (bool, Mode),
-    fsync: bool,
-) -> Result<File> {
-    let permissions = match mode {
-        Mode::Of(permissions) => Some(permissions),
-        Mode::Written if overwrite => fs::symlink_metadata(target)
-            .ok()
-            .filter(|m| m.is_file())
-            .map(|old| old.permissions()),
-        Mode::Written => None,
-    };
-    if let Some(permissions) = permissions {
-        temp.as_file()
-            .set_permissions(permissions)
-            .map_err(|e| Error::from_io(e, key, NAME))?;
+/// Content on its way to a target in `dir`: an unnamed temp, or a named one (`name`).
+pub(super) struct Temp {
+    file: File,
+    dir: DirFd,
+    name: Option<CString>,
+    key: StorePath,
+}
+
+impl Temp {
+    /// A temp in `dir`, the folder of `key`'s target: unnamed where the filesystem can.
+    pub(super) fn new(dir: DirFd, key: &StorePath) -> Result<Temp> {
+        #[cfg(target_os = "linux")]
+        {
+            let flags = OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC;
+            match sys::openat(&dir, c".", flags, Mode::from_raw_mode(0o666)) {
+                Ok(fd) => {
+                    return Ok(Temp {
+                        file: File::from(fd),
+                        dir,
+                        name: None,
+                        key: key.clone(),
+                    })
+                }
+                // No unnamed temps on this filesystem: a named one does.
+                Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL | Errno::NOENT) => {}
+                Err(e) => return Err(Error::from_io(e.into(), key, NAME)),
+            }
+        }
+        let (fd, name) = named(&dir, key)?;
+        Ok(Temp {
+            file: File::from(fd),
+            dir,
+            name: Some(name),
+            key: key.clone(),
+        })
     }
-    if fsync {
-        temp.as_file()
-            .sync_all()
-            .map_err(|e| Error::from_io(e, key, NAME))?;
+
+    pub(super) fn file_mut(&mut self) -> &mut File {
+        &mut self.file
     }
-    let persisted = if overwrite {
-        temp.persist(target)
-    } else {
-        temp.persist_noclobber(target)
-    };
-    let file = persisted.map_err(|PersistError { error, file }| {
-        drop(file);
-        if error.kind() == io::ErrorKind::AlreadyExists {
-            Error::already_exists(key.as_str()).with_backend(NAME)
+
+    /// Puts the whole content at `target` in `dir`: replacing it with `overwrite`,
+    /// create-only without. On failure nothing is left behind.
+    pub(super) fn promote(
+        mut self,
+        target: &CStr,
+        (overwrite, perms): (bool, Perms),
+        fsync: bool,
+    ) -> Result<File> {
+        let io = |e: Errno| Error::from_io(e.into(), &self.key, NAME);
+        let mode = match perms {
+            Perms::Of(mode) => Some(mode),
+            Perms::Written if overwrite => {
+                sys::statat(&self.dir, target, AtFlags::SYMLINK_NOFOLLOW)
+                    .ok()
+                    .filter(|st| FileType::from_raw_mode(st.st_mode) == FileType::RegularFile)
+                    .map(|st| st.st_mode & 0o7777)
+            }
+            Perms::Written => None,
+        };
+        if let Some(mode) = mode {
+            sys::fchmod(&self.file, Mode::from_raw_mode(mode)).map_err(io)?;
+        }
+        if fsync {
+            self.file
+                .sync_all()
+                .map_err(|e| Error::from_io(e, &self.key, NAME))?;
+        }
+        if self.name.is_none() {
+            match self.link_unnamed(target, overwrite) {
+                Err(Errno::NOENT) => self.spill_to_named()?,
+                other => {
+                    other.map_err(|e| self.placed_error(e))?;
+                    return self.finish(fsync);
+                }
+            }
+        }
+        let name = self.name.take().unwrap_or_default();
+        let placed = if overwrite {
+            sys::renameat(&self.dir, &name, &self.dir, target)
         } else {
-            Error::from_io(error, key, NAME)
+            match sys::renameat_with(&self.dir, &name, &self.dir, target, RenameFlags::NOREPLACE) {
+                // No RENAME_NOREPLACE here: a hard link fails on an existing target just the same.
+                Err(Errno::INVAL | Errno::NOSYS) => {
+                    sys::linkat(&self.dir, &name, &self.dir, target, AtFlags::empty())
+                        .and_then(|()| sys::unlinkat(&self.dir, &name, AtFlags::empty()))
+                }
+                other => other,
+            }
+        };
+        if let Err(e) = placed {
+            let _ = sys::unlinkat(&self.dir, &name, AtFlags::empty());
+            return Err(self.placed_error(e));
         }
-    })?;
-    if fsync {
-        if let Some(dir) = target.parent() {
-            File::open(dir)
-                .and_then(|d| d.sync_all())
-                .map_err(|e| Error::from_io(e, key, NAME))?;
+        self.finish(fsync)
+    }
+
+    /// Links the unnamed temp to `target` (create-only), or to a fresh name then over
+    /// `target` (overwrite). `NOENT` when `/proc` is missing and the link cannot be made.
+    fn link_unnamed(&self, target: &CStr, overwrite: bool) -> rustix::io::Result<()> {
+        let proc = format!("/proc/self/fd/{}", self.file.as_raw_fd());
+        if !overwrite {
+            return sys::linkat(
+                sys::CWD,
+                proc.as_str(),
+                &self.dir,
+                target,
+                AtFlags::SYMLINK_FOLLOW,
+            );
+        }
+        let name = temp_name();
+        sys::linkat(
+            sys::CWD,
+            proc.as_str(),
+            &self.dir,
+            &name,
+            AtFlags::SYMLINK_FOLLOW,
+        )?;
+        sys::renameat(&self.dir, &name, &self.dir, target).inspect_err(|_| {
+            let _ = sys::unlinkat(&self.dir, &name, AtFlags::empty());
+        })
+    }
+
+    /// Moves the content of the unnamed temp into a named one, where it cannot be linked.
+    fn spill_to_named(&mut self) -> Result<()> {
+        let (fd, name) = named(&self.dir, &self.key)?;
+        let mut named_file = File::from(fd);
+        let copied = self
+            .file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| io::copy(&mut self.file, &mut named_file));
+        if let Err(e) = copied {
+            let _ = sys::unlinkat(&self.dir, &name, AtFlags::empty());
+            return Err(Error::from_io(e, &self.key, NAME));
+        }
+        self.file = named_file;
+        self.name = Some(name);
+        Ok(())
+    }
+
+    fn placed_error(&self, e: Errno) -> Error {
+        match e {
+            Errno::EXIST => Error::already_exists(self.key.as_str()).with_backend(NAME),
+            Errno::ISDIR => {
+                Error::invalid_path(self.key.as_str(), "a folder is in the way").with_backend(NAME)
+            }
+            e => Error::from_io(e.into(), &self.key, NAME),
         }
     }
-    Ok(file)
+
+    fn finish(mut self, fsync: bool) -> Result<File> {
+        if fsync {
+            let dir = sys::openat(
+                &self.dir,
+                c".",
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )
+            .map_err(|e| Error::from_io(e.into(), &self.key, NAME))?;
+            sys::fsync(&dir).map_err(|e| Error::from_io(e.into(), &self.key, NAME))?;
+        }
+        self.name = None;
+        let file = self
+            .file
+            .try_clone()
+            .map_err(|e| Error::from_io(e, &self.key, NAME))?;
+        Ok(file)
+    }
 }
 
-/// The writer of `open_atomic`: the temp exists from open; dropping it removes the temp.
+impl Drop for Temp {
+    /// An unnamed temp vanishes with its handle; a named one is removed.
+    fn drop(&mut self) {
+        if let Some(name) = &self.name {
+            let _ = sys::unlinkat(&self.dir, name, AtFlags::empty());
+        }
+    }
+}
+
+/// A new named temp in `dir`.
+fn named(dir: &impl AsFd, key: &StorePath) -> Result<(OwnedFd, CString)> {
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    loop {
+        let name = temp_name();
+        match sys::openat(dir, &name, flags, Mode::from_raw_mode(0o666)) {
+            Ok(fd) => return Ok((fd, name)),
+            Err(Errno::EXIST) => continue,
+            Err(e) => return Err(Error::from_io(e.into(), key, NAME)),
+        }
+    }
+}
+
+/// The writer of `open_atomic`: the temp exists from open; dropping it leaves nothing.
 pub(super) struct LocalAtomicSink {
-    pub(super) temp: NamedTempFile,
-    pub(super) target: PathBuf,
+    pub(super) temp: Temp,
+    pub(super) target: CString,
     pub(super) key: StorePath,
     pub(super) overwrite: bool,
     pub(super) fsync: bool,
@@ -111,32 +254,25 @@ pub(super) struct LocalAtomicSink {
 
 impl Write for LocalAtomicSink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.temp.write(buf)
+        self.temp.file_mut().write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.temp.flush()
+        self.temp.file_mut().flush()
     }
 }
 
 impl AtomicSink for LocalAtomicSink {
     fn commit(self: Box<Self>) -> Result<WriteResult> {
         let sink = *self;
-        let file = promote(
-            sink.temp,
-            &sink.target,
-            &sink.key,
-            (sink.overwrite, Mode::Written),
-            sink.fsync,
-        )?;
-        let meta = file
-            .metadata()
-            .map_err(|e| Error::from_io(e, &sink.key, NAME))?;
-        Ok(WriteResult::native(&file_info(sink.key, &meta)))
+        let file = sink
+            .temp
+            .promote(&sink.target, (sink.overwrite, Perms::Written), sink.fsync)?;
+        let stat = sys::fstat(&file).map_err(|e| Error::from_io(e.into(), &sink.key, NAME))?;
+        Ok(WriteResult::native(&info_of(sink.key, &stat)))
     }
 
     fn abort(self: Box<Self>) -> Result<()> {
-        let key = self.key.clone();
-        self.temp.close().map_err(|e| Error::from_io(e, &key, NAME))
+        Ok(())
     }
 }

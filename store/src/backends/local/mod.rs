@@ -1,21 +1,27 @@
-//! `LocalBackend`: the embedded default, a folder on the local filesystem through `std::fs`,
-//! confined to its root (C-3.5) with atomic writes by temp file and rename.
+//! `LocalBackend`: the embedded default, a folder on the local filesystem. Every key is
+//! resolved relative to an open handle on the root ([`root`]), so confinement holds under
+//! races (C-3.5); atomic writes go through an unnamed temp linked into place ([`atomic`]);
+//! listings read each folder through its handle ([`walk`]).
 
 mod atomic;
-mod confine;
+mod root;
 mod walk;
 
 use std::any::{Any, TypeId};
-use std::fs::{self, File, Metadata, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
 
 use bytes::Bytes;
+use rustix::fs::{self as sys, AtFlags, Dir, FileType, Mode, OFlags, RenameFlags, Stat};
+use rustix::io::Errno;
 
-use self::atomic::{promote, temp_in, LocalAtomicSink, Mode};
-use self::confine::{confine, Leaf, Resolved};
-use self::walk::{Node, Walk};
+use self::atomic::{is_temp_name, LocalAtomicSink, Perms, Temp, TEMP_PREFIX};
+use self::root::{Created, Handle, Place, Root, Strategy, Walked};
+use self::walk::{open_listing, Node, Walk};
 use crate::api::Backend;
 use crate::atomic::AtomicWriter;
 use crate::capability::{Capabilities, Capability};
@@ -33,9 +39,15 @@ const NAME: &str = "local";
 
 /// A folder on the local filesystem.
 ///
-/// Every key resolves inside the root: `..` never reaches the path model, and a symlink that
-/// leads outside the root is refused with `InvalidPath("escapes root")`. Races against an
-/// attacker who swaps path components while a call runs are not yet covered. Open it with
+/// Every key resolves inside the root, relative to an open handle on it, so the boundary is
+/// enforced in the same system call that does the work: `openat2(RESOLVE_BENEATH)` on Linux
+/// 5.6 and later, a walk of handles opened without following symlinks elsewhere (or after
+/// [`with_portable_resolution`](Self::with_portable_resolution)). `..` never reaches the path
+/// model; a symlink is followed while it stays inside and refused with
+/// `InvalidPath("escapes root")` when it leaves, and no concurrent swap of a folder for a
+/// symlink can lead a read, write, listing, delete, rename or copy outside. A FIFO, socket or
+/// device inside the root is never opened in a way that blocks: reading one is `InvalidPath`.
+/// Open it with
 /// [`open`](Self::open) on a folder that exists; [`new`](Self::new) accepts one that does not,
 /// which then reads as an empty store until the first write creates it.
 ///
@@ -43,6 +55,11 @@ const NAME: &str = "local";
 /// warning naming the folder (as a key) and the entry: names that are not UTF-8, names holding
 /// `\`, symlinks that lead outside the root, dangle, or loop back to a folder above them. The
 /// temp files of atomic writes in flight are left out without a warning.
+///
+/// Atomic writes go to an unnamed temp (`O_TMPFILE`) linked into place once whole, so even a
+/// killed process leaves no temp behind; where the filesystem has none, to a named temp
+/// `.~tmp.<random>` renamed into place. Names starting with `.~tmp.` are reserved: writing one
+/// (as a file, or as a folder on the way) is `InvalidPath`.
 ///
 /// A plain [`write`](crate::Store::write) that overwrites a file truncates it and writes in
 /// place, so a concurrent reader can see it empty or partly written; use
@@ -58,9 +75,19 @@ const NAME: &str = "local";
 /// ```
 #[derive(Debug)]
 pub struct LocalBackend {
-    root: PathBuf,
-    canonical: OnceLock<Arc<PathBuf>>,
+    root: Root,
     fsync: bool,
+}
+
+/// What a key names once in-root symlinks are followed.
+enum Leaf {
+    File(Stat),
+    Folder,
+    Missing,
+}
+
+fn kind(stat: &Stat) -> FileType {
+    FileType::from_raw_mode(stat.st_mode)
 }
 
 impl LocalBackend {
@@ -86,7 +113,7 @@ impl LocalBackend {
     pub fn open(root: impl Into<PathBuf>) -> Result<Self> {
         let backend = LocalBackend::new(root);
         let root_error = |kind, message| Error::new(kind, message).with_path("").with_backend(NAME);
-        match fs::metadata(&backend.root) {
+        match fs::metadata(backend.root.path()) {
             Ok(meta) if meta.is_dir() => Ok(backend),
             Ok(_) => Err(root_error(
                 ErrorKind::InvalidPath,
@@ -105,9 +132,9 @@ impl LocalBackend {
     /// [`open`](Self::open) to require an existing folder.
     pub fn new(root: impl Into<PathBuf>) -> Self {
         let root = root.into();
+        let root = std::path::absolute(&root).unwrap_or(root);
         LocalBackend {
-            root: std::path::absolute(&root).unwrap_or(root),
-            canonical: OnceLock::new(),
+            root: Root::new(root, Strategy::Kernel),
             fsync: false,
         }
     }
@@ -119,89 +146,240 @@ impl LocalBackend {
         self
     }
 
+    /// Resolves keys by the portable walk of handles alone, as platforms without `openat2`
+    /// do: the same verdicts and the same confinement, with a few more system calls per deep
+    /// key. For testing that walk, and for filesystems where `openat2` misbehaves.
+    #[must_use]
+    pub fn with_portable_resolution(self) -> Self {
+        LocalBackend {
+            root: Root::new(self.root.path().to_path_buf(), Strategy::Walk),
+            fsync: self.fsync,
+        }
+    }
+
     /// The root folder as given (made absolute).
     pub fn root(&self) -> &Path {
-        &self.root
+        self.root.path()
     }
 
-    /// The canonical root, resolved once it exists; until then the absolute path as given.
-    fn base(&self) -> Arc<PathBuf> {
-        if let Some(found) = self.canonical.get() {
-            return Arc::clone(found);
-        }
-        match fs::canonicalize(&self.root) {
-            Ok(real) => Arc::clone(self.canonical.get_or_init(|| Arc::new(real))),
-            Err(_) => Arc::new(self.root.clone()),
-        }
-    }
-
-    /// `key` resolved inside the root: the one place every operation finds its path.
-    fn confine(&self, key: &StorePath) -> Result<Resolved> {
-        confine(&self.base(), key)
-    }
-
-    fn io(key: &StorePath) -> impl Fn(io::Error) -> Error + '_ {
-        move |e| Error::from_io(e, key, NAME)
-    }
-
-    /// The file at `key`, with the read-side verdicts of C-2.5.
-    fn open_file(&self, key: &StorePath) -> Result<(File, Metadata)> {
-        if key.is_root() {
-            return Err(Error::root_is_folder().with_backend(NAME));
-        }
-        let found = self.confine(key)?;
-        match found.leaf {
-            Leaf::File(meta) => {
-                let file = File::open(&found.path).map_err(Self::io(key))?;
-                Ok((file, meta))
-            }
-            Leaf::Folder => Err(is_folder(key)),
-            Leaf::Missing { .. } => Err(not_found(key)),
-        }
-    }
-
-    /// The write-side checks of C-2.4 for `key`; returns where the file goes.
-    fn check_target(&self, key: &StorePath, overwrite: bool) -> Result<PathBuf> {
-        if key.is_root() {
-            return Err(Error::root_is_folder().with_backend(NAME));
-        }
-        let found = self.confine(key)?;
-        match found.leaf {
-            Leaf::Folder => {
-                Err(Error::invalid_path(key.as_str(), "a folder is in the way").with_backend(NAME))
-            }
-            Leaf::Missing { below_file: true } => Err(file_in_the_way(key)),
-            Leaf::File(_) if !overwrite => {
-                Err(Error::already_exists(key.as_str()).with_backend(NAME))
-            }
-            _ => Ok(found.path),
-        }
-    }
-
-    /// Creates the parent folders of `path`; a file in the way is `InvalidPath`.
-    fn create_parents(path: &Path, key: &StorePath) -> Result<PathBuf> {
-        let Some(parent) = path.parent() else {
-            return Err(Error::root_is_folder().with_backend(NAME));
+    /// What `key` names, following in-root links: one `statx` for a key directly in the root,
+    /// an `openat2(O_PATH)` and an `fstat` below it, the walk where those decline.
+    fn leaf(&self, key: &StorePath) -> Result<Leaf> {
+        let Some(handle) = self.root.handle()? else {
+            return Ok(if key.is_root() {
+                Leaf::Folder
+            } else {
+                Leaf::Missing
+            });
         };
-        fs::create_dir_all(parent).map_err(|e| match e.kind() {
-            io::ErrorKind::AlreadyExists | io::ErrorKind::NotADirectory => file_in_the_way(key),
-            _ => Error::from_io(e, key, NAME),
-        })?;
-        Ok(parent.to_path_buf())
+        if key.is_root() {
+            return Ok(Leaf::Folder);
+        }
+        let io = |e: Errno| Error::from_io(e.into(), key, NAME);
+        let classify = |stat: Stat| match kind(&stat) {
+            FileType::Directory => Leaf::Folder,
+            _ => Leaf::File(stat),
+        };
+        if key.depth() == 1 {
+            match sys::statat(handle.fd(), key.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(stat) if kind(&stat) != FileType::Symlink => return Ok(classify(stat)),
+                Ok(_) => {}
+                Err(Errno::NOENT) => return Ok(Leaf::Missing),
+                Err(e) => return Err(io(e)),
+            }
+        }
+        if let Some(fd) = handle.open_beneath(key, OFlags::PATH, Mode::empty()) {
+            let stat = sys::fstat(fd.map_err(|e| Error::from_io(e, key, NAME))?).map_err(io)?;
+            return Ok(classify(stat));
+        }
+        Ok(match handle.walk(key, true, None)? {
+            Walked::Found(_, stat) => classify(stat),
+            _ => Leaf::Missing,
+        })
+    }
+
+    /// The regular file at `key`, opened for reading, with the read-side verdicts of C-2.5.
+    /// Opened non-blocking, so a FIFO never stalls the call, and refused unless regular.
+    fn open_read(&self, key: &StorePath) -> Result<(File, Stat)> {
+        if key.is_root() {
+            return Err(Error::root_is_folder().with_backend(NAME));
+        }
+        let Some(handle) = self.root.handle()? else {
+            return Err(not_found(key));
+        };
+        let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY;
+        let fd = match handle.open_beneath(key, flags, Mode::empty()) {
+            Some(fd) => fd.map_err(|e| Error::from_io(e, key, NAME))?,
+            None => match handle.walk(key, true, None)? {
+                Walked::Found(place, stat) => match kind(&stat) {
+                    FileType::Directory => return Err(is_folder(key)),
+                    FileType::RegularFile => open_at(&place, flags, key)?,
+                    _ => return Err(special(key)),
+                },
+                _ => return Err(not_found(key)),
+            },
+        };
+        let stat = sys::fstat(&fd).map_err(|e| Error::from_io(e.into(), key, NAME))?;
+        match kind(&stat) {
+            FileType::RegularFile => Ok((File::from(fd), stat)),
+            FileType::Directory => Err(is_folder(key)),
+            _ => Err(special(key)),
+        }
+    }
+
+    /// The folder that will hold `key`'s new content, made as needed (recorded in `created`),
+    /// after the write-side checks of C-2.4: a folder in the way or a file where a folder
+    /// should be is `InvalidPath`, an existing target without `overwrite` `AlreadyExists`.
+    fn target(
+        &self,
+        handle: &Arc<Handle>,
+        key: &StorePath,
+        overwrite: bool,
+        created: &mut Created,
+    ) -> Result<Place> {
+        match handle.parent(key, Some(created))? {
+            Ok((place, None)) => Ok(place),
+            Ok((place, Some(stat))) => {
+                let stat = match kind(&stat) {
+                    // A link is replaced, not written through, but must lead inside.
+                    FileType::Symlink => match handle.walk(key, true, None)? {
+                        Walked::Found(_, stat) => stat,
+                        _ => return Err(root::looping(key)),
+                    },
+                    _ => stat,
+                };
+                match kind(&stat) {
+                    FileType::Directory => Err(folder_in_the_way(key)),
+                    _ if !overwrite => Err(Error::already_exists(key.as_str()).with_backend(NAME)),
+                    _ => Ok(place),
+                }
+            }
+            Err(Walked::BelowFile) => Err(file_in_the_way(key)),
+            Err(_) => Err(not_found(key)),
+        }
+    }
+
+    /// Opens `key` for a plain write: `openat2` creates or truncates it in one call; the walk
+    /// decides where that declines, making missing folders on the way.
+    fn open_write(
+        &self,
+        handle: &Arc<Handle>,
+        key: &StorePath,
+        overwrite: bool,
+        created: &mut Created,
+    ) -> Result<OwnedFd> {
+        let mode = Mode::from_raw_mode(0o666);
+        let flags = OFlags::WRONLY | OFlags::CREATE;
+        let how = if overwrite {
+            OFlags::TRUNC
+        } else {
+            OFlags::EXCL
+        };
+        if let Some(fd) = handle.open_beneath(key, flags | how, mode) {
+            return fd.map_err(|e| match e.raw_os_error() {
+                Some(code) if Errno::from_raw_os_error(code) == Errno::ISDIR => {
+                    folder_in_the_way(key)
+                }
+                _ => Error::from_io(e, key, NAME),
+            });
+        }
+        match handle.walk(key, true, Some(created))? {
+            Walked::Missing(place) => {
+                open_at(&place, flags | OFlags::EXCL, key).map_err(|e| match e.kind() {
+                    ErrorKind::AlreadyExists => {
+                        Error::already_exists(key.as_str()).with_backend(NAME)
+                    }
+                    _ => e,
+                })
+            }
+            Walked::Found(place, stat) => match kind(&stat) {
+                FileType::Directory => Err(folder_in_the_way(key)),
+                _ if !overwrite => Err(Error::already_exists(key.as_str()).with_backend(NAME)),
+                _ => open_at(&place, OFlags::WRONLY | OFlags::TRUNC, key),
+            },
+            Walked::BelowFile => Err(file_in_the_way(key)),
+            Walked::MissingParent => Err(not_found(key)),
+        }
+    }
+
+    fn write_with(
+        &self,
+        key: &StorePath,
+        content: Content,
+        options: &WriteOptions,
+        atomic: bool,
+    ) -> Result<WriteResult> {
+        if key.is_root() {
+            return Err(Error::root_is_folder().with_backend(NAME));
+        }
+        refuse_reserved(key)?;
+        let handle = self.root.handle_or_create()?;
+        let mut created = Created::default();
+        let result = if atomic {
+            self.target(&handle, key, options.overwrite, &mut created)
+                .and_then(|place| {
+                    let name = place.name.clone().unwrap_or_default();
+                    let mut temp = Temp::new(place.dir, key)?;
+                    let size = pump(content, temp.file_mut(), key)?;
+                    let perms = (options.overwrite, Perms::Written);
+                    let file = temp.promote(&name, perms, self.fsync)?;
+                    written(key, &file, size)
+                })
+        } else {
+            self.open_write(&handle, key, options.overwrite, &mut created)
+                .and_then(|fd| {
+                    let mut file = File::from(fd);
+                    let size = pump(content, &mut file, key)?;
+                    written(key, &file, size)
+                })
+        };
+        if result.is_err() {
+            created.undo();
+        }
+        result
+    }
+
+    /// The folder `key`'s entry sits in, its name, and what it names (following a last
+    /// symlink, which must lead inside); `None` when missing.
+    fn entry(&self, key: &StorePath) -> Result<Option<(Place, Stat, FileType)>> {
+        let Some(handle) = self.root.handle()? else {
+            return Ok(None);
+        };
+        match handle.parent(key, None)? {
+            Ok((place, Some(stat))) => {
+                let followed = match kind(&stat) {
+                    FileType::Symlink => match handle.walk(key, true, None)? {
+                        Walked::Found(_, target) => kind(&target),
+                        _ => return Err(root::looping(key)),
+                    },
+                    other => other,
+                };
+                Ok(Some((place, stat, followed)))
+            }
+            Ok((_, None)) | Err(_) => Ok(None),
+        }
     }
 
     fn walk(&self, folder: &StorePath, max_depth: Option<usize>) -> Result<Walk> {
-        let base = self.base();
-        let found = self.confine(folder)?;
-        match found.leaf {
-            Leaf::Folder => {
-                match Walk::new(Arc::clone(&base), found.path, folder.clone(), max_depth) {
-                    Err(e) if e.kind() == ErrorKind::NotFound => Ok(Walk::empty(base)),
-                    other => other,
-                }
+        let Some(handle) = self.root.handle()? else {
+            return Ok(Walk::empty());
+        };
+        let io = |e: Errno| Error::from_io(e.into(), folder, NAME);
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY;
+        let fd = if folder.is_root() {
+            sys::openat(handle.fd(), c".", flags | OFlags::CLOEXEC, Mode::empty()).map_err(io)?
+        } else {
+            match handle.open_beneath(folder, flags, Mode::empty()) {
+                Some(fd) => fd.map_err(|e| Error::from_io(e, folder, NAME))?,
+                None => match handle.walk(folder, true, None)? {
+                    Walked::Found(place, stat) if kind(&stat) == FileType::Directory => {
+                        open_listing(&place.dir, place.name()).map_err(io)?
+                    }
+                    _ => return Ok(Walk::empty()),
+                },
             }
-            _ => Ok(Walk::empty(base)),
-        }
+        };
+        Walk::new(handle, fd, folder.clone(), max_depth)
     }
 
     /// Moves or copies with the precondition order of C-2.4.
@@ -215,108 +393,151 @@ impl LocalBackend {
         if src.is_root() || dst.is_root() {
             return Err(Error::root_is_folder().with_backend(NAME));
         }
-        let from = self.confine(src)?;
-        match from.leaf {
-            Leaf::File(_) => {}
-            Leaf::Folder => {
-                return Err(
-                    Error::invalid_path(src.as_str(), "source is a folder").with_backend(NAME)
-                )
-            }
-            Leaf::Missing { .. } => return Err(not_found(src)),
+        let Some((from, _, src_kind)) = self.entry(src)? else {
+            return Err(not_found(src));
+        };
+        if src_kind == FileType::Directory {
+            return Err(Error::invalid_path(src.as_str(), "source is a folder").with_backend(NAME));
         }
         if src == dst {
             return Ok(());
         }
-        let target = self.check_target(dst, overwrite)?;
-        let dir = Self::create_parents(&target, dst)?;
-        if keep_src {
-            // Copy into a temp beside the target, then promote: dst is never partial.
-            let mut temp = temp_in(&dir, dst.name(), dst)?;
-            let mut source = File::open(&from.path).map_err(Self::io(src))?;
-            io::copy(&mut source, temp.as_file_mut()).map_err(Self::io(dst))?;
-            let mode = Mode::Of(source.metadata().map_err(Self::io(src))?.permissions());
-            promote(temp, &target, dst, (overwrite, mode), self.fsync)?;
-            return Ok(());
+        refuse_reserved(dst)?;
+        let handle = self.root.handle_or_create()?;
+        let mut created = Created::default();
+        let result = self
+            .target(&handle, dst, overwrite, &mut created)
+            .and_then(|to| {
+                if keep_src {
+                    return self.copy_into(src, dst, to, overwrite);
+                }
+                let name = to.name.clone().unwrap_or_default();
+                let flags = if overwrite {
+                    RenameFlags::empty()
+                } else {
+                    RenameFlags::NOREPLACE
+                };
+                // One call: with NOREPLACE, of several renames to free targets exactly one wins.
+                match sys::renameat_with(&from.dir, from.name(), &to.dir, &name, flags) {
+                    Ok(()) => Ok(()),
+                    Err(Errno::EXIST) => {
+                        Err(Error::already_exists(dst.as_str()).with_backend(NAME))
+                    }
+                    Err(Errno::NOENT) => Err(not_found(src)),
+                    Err(Errno::XDEV) => {
+                        self.copy_into(src, dst, to, overwrite)?;
+                        sys::unlinkat(&from.dir, from.name(), AtFlags::empty())
+                            .map_err(|e| Error::from_io(e.into(), src, NAME))
+                    }
+                    Err(Errno::INVAL) if !overwrite => {
+                        // No RENAME_NOREPLACE here: a hard link fails on an existing target.
+                        match sys::linkat(&from.dir, from.name(), &to.dir, &name, AtFlags::empty())
+                        {
+                            Ok(()) => sys::unlinkat(&from.dir, from.name(), AtFlags::empty())
+                                .map_err(|e| Error::from_io(e.into(), src, NAME)),
+                            Err(Errno::EXIST) => {
+                                Err(Error::already_exists(dst.as_str()).with_backend(NAME))
+                            }
+                            Err(e) => Err(Error::from_io(e.into(), dst, NAME)),
+                        }
+                    }
+                    Err(e) => Err(Error::from_io(e.into(), dst, NAME)),
+                }
+            });
+        if result.is_err() {
+            created.undo();
         }
-        if overwrite {
-            match fs::rename(&from.path, &target) {
-                Err(e) if e.raw_os_error() == Some(18) => {
-                    self.move_across(src, &from.path, dst, &target, overwrite)
-                }
-                other => other.map_err(Self::io(dst)),
-            }
-        } else {
-            // Create-only: a hard link fails if dst appeared meanwhile; then drop the source.
-            match fs::hard_link(&from.path, &target) {
-                Ok(()) => fs::remove_file(&from.path).map_err(Self::io(src)),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    Err(Error::already_exists(dst.as_str()).with_backend(NAME))
-                }
-                Err(e) if e.raw_os_error() == Some(18) => {
-                    self.move_across(src, &from.path, dst, &target, overwrite)
-                }
-                Err(e) => Err(Error::from_io(e, dst, NAME)),
-            }
-        }
+        result
     }
 
-    /// A move across filesystems: copy to a temp beside the target, promote, then delete the
-    /// source; if the delete fails, both remain and the error is returned (C-2.9).
-    fn move_across(
+    /// Copies `src` into a temp in `to`'s folder, then promotes it: `dst` is never partial,
+    /// and gets `src`'s permissions.
+    fn copy_into(
         &self,
         src: &StorePath,
-        from: &Path,
         dst: &StorePath,
-        target: &Path,
+        to: Place,
         overwrite: bool,
     ) -> Result<()> {
-        let Some(dir) = target.parent() else {
-            return Err(Error::root_is_folder().with_backend(NAME));
-        };
-        let mut temp = temp_in(dir, dst.name(), dst)?;
-        let mut source = File::open(from).map_err(Self::io(src))?;
-        io::copy(&mut source, temp.as_file_mut()).map_err(Self::io(dst))?;
-        let mode = Mode::Of(source.metadata().map_err(Self::io(src))?.permissions());
-        promote(temp, target, dst, (overwrite, mode), self.fsync)?;
-        fs::remove_file(from).map_err(Self::io(src))
+        let (mut source, stat) = self.open_read(src)?;
+        let name = to.name.clone().unwrap_or_default();
+        let mut temp = Temp::new(to.dir, dst)?;
+        io::copy(&mut source, temp.file_mut()).map_err(|e| Error::from_io(e, dst, NAME))?;
+        let perms = (overwrite, Perms::Of(stat.st_mode & 0o7777));
+        temp.promote(&name, perms, self.fsync)?;
+        Ok(())
     }
+}
 
-    fn write_with(
-        &self,
-        key: &StorePath,
-        content: Content,
-        options: &WriteOptions,
-        atomic: bool,
-    ) -> Result<WriteResult> {
-        let target = self.check_target(key, options.overwrite)?;
-        let dir = Self::create_parents(&target, key)?;
-        if atomic {
-            let mut temp = temp_in(&dir, key.name(), key)?;
-            let size = pump(content, temp.as_file_mut(), key)?;
-            let file = promote(
-                temp,
-                &target,
-                key,
-                (options.overwrite, Mode::Written),
-                self.fsync,
-            )?;
-            return written(key, &file, size);
-        }
-        let mut open = OpenOptions::new();
-        open.write(true);
-        if options.overwrite {
-            open.create(true).truncate(true);
-        } else {
-            open.create_new(true);
-        }
-        let mut file = open.open(&target).map_err(|e| match e.kind() {
-            io::ErrorKind::AlreadyExists => Error::already_exists(key.as_str()).with_backend(NAME),
-            _ => Error::from_io(e, key, NAME),
-        })?;
-        let size = pump(content, &mut file, key)?;
-        written(key, &file, size)
+/// Opens the entry at `place` without following a symlink.
+fn open_at(place: &Place, flags: OFlags, key: &StorePath) -> Result<OwnedFd> {
+    let flags = flags | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    sys::openat(&place.dir, place.name(), flags, Mode::from_raw_mode(0o666))
+        .map_err(|e| Error::from_io(e.into(), key, NAME))
+}
+
+/// `InvalidPath` for a key with a segment in the temps' reserved namespace.
+fn refuse_reserved(key: &StorePath) -> Result<()> {
+    if key.segments().any(is_temp_name) {
+        return Err(Error::invalid_path(
+            key.as_str(),
+            format!(
+                "names starting with `{TEMP_PREFIX}` are reserved for the temps of atomic writes"
+            ),
+        )
+        .with_backend(NAME));
     }
+    Ok(())
+}
+
+/// Removes the folder `name` of `parent` and everything below it, each folder through its own
+/// handle, never following a symlink.
+fn remove_tree(parent: &impl AsFd, name: &std::ffi::CStr) -> rustix::io::Result<()> {
+    let fd = open_listing(parent, name)?;
+    for entry in Dir::read_from(&fd)? {
+        let entry = entry?;
+        let child = entry.file_name();
+        if child == c"." || child == c".." {
+            continue;
+        }
+        let mut child_kind = entry.file_type();
+        if child_kind == FileType::Unknown {
+            child_kind = FileType::from_raw_mode(
+                sys::statat(&fd, child, AtFlags::SYMLINK_NOFOLLOW)?.st_mode,
+            );
+        }
+        if child_kind == FileType::Directory {
+            remove_tree(&fd, child)?;
+        } else {
+            sys::unlinkat(&fd, child, AtFlags::empty())?;
+        }
+    }
+    sys::unlinkat(parent, name, AtFlags::REMOVEDIR)
+}
+
+/// Removes the folder `name` of `parent` if it holds nothing but leftover temps of atomic
+/// writes (named temps a killed process left behind), so it deletes as the empty folder it
+/// lists as; `NOTEMPTY` when it holds anything else.
+fn remove_if_only_temps(parent: &impl AsFd, name: &std::ffi::CStr) -> rustix::io::Result<()> {
+    let fd = open_listing(parent, name)?;
+    let mut temps = Vec::new();
+    for entry in Dir::read_from(&fd)? {
+        let entry = entry?;
+        let child = entry.file_name();
+        if child == c"." || child == c".." {
+            continue;
+        }
+        match child.to_str() {
+            Ok(n) if is_temp_name(n) && entry.file_type() != FileType::Directory => {
+                temps.push(child.to_owned())
+            }
+            _ => return Err(Errno::NOTEMPTY),
+        }
+    }
+    for temp in temps {
+        sys::unlinkat(&fd, &temp, AtFlags::empty())?;
+    }
+    sys::unlinkat(parent, name, AtFlags::REMOVEDIR)
 }
 
 /// Copies the content into `file` in bounded memory; returns the bytes consumed.
@@ -346,15 +567,24 @@ fn pump(content: Content, file: &mut File, key: &StorePath) -> Result<u64> {
 }
 
 fn written(key: &StorePath, file: &File, size: u64) -> Result<WriteResult> {
-    let meta = file.metadata().map_err(|e| Error::from_io(e, key, NAME))?;
+    let stat = sys::fstat(file).map_err(|e| Error::from_io(e.into(), key, NAME))?;
     Ok(WriteResult {
         size,
-        ..WriteResult::native(&file_info(key.clone(), &meta))
+        ..WriteResult::native(&info_of(key.clone(), &stat))
     })
 }
 
-pub(super) fn file_info(key: StorePath, meta: &Metadata) -> FileInfo {
-    FileInfo::new(key, meta.len(), meta.modified().ok())
+/// The facts of a file from its status.
+pub(super) fn info_of(key: StorePath, stat: &Stat) -> FileInfo {
+    let modified = if stat.st_mtime >= 0 {
+        UNIX_EPOCH.checked_add(Duration::new(
+            stat.st_mtime as u64,
+            stat.st_mtime_nsec as u32,
+        ))
+    } else {
+        UNIX_EPOCH.checked_sub(Duration::from_secs(stat.st_mtime.unsigned_abs()))
+    };
+    FileInfo::new(key, stat.st_size as u64, modified)
 }
 
 fn not_found(key: &StorePath) -> Error {
@@ -365,8 +595,21 @@ fn is_folder(key: &StorePath) -> Error {
     Error::invalid_path(key.as_str(), "is a folder").with_backend(NAME)
 }
 
+fn folder_in_the_way(key: &StorePath) -> Error {
+    Error::invalid_path(key.as_str(), "a folder is in the way").with_backend(NAME)
+}
+
 fn file_in_the_way(key: &StorePath) -> Error {
     Error::invalid_path(key.as_str(), "a file is in the way").with_backend(NAME)
+}
+
+/// `InvalidPath` for a FIFO, socket or device: never opened in a way that could block.
+fn special(key: &StorePath) -> Error {
+    Error::invalid_path(
+        key.as_str(),
+        "not a regular file (a FIFO, socket or device)",
+    )
+    .with_backend(NAME)
 }
 
 /// A file as a read stream: mid-stream failures carry the key (C-6.1).
@@ -427,7 +670,7 @@ impl Backend for LocalBackend {
         // By components, so a trailing separator on either side and a sibling folder that
         // merely starts with the root's name (`<root>2/x`) are told apart.
         Path::new(native)
-            .strip_prefix(&self.root)
+            .strip_prefix(self.root.path())
             .ok()
             .and_then(Path::to_str)
             .map_or_else(
@@ -438,47 +681,53 @@ impl Backend for LocalBackend {
 
     fn native_path(&self, key: &StorePath) -> String {
         if key.is_root() {
-            self.root.to_string_lossy().into_owned()
+            self.root.path().to_string_lossy().into_owned()
         } else {
-            self.root.join(key.as_str()).to_string_lossy().into_owned()
+            self.root
+                .path()
+                .join(key.as_str())
+                .to_string_lossy()
+                .into_owned()
         }
     }
 
     fn resolve(&self, key: &StorePath) -> ResolutionPlan {
         let mut plan = crate::derived::resolution(NAME, key, self.native_path(key));
-        plan.details
-            .insert("root".into(), self.root.to_string_lossy().into_owned());
+        plan.details.insert(
+            "root".into(),
+            self.root.path().to_string_lossy().into_owned(),
+        );
         plan.details
             .insert("absolute_path".into(), plan.native_path.clone());
         plan
     }
 
     fn unwrap_native(&self, type_id: TypeId) -> Option<&(dyn Any + Send + Sync)> {
-        (type_id == TypeId::of::<PathBuf>()).then_some(&self.root as &(dyn Any + Send + Sync))
+        (type_id == TypeId::of::<PathBuf>())
+            .then_some(self.root.path_buf() as &(dyn Any + Send + Sync))
     }
 
     fn check_health(&self) -> Result<()> {
-        match fs::metadata(&self.root) {
-            Ok(meta) if meta.is_dir() => Ok(()),
-            Ok(_) => Err(Error::invalid_path("", "the root is not a folder").with_backend(NAME)),
-            Err(e) => Err(Error::from_io(e, &StorePath::root(), NAME)),
+        match self.root.handle()? {
+            Some(_) => Ok(()),
+            None => Err(Error::not_found("").with_backend(NAME)),
         }
     }
 
     fn exists(&self, path: &StorePath) -> Result<bool> {
-        Ok(!matches!(self.confine(path)?.leaf, Leaf::Missing { .. }))
+        Ok(!matches!(self.leaf(path)?, Leaf::Missing))
     }
 
     fn is_file(&self, path: &StorePath) -> Result<bool> {
-        Ok(matches!(self.confine(path)?.leaf, Leaf::File(_)))
+        Ok(matches!(self.leaf(path)?, Leaf::File(_)))
     }
 
     fn is_folder(&self, path: &StorePath) -> Result<bool> {
-        Ok(path.is_root() || matches!(self.confine(path)?.leaf, Leaf::Folder))
+        Ok(path.is_root() || matches!(self.leaf(path)?, Leaf::Folder))
     }
 
     fn read(&self, path: &StorePath) -> Result<ReadStream> {
-        let (file, _) = self.open_file(path)?;
+        let (file, _) = self.open_read(path)?;
         Ok(Box::new(LocalReader {
             file,
             key: path.clone(),
@@ -486,31 +735,31 @@ impl Backend for LocalBackend {
     }
 
     fn read_bytes(&self, path: &StorePath) -> Result<Bytes> {
-        let (file, meta) = self.open_file(path)?;
-        // Sized from the metadata the confinement walk already has; going through `Take`
-        // skips `File::read_to_end`'s own fstat and seek.
-        let mut buf = Vec::with_capacity(meta.len() as usize + 1);
+        let (file, stat) = self.open_read(path)?;
+        // Sized from the status the open already has; going through `Take` skips
+        // `File::read_to_end`'s own fstat and seek.
+        let mut buf = Vec::with_capacity(stat.st_size as usize + 1);
         (&file)
             .take(u64::MAX)
             .read_to_end(&mut buf)
-            .map_err(Self::io(path))?;
+            .map_err(|e| Error::from_io(e, path, NAME))?;
         Ok(buf.into())
     }
 
     fn read_range(&self, path: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
-        let (mut file, meta) = self.open_file(path)?;
-        let start = offset.min(meta.len());
-        let want = offset.saturating_add(len).min(meta.len()) - start;
-        file.seek(SeekFrom::Start(start)).map_err(Self::io(path))?;
+        let (mut file, stat) = self.open_read(path)?;
+        let size = stat.st_size as u64;
+        let start = offset.min(size);
+        let want = offset.saturating_add(len).min(size) - start;
+        let io = |e| Error::from_io(e, path, NAME);
+        file.seek(SeekFrom::Start(start)).map_err(io)?;
         let mut buf = Vec::with_capacity(want as usize);
-        file.take(want)
-            .read_to_end(&mut buf)
-            .map_err(Self::io(path))?;
+        file.take(want).read_to_end(&mut buf).map_err(io)?;
         Ok(buf.into())
     }
 
     fn read_seekable(&self, path: &StorePath) -> Result<SeekableStream> {
-        let (file, _) = self.open_file(path)?;
+        let (file, _) = self.open_read(path)?;
         Ok(Box::new(LocalReader {
             file,
             key: path.clone(),
@@ -536,9 +785,19 @@ impl Backend for LocalBackend {
     }
 
     fn open_atomic(&self, path: &StorePath, options: &WriteOptions) -> Result<AtomicWriter> {
-        let target = self.check_target(path, options.overwrite)?;
-        let dir = Self::create_parents(&target, path)?;
-        let temp = temp_in(&dir, path.name(), path)?;
+        if path.is_root() {
+            return Err(Error::root_is_folder().with_backend(NAME));
+        }
+        refuse_reserved(path)?;
+        let handle = self.root.handle_or_create()?;
+        let mut created = Created::default();
+        let temp = self
+            .target(&handle, path, options.overwrite, &mut created)
+            .and_then(|place| {
+                let target = place.name.clone().unwrap_or_default();
+                Ok((Temp::new(place.dir, path)?, target))
+            });
+        let (temp, target) = temp.inspect_err(|_| created.undo())?;
         Ok(AtomicWriter::new(LocalAtomicSink {
             temp,
             target,
@@ -552,19 +811,21 @@ impl Backend for LocalBackend {
         if path.is_root() {
             return Err(Error::root_is_folder().with_backend(NAME));
         }
-        let found = self.confine(path)?;
-        match found.leaf {
-            Leaf::File(_) => match fs::remove_file(&found.path) {
-                Err(e) if e.kind() == io::ErrorKind::NotFound && missing_ok => Ok(()),
-                other => other.map_err(Self::io(path)),
-            },
-            Leaf::Folder => Err(Error::invalid_path(
+        match self.entry(path)? {
+            Some((_, _, FileType::Directory)) => Err(Error::invalid_path(
                 path.as_str(),
                 "is a folder; use delete_folder",
             )
             .with_backend(NAME)),
-            Leaf::Missing { .. } if missing_ok => Ok(()),
-            Leaf::Missing { .. } => Err(not_found(path)),
+            Some((place, _, _)) => {
+                match sys::unlinkat(&place.dir, place.name(), AtFlags::empty()) {
+                    Err(Errno::NOENT) if missing_ok => Ok(()),
+                    Err(Errno::NOENT) => Err(not_found(path)),
+                    other => other.map_err(|e| Error::from_io(e.into(), path, NAME)),
+                }
+            }
+            None if missing_ok => Ok(()),
+            None => Err(not_found(path)),
         }
     }
 
@@ -572,24 +833,33 @@ impl Backend for LocalBackend {
         if path.is_root() {
             return Err(Error::invalid_path("", "cannot delete the store root").with_backend(NAME));
         }
-        let found = self.confine(path)?;
-        match found.leaf {
-            Leaf::Folder if options.recursive => {
-                fs::remove_dir_all(&found.path).map_err(Self::io(path))
+        let io = |e: Errno| match e {
+            Errno::NOTEMPTY => Error::new(ErrorKind::DirectoryNotEmpty, "folder is not empty")
+                .with_path(path.as_str())
+                .with_backend(NAME),
+            e => Error::from_io(e.into(), path, NAME),
+        };
+        match self.entry(path)? {
+            // A link to a folder inside: the link goes, not what it points to.
+            Some((place, stat, FileType::Directory)) if kind(&stat) == FileType::Symlink => {
+                sys::unlinkat(&place.dir, place.name(), AtFlags::empty()).map_err(io)
             }
-            Leaf::Folder => fs::remove_dir(&found.path).map_err(|e| match e.kind() {
-                io::ErrorKind::DirectoryNotEmpty => {
-                    Error::new(ErrorKind::DirectoryNotEmpty, "folder is not empty")
-                        .with_path(path.as_str())
-                        .with_backend(NAME)
+            Some((place, _, FileType::Directory)) if options.recursive => {
+                remove_tree(&place.dir, place.name()).map_err(io)
+            }
+            Some((place, _, FileType::Directory)) => {
+                match sys::unlinkat(&place.dir, place.name(), AtFlags::REMOVEDIR) {
+                    Err(Errno::NOTEMPTY | Errno::EXIST) => {
+                        remove_if_only_temps(&place.dir, place.name()).map_err(io)
+                    }
+                    other => other.map_err(io),
                 }
-                _ => Error::from_io(e, path, NAME),
-            }),
-            Leaf::File(_) => {
+            }
+            Some(_) => {
                 Err(Error::invalid_path(path.as_str(), "is a file; use delete").with_backend(NAME))
             }
-            Leaf::Missing { .. } if options.missing_ok => Ok(()),
-            Leaf::Missing { .. } => Err(not_found(path)),
+            None if options.missing_ok => Ok(()),
+            None => Err(not_found(path)),
         }
     }
 
@@ -640,10 +910,10 @@ impl Backend for LocalBackend {
         if path.is_root() {
             return Err(Error::root_is_folder().with_backend(NAME));
         }
-        match self.confine(path)?.leaf {
-            Leaf::File(meta) => Ok(file_info(path.clone(), &meta)),
+        match self.leaf(path)? {
+            Leaf::File(stat) => Ok(info_of(path.clone(), &stat)),
             Leaf::Folder => Err(is_folder(path)),
-            Leaf::Missing { .. } => Err(not_found(path)),
+            Leaf::Missing => Err(not_found(path)),
         }
     }
 }

@@ -1,16 +1,21 @@
-//! A lazy, pruned directory walk for listings: it descends only as deep as asked, reports a
-//! failing directory as an error item, and leaves out what a key cannot name — each such
-//! entry with a `tracing` warning that names it and says why, never in silence.
+//! A lazy, pruned walk for listings, every folder read through its own handle and every entry
+//! stated relative to it: it descends only as deep as asked, reports a failing folder as an
+//! error item, and leaves out what a key cannot name or reach — each such entry with a
+//! `tracing` warning that names it and says why, never in silence.
 
-use std::fs::{self, Metadata, ReadDir};
-use std::path::PathBuf;
+use std::ffi::CStr;
+use std::os::fd::OwnedFd;
 use std::sync::Arc;
 
+use rustix::fs::{self as sys, AtFlags, Dir, FileType, Mode, OFlags};
+use rustix::io::Errno;
+
+use super::atomic::is_temp_name;
+use super::root::{Handle, Walked, ESCAPES};
+use super::{info_of, NAME};
 use crate::entry::{FileInfo, FolderEntry};
 use crate::error::{Error, Result};
 use crate::path::StorePath;
-
-use super::{atomic::is_temp_name, confine::follow, NAME};
 
 /// One listed node.
 pub(super) enum Node {
@@ -18,70 +23,80 @@ pub(super) enum Node {
     Folder(FolderEntry),
 }
 
+/// One open folder of the walk.
+struct Level {
+    dir: Dir,
+    key: StorePath,
+    /// 0 for the listed folder.
+    depth: usize,
+    /// Device and inode, so a symlink back to a folder above is recognised as a loop.
+    id: (u64, u64),
+}
+
 /// Walks below a folder, depth-first, yielding files and folders.
 pub(super) struct Walk {
-    root: Arc<PathBuf>,
-    /// Open directories: the handle, its key, its real path and its depth (0 = the listed
-    /// folder). Real paths let a symlink back to an ancestor be recognised as a loop.
-    stack: Vec<(ReadDir, StorePath, PathBuf, usize)>,
-    /// Directories at depth ≤ this are descended into; `None` means no limit.
+    handle: Option<Arc<Handle>>,
+    stack: Vec<Level>,
+    /// Folders at depth ≤ this are descended into; `None` means no limit.
     max_depth: Option<usize>,
     failed: bool,
 }
 
+/// Opens a folder for reading its entries, never following a symlink.
+pub(super) fn open_listing(
+    dir: impl std::os::fd::AsFd,
+    name: &CStr,
+) -> rustix::io::Result<OwnedFd> {
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    sys::openat(dir, name, flags, Mode::empty())
+}
+
 impl Walk {
-    /// A walk of `folder` (resolved at `dir`); `max_depth` 0 lists direct children only.
+    /// A walk of `folder`, open at `dir`; `max_depth` 0 lists direct children only.
     pub(super) fn new(
-        root: Arc<PathBuf>,
-        dir: PathBuf,
+        handle: Arc<Handle>,
+        dir: OwnedFd,
         folder: StorePath,
         max_depth: Option<usize>,
     ) -> Result<Walk> {
-        let read = fs::read_dir(&dir).map_err(|e| Error::from_io(e, &folder, NAME))?;
-        let real = fs::canonicalize(&dir).map_err(|e| Error::from_io(e, &folder, NAME))?;
+        let level =
+            level(dir, folder.clone(), 0).map_err(|e| Error::from_io(e.into(), &folder, NAME))?;
         Ok(Walk {
-            root,
-            stack: vec![(read, folder, real, 0)],
+            handle: Some(handle),
+            stack: vec![level],
             max_depth,
             failed: false,
         })
     }
 
     /// An empty walk, for a listing of something that is not a folder.
-    pub(super) fn empty(root: Arc<PathBuf>) -> Walk {
+    pub(super) fn empty() -> Walk {
         Walk {
-            root,
+            handle: None,
             stack: Vec::new(),
             max_depth: Some(0),
             failed: false,
         }
     }
 
-    /// The real path and metadata of an entry of the directory at `parent_real`, following
-    /// an in-root symlink; `Err(reason)` to leave it out.
-    fn metadata(
-        &self,
-        entry: &fs::DirEntry,
-        parent_real: &std::path::Path,
-    ) -> std::io::Result<std::result::Result<(PathBuf, Metadata), &'static str>> {
-        let file_type = entry.file_type()?;
-        if file_type.is_symlink() {
-            return match follow(&self.root, &entry.path()) {
-                Ok(Some((real, meta))) if meta.is_dir() && parent_real.starts_with(&real) => {
-                    Ok(Err("a symlink back to a folder above it (a loop)"))
-                }
-                Ok(Some(found)) => Ok(Ok(found)),
-                Ok(None) => Ok(Err("a dangling or looping symlink")),
-                Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
-                    Ok(Err("a symlink that leads outside the root"))
-                }
-                Err(e) => Err(e),
-            };
-        }
-        entry
-            .metadata()
-            .map(|meta| Ok((parent_real.join(entry.file_name()), meta)))
+    fn descends(&self, depth: usize) -> bool {
+        self.max_depth.is_none_or(|max| depth < max)
     }
+
+    fn fail(&mut self, err: Error) -> Option<Result<Node>> {
+        self.failed = true;
+        Some(Err(err))
+    }
+}
+
+fn level(dir: OwnedFd, key: StorePath, depth: usize) -> rustix::io::Result<Level> {
+    let stat = sys::fstat(&dir)?;
+    Ok(Level {
+        dir: Dir::new(dir)?,
+        key,
+        depth,
+        id: id(&stat),
+    })
 }
 
 impl Iterator for Walk {
@@ -91,74 +106,145 @@ impl Iterator for Walk {
         if self.failed {
             return None;
         }
+        let max_depth = self.max_depth;
         loop {
-            let (dir, key, real, depth) = self.stack.last_mut()?;
-            let (key, parent_real, depth) = (key.clone(), real.clone(), *depth);
-            let entry = match dir.next() {
+            let level = self.stack.last_mut()?;
+            let entry = match level.dir.next() {
                 None => {
                     self.stack.pop();
                     continue;
                 }
                 Some(Err(e)) => {
-                    self.failed = true;
-                    return Some(Err(Error::from_io(e, &key, NAME)));
+                    let err = Error::from_io(e.into(), &level.key, NAME);
+                    return self.fail(err);
                 }
                 Some(Ok(entry)) => entry,
             };
+            let (key, depth) = (level.key.clone(), level.depth);
+            let raw = entry.file_name();
+            if raw == c"." || raw == c".." {
+                continue;
+            }
             // Names that are not UTF-8, or that a key would spell differently, are left out
-            // rather than converted (C-3.5), and say so; in-flight atomic-write temps are ours
-            // and left out quietly.
-            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
-                left_out(
-                    &key,
-                    &entry.file_name().to_string_lossy(),
-                    "its name is not UTF-8",
-                );
+            // rather than converted (C-3.5), and say so; our own temps quietly.
+            let Ok(name) = raw.to_str() else {
+                left_out(&key, &raw.to_string_lossy(), "its name is not UTF-8");
                 continue;
             };
-            if is_temp_name(&name) {
+            if is_temp_name(name) {
                 continue;
             }
             if name.contains('\\') {
                 left_out(
                     &key,
-                    &name,
+                    name,
                     "its name holds a backslash, which no key can spell",
                 );
                 continue;
             }
-            let child = key.join_path(&StorePath::from_normalised(name));
-            let (real, meta) = match self.metadata(&entry, &parent_real) {
-                Ok(Ok(found)) => found,
-                Ok(Err(why)) => {
-                    left_out(&key, child.name(), why);
-                    continue;
-                }
-                // Removed between the directory read and the stat: no longer there to list.
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            let child = key.join_path(&StorePath::from_normalised(name.to_owned()));
+            let dir = match level.dir.fd() {
+                Ok(fd) => fd,
                 Err(e) => {
-                    self.failed = true;
-                    return Some(Err(Error::from_io(e, &child, NAME)));
+                    let err = Error::from_io(e.into(), &key, NAME);
+                    return self.fail(err);
                 }
             };
-            if meta.is_dir() {
-                if self.max_depth.is_none_or(|max| depth < max) {
-                    match fs::read_dir(entry.path()) {
-                        Ok(read) => self.stack.push((read, child.clone(), real, depth + 1)),
-                        Err(e) => {
-                            self.failed = true;
-                            return Some(Err(Error::from_io(e, &child, NAME)));
+            let mut kind = entry.file_type();
+            if kind == FileType::Unknown {
+                match sys::statat(dir, raw, AtFlags::SYMLINK_NOFOLLOW) {
+                    Ok(stat) => kind = FileType::from_raw_mode(stat.st_mode),
+                    Err(Errno::NOENT) => continue,
+                    Err(e) => return self.fail(Error::from_io(e.into(), &child, NAME)),
+                }
+            }
+            match kind {
+                FileType::Directory => {
+                    if max_depth.is_none_or(|max| depth < max) {
+                        match open_listing(dir, raw) {
+                            Ok(fd) => match level_of(fd, &child, depth + 1) {
+                                Ok(next) => self.stack.push(next),
+                                Err(e) => return self.fail(e),
+                            },
+                            // Removed, or swapped for a link, since the folder was read.
+                            Err(Errno::NOENT | Errno::LOOP | Errno::NOTDIR) => continue,
+                            Err(e) => return self.fail(Error::from_io(e.into(), &child, NAME)),
                         }
                     }
+                    return Some(Ok(Node::Folder(FolderEntry::new(child))));
                 }
-                return Some(Ok(Node::Folder(FolderEntry::new(child))));
+                FileType::Symlink => match self.follow(&child, depth) {
+                    Some(node) => return Some(node),
+                    None => continue,
+                },
+                _ => match sys::statat(dir, raw, AtFlags::SYMLINK_NOFOLLOW) {
+                    Ok(stat) => return Some(Ok(Node::File(info_of(child, &stat)))),
+                    Err(Errno::NOENT) => continue,
+                    Err(e) => return self.fail(Error::from_io(e.into(), &child, NAME)),
+                },
             }
-            return Some(Ok(Node::File(FileInfo::new(
-                child,
-                meta.len(),
-                meta.modified().ok(),
-            ))));
         }
+    }
+}
+
+/// Device and inode; their types differ between platforms, hence the casts.
+#[allow(clippy::unnecessary_cast)]
+fn id(stat: &rustix::fs::Stat) -> (u64, u64) {
+    (stat.st_dev as u64, stat.st_ino as u64)
+}
+
+fn level_of(fd: OwnedFd, key: &StorePath, depth: usize) -> Result<Level> {
+    level(fd, key.clone(), depth).map_err(|e| Error::from_io(e.into(), key, NAME))
+}
+
+impl Walk {
+    /// The node a symlink entry stands for, following it inside the root; `None` to leave it
+    /// out, with a warning.
+    fn follow(&mut self, child: &StorePath, depth: usize) -> Option<Result<Node>> {
+        let handle = Arc::clone(self.handle.as_ref()?);
+        let parent = child.parent().unwrap_or_else(StorePath::root);
+        let (place, stat) = match handle.walk(child, true, None) {
+            Ok(Walked::Found(place, stat)) => (place, stat),
+            Ok(_) => {
+                left_out(&parent, child.name(), "a dangling or looping symlink");
+                return None;
+            }
+            Err(e) if e.message() == ESCAPES => {
+                left_out(
+                    &parent,
+                    child.name(),
+                    "a symlink that leads outside the root",
+                );
+                return None;
+            }
+            Err(_) => {
+                left_out(&parent, child.name(), "a dangling or looping symlink");
+                return None;
+            }
+        };
+        if FileType::from_raw_mode(stat.st_mode) != FileType::Directory {
+            return Some(Ok(Node::File(info_of(child.clone(), &stat))));
+        }
+        let id = id(&stat);
+        if self.stack.iter().any(|level| level.id == id) {
+            left_out(
+                &parent,
+                child.name(),
+                "a symlink back to a folder above it (a loop)",
+            );
+            return None;
+        }
+        if self.descends(depth) {
+            match open_listing(&place.dir, place.name()) {
+                Ok(fd) => match level_of(fd, child, depth + 1) {
+                    Ok(next) => self.stack.push(next),
+                    Err(e) => return self.fail(e),
+                },
+                Err(Errno::NOENT | Errno::LOOP | Errno::NOTDIR) => return None,
+                Err(e) => return self.fail(Error::from_io(e.into(), child, NAME)),
+            }
+        }
+        Some(Ok(Node::Folder(FolderEntry::new(child.clone()))))
     }
 }
 
