@@ -349,3 +349,185 @@ fn is_root() -> bool {
         })
         .unwrap_or(false)
 }
+
+/// Both resolution strategies, for the checks that must hold in each.
+fn both(root: &Path) -> [Store; 2] {
+    [
+        Store::new(LocalBackend::new(root)),
+        Store::new(LocalBackend::new(root).with_portable_resolution()),
+    ]
+}
+
+#[test]
+fn a_refused_write_leaves_no_folder_it_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let too_long = "n".repeat(300);
+    for store in both(dir.path()) {
+        let key = format!("new/deeper/{too_long}");
+        let refusals = [
+            store.write(&key, "x", &WriteOptions::new()).unwrap_err(),
+            store
+                .write_atomic(&key, "x", &WriteOptions::new())
+                .unwrap_err(),
+            store.open_atomic(&key, &WriteOptions::new()).err().unwrap(),
+        ];
+        for err in refusals {
+            assert_eq!(err.kind(), ErrorKind::InvalidPath, "{err}");
+            assert!(
+                !dir.path().join("new").exists(),
+                "a refused write left its folders: {err}"
+            );
+        }
+        store.write("src.txt", "x", &WriteOptions::new()).unwrap();
+        let err = store.copy("src.txt", &key, false).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidPath, "{err}");
+        assert!(
+            !dir.path().join("new").exists(),
+            "a refused copy left its folders"
+        );
+        let err = store.rename("src.txt", &key, false).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidPath, "{err}");
+        assert!(
+            !dir.path().join("new").exists(),
+            "a refused rename left its folders"
+        );
+        store.delete("src.txt", false).unwrap();
+    }
+}
+
+#[test]
+fn names_like_temps_are_reserved_and_refused_on_every_write() {
+    let dir = tempfile::tempdir().unwrap();
+    for store in both(dir.path()) {
+        store.write("plain.txt", "x", &WriteOptions::new()).unwrap();
+        for key in [".~tmp.notes.txt", "a/.~tmp.folder/b.txt"] {
+            let refusals = [
+                store.write(key, "x", &WriteOptions::new()).unwrap_err(),
+                store
+                    .write_atomic(key, "x", &WriteOptions::new())
+                    .unwrap_err(),
+                store.open_atomic(key, &WriteOptions::new()).err().unwrap(),
+                store.copy("plain.txt", key, false).unwrap_err(),
+                store.rename("plain.txt", key, false).unwrap_err(),
+            ];
+            for err in refusals {
+                assert_eq!(err.kind(), ErrorKind::InvalidPath, "{key}: {err}");
+                assert!(err.message().contains("reserved"), "{err}");
+            }
+        }
+        assert_eq!(all_files(&store), ["plain.txt"]);
+        store.delete("plain.txt", false).unwrap();
+    }
+}
+
+#[test]
+fn the_longest_names_write_is_given_work_atomically_too() {
+    let dir = tempfile::tempdir().unwrap();
+    for store in both(dir.path()) {
+        for len in [241, 250, 255] {
+            let name = "l".repeat(len);
+            let copy = format!("c{}", &name[1..]);
+            store
+                .write_atomic(&name, "atomic", &WriteOptions::new())
+                .unwrap();
+            let mut w = store
+                .open_atomic(format!("d/{name}"), &WriteOptions::new())
+                .unwrap();
+            io::Write::write_all(&mut w, b"opened").unwrap();
+            w.commit().unwrap();
+            store.copy(&name, &copy, false).unwrap();
+            assert_eq!(store.read_text(&copy).unwrap(), "atomic");
+            store
+                .write(&name, "plain", &WriteOptions::new().overwrite(true))
+                .unwrap();
+            for key in [name.clone(), copy, format!("d/{name}")] {
+                store.delete(&key, false).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn errors_never_carry_an_on_disk_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_string_lossy().into_owned();
+    let (outside, link) = (tempfile::tempdir().unwrap(), dir.path().join("out"));
+    symlink(outside.path(), &link).unwrap();
+    for store in both(dir.path()) {
+        store.write("ro/a.txt", "a", &WriteOptions::new()).unwrap();
+        store.write("file.txt", "f", &WriteOptions::new()).unwrap();
+        let mut errors = vec![
+            store.read_bytes("missing.txt").unwrap_err(),
+            store.read_bytes("out/x").unwrap_err(),
+            store
+                .write("file.txt/below", "x", &WriteOptions::new())
+                .unwrap_err(),
+            store
+                .write("file.txt", "x", &WriteOptions::new())
+                .unwrap_err(),
+            store
+                .write_atomic("ro", "x", &WriteOptions::new().overwrite(true))
+                .unwrap_err(),
+            store.rename("missing.txt", "x", false).unwrap_err(),
+        ];
+        if !is_root() {
+            std::fs::set_permissions(
+                dir.path().join("ro"),
+                std::fs::Permissions::from_mode(0o555),
+            )
+            .unwrap();
+            errors.push(
+                store
+                    .write_atomic("ro/b.txt", "b", &WriteOptions::new())
+                    .unwrap_err(),
+            );
+            errors.push(
+                store
+                    .write("ro/c.txt", "c", &WriteOptions::new())
+                    .unwrap_err(),
+            );
+            std::fs::set_permissions(
+                dir.path().join("ro"),
+                std::fs::Permissions::from_mode(0o755),
+            )
+            .unwrap();
+        }
+        for err in errors {
+            let shown = format!("{err} {err:?}");
+            assert!(!shown.contains(&root), "an on-disk path in {shown}");
+            assert!(!shown.contains(".~tmp."), "a temp name in {shown}");
+        }
+        store
+            .delete_folder("ro", &store::DeleteFolderOptions::new().recursive(true))
+            .unwrap();
+        store.delete("file.txt", false).unwrap();
+    }
+}
+
+#[test]
+fn reading_a_fifo_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    for store in both(dir.path()) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = store.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send((
+                reader.read_bytes("pipe"),
+                reader.copy("pipe", "copy", false),
+            ));
+        });
+        let (read, copy) = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("reading a FIFO blocked");
+        for err in [read.unwrap_err(), copy.unwrap_err()] {
+            assert_eq!(err.kind(), ErrorKind::InvalidPath, "{err}");
+            assert!(err.message().contains("not a regular file"), "{err}");
+        }
+    }
+}
