@@ -15,6 +15,14 @@ pub const LIST: &str = "l";
 /// The large file of the big-read row.
 pub const BIG: &str = "big/b";
 
+/// The folder of the small files read five folders deep.
+pub const DEEP: &str = "d/1/2/3/4";
+
+/// The key of the `i`th small file directly in the root.
+pub fn top_key(i: usize) -> String {
+    format!("t{i:06}")
+}
+
 /// A scratch folder that deletes itself on drop.
 pub struct DataDir {
     path: PathBuf,

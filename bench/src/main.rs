@@ -56,6 +56,8 @@ fn run(cfg: Config) -> BenchResult<()> {
     let mut sections = Vec::new();
     eprintln!("sync local…");
     sections.push(sync_rows::local(&cfg, &root, &rt)?.render());
+    eprintln!("sync stat floor…");
+    sections.push(sync_rows::stat_floor(&cfg, &root)?.render());
     eprintln!("sync memory…");
     sections.push(sync_rows::memory(&cfg, &rt)?.render());
     eprintln!("async local…");

@@ -17,7 +17,7 @@ use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use store::{Bytes, ListOptions, MemoryBackend, Store, WriteOptions};
 
 use crate::config::Config;
-use crate::data::{self, key, BIG, LIST, READS};
+use crate::data::{self, key, BIG, DEEP, LIST, READS};
 use crate::report::{count_label, size_label, Row, Section};
 use crate::timing::{run_sync, SyncOp};
 use crate::BenchResult;
@@ -66,18 +66,21 @@ pub fn local(
         &LOCAL_COLUMNS,
         1,
     );
-    section.push(local_read_small(cfg, &c));
+    section.push(local_read_small(cfg, &c, READS, "read_bytes"));
+    section.push(local_read_small(cfg, &c, DEEP, "read_bytes, five folders deep"));
     section.push(local_write_small(cfg, &c)?);
+    section.push(local_rename(cfg, &c)?);
+    section.push(local_delete(cfg, &c)?);
     section.push(local_stat(cfg, &c));
     section.push(local_list(cfg, &c));
     section.push(local_read_big(cfg, &c));
     Ok(section)
 }
 
-fn local_read_small(cfg: &Config, c: &Local) -> Row {
+fn local_read_small(cfg: &Config, c: &Local, folder: &str, what: &str) -> Row {
     let n = cfg.read_files;
     let want = cfg.small;
-    let keys: Vec<String> = (0..n).map(|i| key(READS, i)).collect();
+    let keys: Vec<String> = (0..n).map(|i| key(folder, i)).collect();
     let paths: Vec<PathBuf> = keys.iter().map(|k| c.root.join(k)).collect();
     let os_paths: Vec<OsPath> = keys.iter().map(|k| OsPath::from(k.as_str())).collect();
     let mut ops = [
@@ -104,9 +107,147 @@ fn local_read_small(cfg: &Config, c: &Local) -> Row {
         }),
     ];
     Row::new(
-        format!("{} read_bytes", size_label(want)),
+        format!("{} {what}", size_label(want)),
         run_sync(cfg.plan_small_read(), &mut ops),
     )
+}
+
+/// Each contender's own files for the rename and delete rows, made before timing.
+fn own_files(c: &Local, row: &str, count: usize, body: &[u8]) -> BenchResult<Vec<Vec<String>>> {
+    let keys: Vec<Vec<String>> = SHORT
+        .iter()
+        .map(|who| (0..count).map(|i| key(&format!("{row}/{who}"), i)).collect())
+        .collect();
+    for (who, keys) in SHORT.iter().zip(&keys) {
+        fs::create_dir_all(c.root.join(row).join(who))?;
+        for k in keys {
+            fs::write(c.root.join(k), body)?;
+        }
+    }
+    Ok(keys)
+}
+
+fn local_rename(cfg: &Config, c: &Local) -> BenchResult<Row> {
+    let plan = cfg.plan_write();
+    let body = data::content(cfg.small, 5);
+    let keys = own_files(c, "mv", plan.indices(), &body)?;
+    let moved = |k: &String| format!("{k}.moved");
+    // Untimed: move the batch's files back, so every batch renames the same files.
+    let back = |who: usize| {
+        let keys = &keys[who];
+        move |range: std::ops::Range<usize>| {
+            for i in range {
+                fs::rename(c.root.join(moved(&keys[i])), c.root.join(&keys[i]))
+                    .expect("move back");
+            }
+        }
+    };
+    let mut ops = [
+        SyncOp::new(|i| {
+            c.store
+                .rename(&keys[0][i], moved(&keys[0][i]), false)
+                .expect("store rename");
+        })
+        .after(back(0)),
+        SyncOp::new(|i| {
+            fs::rename(c.root.join(&keys[1][i]), c.root.join(moved(&keys[1][i])))
+                .expect("std rename");
+        })
+        .after(back(1)),
+        SyncOp::new(|i| {
+            c.opendal
+                .rename(&keys[2][i], &moved(&keys[2][i]))
+                .expect("opendal rename");
+        })
+        .after(back(2)),
+        SyncOp::new(|i| {
+            let (from, to) = (OsPath::from(keys[3][i].as_str()), OsPath::from(moved(&keys[3][i])));
+            block_on(c.os.rename(&from, &to)).expect("object_store rename");
+        })
+        .after(back(3)),
+    ];
+    Ok(Row::new("rename", run_sync(plan, &mut ops)))
+}
+
+fn local_delete(cfg: &Config, c: &Local) -> BenchResult<Row> {
+    let plan = cfg.plan_write();
+    let body = data::content(cfg.small, 9);
+    let keys = own_files(c, "rm", plan.indices(), &body)?;
+    // Untimed: write the batch's files again, so every batch deletes existing files.
+    let again = |who: usize| {
+        let (keys, body) = (&keys[who], &body);
+        move |range: std::ops::Range<usize>| {
+            for i in range {
+                fs::write(c.root.join(&keys[i]), body).expect("write again");
+            }
+        }
+    };
+    let mut ops = [
+        SyncOp::new(|i| c.store.delete(&keys[0][i], false).expect("store delete")).after(again(0)),
+        SyncOp::new(|i| fs::remove_file(c.root.join(&keys[1][i])).expect("std delete"))
+            .after(again(1)),
+        SyncOp::new(|i| c.opendal.delete(&keys[2][i]).expect("opendal delete")).after(again(2)),
+        SyncOp::new(|i| {
+            block_on(c.os.delete(&OsPath::from(keys[3][i].as_str()))).expect("object_store delete")
+        })
+        .after(again(3)),
+    ];
+    Ok(Row::new("delete", run_sync(plan, &mut ops)))
+}
+
+/// The contender names of the stat floor section; the race-free floor is the reference.
+const FLOOR_COLUMNS: [&str; 3] = [
+    "Store get_file_info",
+    "std::fs::metadata (not race-free)",
+    "race-free floor (rustix)",
+];
+
+/// stat against its race-free floor: for a key in the root one `statx` relative to the root's
+/// handle; deeper, `openat2(O_PATH, RESOLVE_BENEATH)` + `fstat` + `close`, the fewest calls
+/// that stat a key without a race.
+pub fn stat_floor(cfg: &Config, root: &std::path::Path) -> BenchResult<Section> {
+    use rustix::fs::{self as sys, AtFlags, Mode, OFlags, ResolveFlags};
+    let store = Store::local(root);
+    let root_fd = sys::open(root, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty())?;
+    let mut section = Section::new(
+        "Sync, local stat against its race-free floor",
+        "median time per op; ratio to the floor",
+        &FLOOR_COLUMNS,
+        2,
+    );
+    let n = cfg.read_files;
+    let want = cfg.small as u64;
+    for (label, keys) in [
+        ("stat, key in the root", (0..n).map(data::top_key).collect::<Vec<_>>()),
+        ("stat, one folder deep", (0..n).map(|i| key(READS, i)).collect()),
+        ("stat, five folders deep", (0..n).map(|i| key(DEEP, i)).collect()),
+    ] {
+        let paths: Vec<PathBuf> = keys.iter().map(|k| root.join(k)).collect();
+        let in_root = !keys[0].contains('/');
+        let mut ops = [
+            SyncOp::new(|i| {
+                let info = store.get_file_info(&keys[i % n]).expect("store stat");
+                assert_eq!(info.size, want);
+            }),
+            SyncOp::new(|i| {
+                assert_eq!(fs::metadata(&paths[i % n]).expect("std stat").len(), want);
+            }),
+            SyncOp::new(|i| {
+                let stat = if in_root {
+                    sys::statat(&root_fd, keys[i % n].as_str(), AtFlags::SYMLINK_NOFOLLOW)
+                } else {
+                    let how = ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS;
+                    let fd = sys::openat2(&root_fd, keys[i % n].as_str(), OFlags::PATH | OFlags::CLOEXEC, Mode::empty(), how)
+                        .expect("openat2");
+                    sys::fstat(&fd)
+                }
+                .expect("floor stat");
+                assert_eq!(stat.st_size as u64, want);
+            }),
+        ];
+        section.push(Row::new(label, run_sync(cfg.plan_stat(), &mut ops)));
+    }
+    Ok(section)
 }
 
 fn local_write_small(cfg: &Config, c: &Local) -> BenchResult<Row> {
@@ -418,6 +559,11 @@ fn memory_stat(cfg: &Config, c: &Memory) -> Row {
 /// Creates the shared data of the local rows (both worlds read the same files).
 pub fn prepare_local(cfg: &Config, root: &std::path::Path) -> BenchResult<()> {
     data::fill(root, READS, cfg.read_files, cfg.small)?;
+    data::fill(root, DEEP, cfg.read_files, cfg.small)?;
+    let body = data::content(cfg.small, 7);
+    for i in 0..cfg.read_files {
+        fs::write(root.join(data::top_key(i)), &body)?;
+    }
     data::fill(root, LIST, cfg.list_files, 64)?;
     data::big_file(&root.join(BIG), cfg.big as u64)?;
     Ok(())

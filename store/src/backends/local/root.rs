@@ -15,7 +15,7 @@ use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use rustix::fs::{self as sys, AtFlags, FileType, Mode, OFlags, Stat};
 use rustix::io::Errno;
@@ -42,7 +42,10 @@ pub(super) enum Strategy {
 pub(super) struct Root {
     path: PathBuf,
     strategy: Strategy,
-    handle: Mutex<Option<Arc<Handle>>>,
+    /// Set once the root exists; every call after reads it without a lock.
+    handle: OnceLock<Arc<Handle>>,
+    /// Serialises the attempts to open it until then.
+    opening: Mutex<()>,
 }
 
 /// An open handle on the root, and its canonical path, to recognise absolute symlinks that
@@ -60,7 +63,8 @@ impl Root {
         Root {
             path,
             strategy,
-            handle: Mutex::new(None),
+            handle: OnceLock::new(),
+            opening: Mutex::new(()),
         }
     }
 
@@ -74,10 +78,13 @@ impl Root {
     }
 
     /// The handle, or `None` while the root does not exist (it then reads as empty).
-    pub(super) fn handle(&self) -> Result<Option<Arc<Handle>>> {
-        let mut slot = self.handle.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(handle) = &*slot {
-            return Ok(Some(Arc::clone(handle)));
+    pub(super) fn handle(&self) -> Result<Option<&Arc<Handle>>> {
+        if let Some(handle) = self.handle.get() {
+            return Ok(Some(handle));
+        }
+        let _opening = self.opening.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(handle) = self.handle.get() {
+            return Ok(Some(handle));
         }
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
         let fd = match sys::open(&self.path, flags, Mode::empty()) {
@@ -91,13 +98,14 @@ impl Root {
         let real = std::fs::canonicalize(&self.path)
             .map_err(|e| Error::from_io(e, &StorePath::root(), NAME))?;
         let beneath = self.strategy == Strategy::Kernel && kernel_resolves(&fd);
-        let handle = Arc::new(Handle { fd, real, beneath });
-        *slot = Some(Arc::clone(&handle));
-        Ok(Some(handle))
+        Ok(Some(
+            self.handle
+                .get_or_init(|| Arc::new(Handle { fd, real, beneath })),
+        ))
     }
 
     /// The handle, creating the root first if it does not exist yet (the first write does).
-    pub(super) fn handle_or_create(&self) -> Result<Arc<Handle>> {
+    pub(super) fn handle_or_create(&self) -> Result<&Arc<Handle>> {
         if let Some(handle) = self.handle()? {
             return Ok(handle);
         }
@@ -185,6 +193,11 @@ impl Created {
 }
 
 impl Handle {
+    /// Whether the kernel's strategy is in use.
+    pub(super) fn beneath(&self) -> bool {
+        self.beneath
+    }
+
     /// The root's own handle.
     pub(super) fn fd(&self) -> BorrowedFd<'_> {
         self.fd.as_fd()

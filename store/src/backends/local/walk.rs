@@ -142,7 +142,12 @@ impl Iterator for Walk {
                 );
                 continue;
             }
-            let child = key.join_path(&StorePath::from_normalised(name.to_owned()));
+            // One allocation for the key, the name joined onto the folder's.
+            let child = StorePath::from_normalised(if key.is_root() {
+                name.to_owned()
+            } else {
+                format!("{key}/{name}")
+            });
             let dir = match level.dir.fd() {
                 Ok(fd) => fd,
                 Err(e) => {
