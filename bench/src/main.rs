@@ -86,7 +86,8 @@ fn run(cfg: Config) -> BenchResult<()> {
 
 /// What each cell calls, printed under the tables so a reader can judge the comparison.
 const NOTES: &str = "\
-What each contender calls, per row (keys are one folder deep, e.g. `r/f000007`):
+What each contender calls, per row (keys are one folder deep, e.g. `r/f000007`, or five deep \
+where the row says so, `d/1/2/3/4/f000007`):
 - read: `Store::read_bytes` · `std::fs::read` · OpenDAL `read(..).to_bytes()` · object_store \
 `get(..).bytes()`; the async rows await the same calls (`tokio::fs::read` as the baseline).
 - write (new file): `Store::write` with default options (create-only) · `std::fs::write` · \
@@ -96,6 +97,12 @@ files are deleted, untimed, after the batch.
 (`Store::exists` resolves a key the same way `get_file_info` does).
 - list: every file of one flat folder with its size: `list_files` · `read_dir` plus \
 `DirEntry::metadata` · OpenDAL `lister` · object_store `list`.
+- rename, delete: `Store::rename` (create-only) · `std::fs::rename` · OpenDAL `rename` · \
+object_store `rename`; `Store::delete` · `std::fs::remove_file` · OpenDAL `delete` · \
+object_store `delete`; each batch's files are moved back or written again, untimed.
+- stat against its floor: the race-free floor is `statx` relative to the root's handle for a \
+key in the root, and `openat2(O_PATH, RESOLVE_BENEATH)` + `fstat` + `close` below it, through \
+rustix; `std::fs::metadata` follows symlinks anywhere on the path and is not race-free.
 - OpenDAL's `blocking::Operator` runs each call as a task on a tokio runtime and blocks on it \
 (two thread hand-offs per op); object_store's `LocalFileSystem` under `block_on` runs its file \
 calls inline, and on a runtime on tokio's blocking pool, as `tokio::fs` does.

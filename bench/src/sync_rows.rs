@@ -67,7 +67,12 @@ pub fn local(
         1,
     );
     section.push(local_read_small(cfg, &c, READS, "read_bytes"));
-    section.push(local_read_small(cfg, &c, DEEP, "read_bytes, five folders deep"));
+    section.push(local_read_small(
+        cfg,
+        &c,
+        DEEP,
+        "read_bytes, five folders deep",
+    ));
     section.push(local_write_small(cfg, &c)?);
     section.push(local_rename(cfg, &c)?);
     section.push(local_delete(cfg, &c)?);
@@ -116,7 +121,11 @@ fn local_read_small(cfg: &Config, c: &Local, folder: &str, what: &str) -> Row {
 fn own_files(c: &Local, row: &str, count: usize, body: &[u8]) -> BenchResult<Vec<Vec<String>>> {
     let keys: Vec<Vec<String>> = SHORT
         .iter()
-        .map(|who| (0..count).map(|i| key(&format!("{row}/{who}"), i)).collect())
+        .map(|who| {
+            (0..count)
+                .map(|i| key(&format!("{row}/{who}"), i))
+                .collect()
+        })
         .collect();
     for (who, keys) in SHORT.iter().zip(&keys) {
         fs::create_dir_all(c.root.join(row).join(who))?;
@@ -137,8 +146,7 @@ fn local_rename(cfg: &Config, c: &Local) -> BenchResult<Row> {
         let keys = &keys[who];
         move |range: std::ops::Range<usize>| {
             for i in range {
-                fs::rename(c.root.join(moved(&keys[i])), c.root.join(&keys[i]))
-                    .expect("move back");
+                fs::rename(c.root.join(moved(&keys[i])), c.root.join(&keys[i])).expect("move back");
             }
         }
     };
@@ -161,7 +169,10 @@ fn local_rename(cfg: &Config, c: &Local) -> BenchResult<Row> {
         })
         .after(back(2)),
         SyncOp::new(|i| {
-            let (from, to) = (OsPath::from(keys[3][i].as_str()), OsPath::from(moved(&keys[3][i])));
+            let (from, to) = (
+                OsPath::from(keys[3][i].as_str()),
+                OsPath::from(moved(&keys[3][i])),
+            );
             block_on(c.os.rename(&from, &to)).expect("object_store rename");
         })
         .after(back(3)),
@@ -218,9 +229,18 @@ pub fn stat_floor(cfg: &Config, root: &std::path::Path) -> BenchResult<Section> 
     let n = cfg.read_files;
     let want = cfg.small as u64;
     for (label, keys) in [
-        ("stat, key in the root", (0..n).map(data::top_key).collect::<Vec<_>>()),
-        ("stat, one folder deep", (0..n).map(|i| key(READS, i)).collect()),
-        ("stat, five folders deep", (0..n).map(|i| key(DEEP, i)).collect()),
+        (
+            "stat, key in the root",
+            (0..n).map(data::top_key).collect::<Vec<_>>(),
+        ),
+        (
+            "stat, one folder deep",
+            (0..n).map(|i| key(READS, i)).collect(),
+        ),
+        (
+            "stat, five folders deep",
+            (0..n).map(|i| key(DEEP, i)).collect(),
+        ),
     ] {
         let paths: Vec<PathBuf> = keys.iter().map(|k| root.join(k)).collect();
         let in_root = !keys[0].contains('/');
@@ -237,8 +257,14 @@ pub fn stat_floor(cfg: &Config, root: &std::path::Path) -> BenchResult<Section> 
                     sys::statat(&root_fd, keys[i % n].as_str(), AtFlags::SYMLINK_NOFOLLOW)
                 } else {
                     let how = ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS;
-                    let fd = sys::openat2(&root_fd, keys[i % n].as_str(), OFlags::PATH | OFlags::CLOEXEC, Mode::empty(), how)
-                        .expect("openat2");
+                    let fd = sys::openat2(
+                        &root_fd,
+                        keys[i % n].as_str(),
+                        OFlags::PATH | OFlags::CLOEXEC,
+                        Mode::empty(),
+                        how,
+                    )
+                    .expect("openat2");
                     sys::fstat(&fd)
                 }
                 .expect("floor stat");
