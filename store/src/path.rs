@@ -162,8 +162,19 @@ impl StorePath {
     }
 }
 
+/// Whether `s` is already in normal form — no NUL, no `\`, no empty, `.` or `..` segment — so
+/// that normalising it is one copy (the common case: keys a program builds itself).
+fn is_normal(s: &str) -> bool {
+    !s.contains(['\0', '\\'])
+        && s.split('/')
+            .all(|segment| !matches!(segment, "" | "." | ".."))
+}
+
 /// Applies C-3.1 steps 1–4 and 6; the caller decides whether empty is allowed.
 fn normalise(s: &str) -> Result<String> {
+    if is_normal(s) {
+        return Ok(s.to_owned());
+    }
     if s.contains('\0') {
         return Err(Error::invalid_path(
             s.replace('\0', "\\0"),

@@ -317,7 +317,7 @@ impl LocalBackend {
         let handle = self.root.handle_or_create()?;
         let mut created = Created::default();
         let result = if atomic {
-            self.target(&handle, key, options.overwrite, &mut created)
+            self.target(handle, key, options.overwrite, &mut created)
                 .and_then(|place| {
                     let name = place.name.clone().unwrap_or_default();
                     let mut temp = Temp::new(place.dir, key)?;
@@ -327,7 +327,7 @@ impl LocalBackend {
                     written(key, &file, size)
                 })
         } else {
-            self.open_write(&handle, key, options.overwrite, &mut created)
+            self.open_write(handle, key, options.overwrite, &mut created)
                 .and_then(|fd| {
                     let mut file = File::from(fd);
                     let size = pump(content, &mut file, key)?;
@@ -412,7 +412,7 @@ impl LocalBackend {
         let handle = self.root.handle_or_create()?;
         let mut created = Created::default();
         let result = self
-            .target(&handle, dst, overwrite, &mut created)
+            .target(handle, dst, overwrite, &mut created)
             .and_then(|to| {
                 if keep_src {
                     return self.copy_into(src, dst, to, overwrite);
@@ -844,7 +844,7 @@ impl Backend for LocalBackend {
         let handle = self.root.handle_or_create()?;
         let mut created = Created::default();
         let temp = self
-            .target(&handle, path, options.overwrite, &mut created)
+            .target(handle, path, options.overwrite, &mut created)
             .and_then(|place| {
                 let target = place.name.clone().unwrap_or_default();
                 Ok((Temp::new(place.dir, path)?, target))

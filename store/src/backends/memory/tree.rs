@@ -21,8 +21,16 @@ struct File {
     data: Bytes,
     size: u64,
     modified: SystemTime,
-    etag: String,
+    /// The version this content was written as; the etag is its quoted hex, spelled out only
+    /// where a result shows it.
+    version: u64,
     metadata: UserMetadata,
+}
+
+impl File {
+    fn etag(&self) -> String {
+        format!("\"{:x}\"", self.version)
+    }
 }
 
 #[derive(Clone)]
@@ -117,12 +125,17 @@ impl Tree {
             }
             _ => {}
         }
+        // Nearest first: a folder's own ancestors are folders, so the first one found ends it.
         for ancestor in path.ancestors_str() {
-            if let Some(Node::File(_)) = nodes.get(ancestor) {
-                return Err(self.err(Error::invalid_path(
-                    path.as_str(),
-                    format!("a file is in the way at '{ancestor}'"),
-                )));
+            match nodes.get(ancestor) {
+                Some(Node::File(_)) => {
+                    return Err(self.err(Error::invalid_path(
+                        path.as_str(),
+                        format!("a file is in the way at '{ancestor}'"),
+                    )))
+                }
+                Some(Node::Folder) => break,
+                None => {}
             }
         }
         Ok(())
@@ -145,10 +158,7 @@ impl Tree {
             size: data.len() as u64,
             data,
             modified: SystemTime::now(),
-            etag: format!(
-                "\"{:x}\"",
-                self.versions.fetch_add(1, Ordering::Relaxed) + 1
-            ),
+            version: self.versions.fetch_add(1, Ordering::Relaxed) + 1,
             metadata: metadata.clone().unwrap_or_default(),
         };
         let mut nodes = self.write_lock();
@@ -159,7 +169,7 @@ impl Tree {
             size: file.size,
             source: WriteSource::Native,
             digest: None,
-            etag: Some(file.etag.clone()),
+            etag: Some(file.etag()),
             version_id: None,
             last_modified: Some(file.modified),
             metadata,
@@ -293,10 +303,7 @@ impl Tree {
         let file = if keep_src {
             File {
                 modified: SystemTime::now(),
-                etag: format!(
-                    "\"{:x}\"",
-                    self.versions.fetch_add(1, Ordering::Relaxed) + 1
-                ),
+                version: self.versions.fetch_add(1, Ordering::Relaxed) + 1,
                 ..file
             }
         } else {
@@ -309,7 +316,7 @@ impl Tree {
 
 fn info(path: &StorePath, file: &File) -> FileInfo {
     FileInfo {
-        etag: Some(file.etag.clone()),
+        etag: Some(file.etag()),
         metadata: Some(file.metadata.clone()),
         ..FileInfo::new(path.clone(), file.data.len() as u64, Some(file.modified))
     }
