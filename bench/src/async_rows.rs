@@ -13,7 +13,7 @@ use store::{AsyncMemoryBackend, AsyncStore, Bytes, ListOptions, WriteOptions};
 use tokio::runtime::Runtime;
 
 use crate::config::Config;
-use crate::data::{self, key, BIG, LIST, READS};
+use crate::data::{self, key, BIG, DEEP, LIST, READS};
 use crate::report::{count_label, size_label, Row, Section};
 use crate::timing::{batch, run_async, AsyncOp, BatchFn, Plan};
 use crate::BenchResult;
@@ -59,8 +59,17 @@ pub fn local(cfg: &Config, root: &Path, rt: &Runtime) -> BenchResult<Section> {
         &LOCAL_COLUMNS,
         1,
     );
-    section.push(local_read_small(cfg, &c, rt));
+    section.push(local_read_small(cfg, &c, rt, READS, "read_bytes"));
+    section.push(local_read_small(
+        cfg,
+        &c,
+        rt,
+        DEEP,
+        "read_bytes, five folders deep",
+    ));
     section.push(local_write_small(cfg, &c, rt)?);
+    section.push(local_rename(cfg, &c, rt)?);
+    section.push(local_delete(cfg, &c, rt)?);
     section.push(local_stat(cfg, &c, rt));
     section.push(local_list(cfg, &c, rt));
     section.push(local_read_big(cfg, &c, rt));
@@ -69,15 +78,20 @@ pub fn local(cfg: &Config, root: &Path, rt: &Runtime) -> BenchResult<Section> {
 
 /// The keys of the small files, as each contender spells them.
 fn small_keys(cfg: &Config, root: &Path) -> (Vec<String>, Vec<PathBuf>, Vec<OsPath>) {
-    let keys: Vec<String> = (0..cfg.read_files).map(|i| key(READS, i)).collect();
+    keys_in(cfg, root, READS)
+}
+
+/// The keys of the small files in `folder`, as each contender spells them.
+fn keys_in(cfg: &Config, root: &Path, folder: &str) -> (Vec<String>, Vec<PathBuf>, Vec<OsPath>) {
+    let keys: Vec<String> = (0..cfg.read_files).map(|i| key(folder, i)).collect();
     let paths = keys.iter().map(|k| root.join(k)).collect();
     let os_paths = keys.iter().map(|k| OsPath::from(k.as_str())).collect();
     (keys, paths, os_paths)
 }
 
-fn local_read_small(cfg: &Config, c: &Local, rt: &Runtime) -> Row {
+fn local_read_small(cfg: &Config, c: &Local, rt: &Runtime, folder: &str, what: &str) -> Row {
     let (n, want) = (cfg.read_files, cfg.small);
-    let (keys, paths, os_paths) = small_keys(cfg, &c.root);
+    let (keys, paths, os_paths) = keys_in(cfg, &c.root, folder);
     let ops = vec![
         AsyncOp::new(batch!((c.store.clone(), keys.clone()), |s, i| {
             let got = s.0.read_bytes(&s.1[i % n]).await.expect("store read");
@@ -103,9 +117,116 @@ fn local_read_small(cfg: &Config, c: &Local, rt: &Runtime) -> Row {
         })),
     ];
     Row::new(
-        format!("{} read_bytes", size_label(want)),
+        format!("{} {what}", size_label(want)),
         run(rt, cfg.plan_small_read(), ops),
     )
+}
+
+/// Each contender's own files for the rename and delete rows, made before timing.
+fn own_files(c: &Local, row: &str, count: usize, body: &[u8]) -> BenchResult<Vec<Vec<String>>> {
+    let keys: Vec<Vec<String>> = SHORT
+        .iter()
+        .map(|who| {
+            (0..count)
+                .map(|i| key(&format!("{row}/{who}"), i))
+                .collect()
+        })
+        .collect();
+    for (who, keys) in SHORT.iter().zip(&keys) {
+        std::fs::create_dir_all(c.root.join(row).join(who))?;
+        for k in keys {
+            std::fs::write(c.root.join(k), body)?;
+        }
+    }
+    Ok(keys)
+}
+
+fn moved(k: &str) -> String {
+    format!("{k}.moved")
+}
+
+fn local_rename(cfg: &Config, c: &Local, rt: &Runtime) -> BenchResult<Row> {
+    let plan = cfg.plan_write();
+    let keys = own_files(c, "amv", plan.indices(), &data::content(cfg.small, 5))?;
+    // Untimed: move the batch's files back, with plain std::fs for every contender alike.
+    let back = |who: usize| -> BatchFn {
+        let (root, keys) = (c.root.clone(), keys[who].clone());
+        Box::new(move |range| {
+            for i in range {
+                std::fs::rename(root.join(moved(&keys[i])), root.join(&keys[i]))
+                    .expect("move back");
+            }
+            Box::pin(std::future::ready(()))
+        })
+    };
+    let paths: Vec<PathBuf> = keys[1].iter().map(|k| c.root.join(k)).collect();
+    let os: Vec<(OsPath, OsPath)> = keys[3]
+        .iter()
+        .map(|k| (OsPath::from(k.as_str()), OsPath::from(moved(k))))
+        .collect();
+    let ops = vec![
+        AsyncOp::new(batch!((c.store.clone(), keys[0].clone()), |s, i| {
+            s.0.rename(&s.1[i], moved(&s.1[i]), false)
+                .await
+                .expect("store rename");
+        }))
+        .after(back(0)),
+        AsyncOp::new(batch!(paths, |s, i| {
+            let to = format!("{}.moved", s[i].display());
+            tokio::fs::rename(&s[i], to).await.expect("tokio rename");
+        }))
+        .after(back(1)),
+        AsyncOp::new(batch!((c.opendal.clone(), keys[2].clone()), |s, i| {
+            s.0.rename(&s.1[i], &moved(&s.1[i]))
+                .await
+                .expect("opendal rename");
+        }))
+        .after(back(2)),
+        AsyncOp::new(batch!((c.os.clone(), os), |s, i| {
+            s.0.rename(&s.1[i].0, &s.1[i].1)
+                .await
+                .expect("object_store rename");
+        }))
+        .after(back(3)),
+    ];
+    Ok(Row::new("rename", run(rt, plan, ops)))
+}
+
+fn local_delete(cfg: &Config, c: &Local, rt: &Runtime) -> BenchResult<Row> {
+    let plan = cfg.plan_write();
+    let body = data::content(cfg.small, 9);
+    let keys = own_files(c, "arm", plan.indices(), &body)?;
+    // Untimed: write the batch's files again, so every batch deletes existing files.
+    let again = |who: usize| -> BatchFn {
+        let (root, keys, body) = (c.root.clone(), keys[who].clone(), body.clone());
+        Box::new(move |range| {
+            for i in range {
+                std::fs::write(root.join(&keys[i]), &body).expect("write again");
+            }
+            Box::pin(std::future::ready(()))
+        })
+    };
+    let paths: Vec<PathBuf> = keys[1].iter().map(|k| c.root.join(k)).collect();
+    let os: Vec<OsPath> = keys[3].iter().map(|k| OsPath::from(k.as_str())).collect();
+    let ops = vec![
+        AsyncOp::new(batch!((c.store.clone(), keys[0].clone()), |s, i| {
+            s.0.delete(&s.1[i], false).await.expect("store delete");
+        }))
+        .after(again(0)),
+        AsyncOp::new(batch!(paths, |s, i| {
+            tokio::fs::remove_file(&s[i]).await.expect("tokio delete");
+        }))
+        .after(again(1)),
+        AsyncOp::new(batch!((c.opendal.clone(), keys[2].clone()), |s, i| {
+            s.0.delete(&s.1[i]).await.expect("opendal delete");
+        }))
+        .after(again(2)),
+        AsyncOp::new(batch!((c.os.clone(), os), |s, i| {
+            s.0.delete(&s.1[i]).await.expect("object_store delete");
+        }))
+        .after(again(3)),
+    ];
+    Ok(Row::new("delete", run(rt, plan, ops)))
 }
 
 /// Untimed clean-up of a local write batch: removes the files it created, with plain
