@@ -531,3 +531,34 @@ fn reading_a_fifo_is_refused_at_once() {
         }
     }
 }
+
+#[test]
+fn a_folder_holding_only_leftover_temps_deletes_as_the_empty_folder_it_lists_as() {
+    let dir = tempfile::tempdir().unwrap();
+    for store in both(dir.path()) {
+        std::fs::create_dir_all(dir.path().join("crashed")).unwrap();
+        // What a killed writer leaves where the filesystem has no unnamed temps.
+        std::fs::write(dir.path().join("crashed/.~tmp.0123456789abcdef"), "half").unwrap();
+        let listed: Vec<_> = store
+            .list_files("crashed", &ListOptions::new())
+            .unwrap()
+            .collect();
+        assert!(listed.is_empty(), "{listed:?}");
+        store
+            .delete_folder("crashed", &store::DeleteFolderOptions::new())
+            .unwrap();
+        assert!(!dir.path().join("crashed").exists());
+        // Anything else in it still makes it not empty.
+        store
+            .write("kept/a.txt", "a", &WriteOptions::new())
+            .unwrap();
+        std::fs::write(dir.path().join("kept/.~tmp.fedcba9876543210"), "half").unwrap();
+        let err = store
+            .delete_folder("kept", &store::DeleteFolderOptions::new())
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::DirectoryNotEmpty, "{err}");
+        store
+            .delete_folder("kept", &store::DeleteFolderOptions::new().recursive(true))
+            .unwrap();
+    }
+}
