@@ -122,32 +122,19 @@ fn local_read_small(cfg: &Config, c: &Local, rt: &Runtime, folder: &str, what: &
     )
 }
 
-/// Each contender's own files for the rename and delete rows, made before timing.
-fn own_files(c: &Local, row: &str, count: usize, body: &[u8]) -> BenchResult<Vec<Vec<String>>> {
-    let keys: Vec<Vec<String>> = SHORT
-        .iter()
-        .map(|who| {
-            (0..count)
-                .map(|i| key(&format!("{row}/{who}"), i))
-                .collect()
-        })
-        .collect();
-    for (who, keys) in SHORT.iter().zip(&keys) {
-        std::fs::create_dir_all(c.root.join(row).join(who))?;
-        for k in keys {
-            std::fs::write(c.root.join(k), body)?;
-        }
-    }
-    Ok(keys)
-}
-
 fn moved(k: &str) -> String {
     format!("{k}.moved")
 }
 
 fn local_rename(cfg: &Config, c: &Local, rt: &Runtime) -> BenchResult<Row> {
     let plan = cfg.plan_write();
-    let keys = own_files(c, "amv", plan.indices(), &data::content(cfg.small, 5))?;
+    let keys = data::own_files(
+        &c.root,
+        "amv",
+        &SHORT,
+        plan.indices(),
+        &data::content(cfg.small, 5),
+    )?;
     // Untimed: move the batch's files back, with plain std::fs for every contender alike.
     let back = |who: usize| -> BatchFn {
         let (root, keys) = (c.root.clone(), keys[who].clone());
@@ -195,7 +182,7 @@ fn local_rename(cfg: &Config, c: &Local, rt: &Runtime) -> BenchResult<Row> {
 fn local_delete(cfg: &Config, c: &Local, rt: &Runtime) -> BenchResult<Row> {
     let plan = cfg.plan_write();
     let body = data::content(cfg.small, 9);
-    let keys = own_files(c, "arm", plan.indices(), &body)?;
+    let keys = data::own_files(&c.root, "arm", &SHORT, plan.indices(), &body)?;
     // Untimed: write the batch's files again, so every batch deletes existing files.
     let again = |who: usize| -> BatchFn {
         let (root, keys, body) = (c.root.clone(), keys[who].clone(), body.clone());

@@ -83,6 +83,28 @@ pub fn fill(root: &Path, folder: &str, count: usize, len: usize) -> BenchResult<
     Ok(())
 }
 
+/// Each contender's own `count` files in `root/row/<who>`, for the rows that consume their
+/// files (rename, delete); returns their keys, one list per contender.
+pub fn own_files(
+    root: &Path,
+    row: &str,
+    who: &[&str],
+    count: usize,
+    body: &[u8],
+) -> BenchResult<Vec<Vec<String>>> {
+    let keys: Vec<Vec<String>> = who
+        .iter()
+        .map(|w| (0..count).map(|i| key(&format!("{row}/{w}"), i)).collect())
+        .collect();
+    for (w, keys) in who.iter().zip(&keys) {
+        fs::create_dir_all(root.join(row).join(w))?;
+        for k in keys {
+            fs::write(root.join(k), body)?;
+        }
+    }
+    Ok(keys)
+}
+
 /// Writes a file of `len` bytes in 1 MiB pieces, so making a 1 GiB input never needs 1 GiB
 /// of memory in the parent.
 pub fn big_file(path: &Path, len: u64) -> io::Result<()> {

@@ -117,29 +117,10 @@ fn local_read_small(cfg: &Config, c: &Local, folder: &str, what: &str) -> Row {
     )
 }
 
-/// Each contender's own files for the rename and delete rows, made before timing.
-fn own_files(c: &Local, row: &str, count: usize, body: &[u8]) -> BenchResult<Vec<Vec<String>>> {
-    let keys: Vec<Vec<String>> = SHORT
-        .iter()
-        .map(|who| {
-            (0..count)
-                .map(|i| key(&format!("{row}/{who}"), i))
-                .collect()
-        })
-        .collect();
-    for (who, keys) in SHORT.iter().zip(&keys) {
-        fs::create_dir_all(c.root.join(row).join(who))?;
-        for k in keys {
-            fs::write(c.root.join(k), body)?;
-        }
-    }
-    Ok(keys)
-}
-
 fn local_rename(cfg: &Config, c: &Local) -> BenchResult<Row> {
     let plan = cfg.plan_write();
     let body = data::content(cfg.small, 5);
-    let keys = own_files(c, "mv", plan.indices(), &body)?;
+    let keys = data::own_files(&c.root, "mv", &SHORT, plan.indices(), &body)?;
     let moved = |k: &String| format!("{k}.moved");
     // Untimed: move the batch's files back, so every batch renames the same files.
     let back = |who: usize| {
@@ -183,7 +164,7 @@ fn local_rename(cfg: &Config, c: &Local) -> BenchResult<Row> {
 fn local_delete(cfg: &Config, c: &Local) -> BenchResult<Row> {
     let plan = cfg.plan_write();
     let body = data::content(cfg.small, 9);
-    let keys = own_files(c, "rm", plan.indices(), &body)?;
+    let keys = data::own_files(&c.root, "rm", &SHORT, plan.indices(), &body)?;
     // Untimed: write the batch's files again, so every batch deletes existing files.
     let again = |who: usize| {
         let (keys, body) = (&keys[who], &body);

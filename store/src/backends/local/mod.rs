@@ -249,11 +249,7 @@ impl LocalBackend {
                     },
                     _ => stat,
                 };
-                match kind(&stat) {
-                    FileType::Directory => Err(folder_in_the_way(key)),
-                    _ if !overwrite => Err(Error::already_exists(key.as_str()).with_backend(NAME)),
-                    _ => Ok(place),
-                }
+                replaceable(&stat, key, overwrite).map(|()| place)
             }
             Err(Walked::BelowFile) => Err(file_in_the_way(key)),
             Err(_) => Err(not_found(key)),
@@ -293,11 +289,8 @@ impl LocalBackend {
                     _ => e,
                 })
             }
-            Walked::Found(place, stat) => match kind(&stat) {
-                FileType::Directory => Err(folder_in_the_way(key)),
-                _ if !overwrite => Err(Error::already_exists(key.as_str()).with_backend(NAME)),
-                _ => open_at(&place, OFlags::WRONLY | OFlags::TRUNC, key),
-            },
+            Walked::Found(place, stat) => replaceable(&stat, key, overwrite)
+                .and_then(|()| open_at(&place, OFlags::WRONLY | OFlags::TRUNC, key)),
             Walked::BelowFile => Err(file_in_the_way(key)),
             Walked::MissingParent => Err(not_found(key)),
         }
@@ -518,6 +511,16 @@ impl LocalBackend {
         let perms = (overwrite, Perms::Of(stat.st_mode & 0o7777));
         temp.promote(&name, perms, self.fsync)?;
         Ok(())
+    }
+}
+
+/// Whether the existing entry `stat` at `key` may be replaced: a folder is in the way, and a
+/// file without `overwrite` is `AlreadyExists` (C-2.4).
+fn replaceable(stat: &Stat, key: &StorePath, overwrite: bool) -> Result<()> {
+    match kind(stat) {
+        FileType::Directory => Err(folder_in_the_way(key)),
+        _ if !overwrite => Err(Error::already_exists(key.as_str()).with_backend(NAME)),
+        _ => Ok(()),
     }
 }
 
