@@ -182,7 +182,11 @@ fn dropping_an_open_atomic_writer_leaves_nothing() {
         );
         assert!(all_files(&store).is_empty(), "listings never show the temp");
     }
-    assert_eq!(std::fs::read_dir(root.path().join("x")).unwrap().count(), 0);
+    // The folder the open made for the writer goes with it.
+    assert!(
+        !root.path().join("x").exists(),
+        "the dropped writer left its folder"
+    );
     let mut w = store.open_atomic("x/y.txt", &WriteOptions::new()).unwrap();
     io::Write::write_all(&mut w, b"whole").unwrap();
     let result = w.commit().unwrap();
@@ -525,7 +529,15 @@ fn reading_a_fifo_is_refused_at_once() {
         let (read, copy) = rx
             .recv_timeout(std::time::Duration::from_secs(10))
             .expect("reading a FIFO blocked");
-        for err in [read.unwrap_err(), copy.unwrap_err()] {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let writer = store.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(writer.write("pipe", "x", &WriteOptions::new().overwrite(true)));
+        });
+        let write = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("writing a FIFO blocked");
+        for err in [read.unwrap_err(), copy.unwrap_err(), write.unwrap_err()] {
             assert_eq!(err.kind(), ErrorKind::InvalidPath, "{err}");
             assert!(err.message().contains("not a regular file"), "{err}");
         }
@@ -560,5 +572,51 @@ fn a_folder_holding_only_leftover_temps_deletes_as_the_empty_folder_it_lists_as(
         store
             .delete_folder("kept", &store::DeleteFolderOptions::new().recursive(true))
             .unwrap();
+    }
+}
+
+#[test]
+fn both_strategies_agree_on_links_in_the_way_and_never_copy_set_id_bits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("sub/inner")).unwrap();
+    std::fs::write(root.join("sub/inner/a.txt"), "a").unwrap();
+    std::fs::write(root.join("src.txt"), "s").unwrap();
+    symlink(root.join("nowhere"), root.join("dangling")).unwrap();
+    symlink(root.join("sub"), root.join("to-folder")).unwrap();
+    symlink("..", root.join("sub/up")).unwrap();
+    for store in both(root) {
+        // A write onto a dangling link is refused, not a way to create its target.
+        let err = store
+            .write("dangling", "x", &WriteOptions::new().overwrite(true))
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidPath, "{err}");
+        assert!(!root.join("nowhere").exists());
+        // A rename over a link to a folder is refused like one over the folder.
+        let err = store.rename("src.txt", "to-folder", true).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidPath, "{err}");
+        assert!(root.join("src.txt").exists());
+        // Listing `sub`, its link back to the root above it is a loop, left out.
+        let names: Vec<String> = store
+            .list_files("sub", &ListOptions::new().recursive(true))
+            .unwrap()
+            .map(|f| f.unwrap().path.to_string())
+            .collect();
+        assert_eq!(names, ["sub/inner/a.txt"]);
+    }
+    std::fs::set_permissions(
+        root.join("src.txt"),
+        std::fs::Permissions::from_mode(0o4755),
+    )
+    .unwrap();
+    for (i, store) in both(root).into_iter().enumerate() {
+        let copy = format!("copy-{i}.txt");
+        store.copy("src.txt", &copy, false).unwrap();
+        let mode = std::fs::metadata(root.join(&copy))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o7777;
+        assert_eq!(mode, 0o755, "the set-user-id bit was copied");
     }
 }

@@ -15,7 +15,7 @@ use std::time::SystemTime;
 use rustix::fs::{self as sys, AtFlags, FileType, Mode, OFlags, RenameFlags};
 use rustix::io::Errno;
 
-use super::root::DirFd;
+use super::root::{Created, DirFd};
 use super::{info_of, NAME};
 use crate::atomic::AtomicSink;
 use crate::error::{Error, Result};
@@ -64,7 +64,8 @@ impl Temp {
     pub(super) fn new(dir: DirFd, key: &StorePath) -> Result<Temp> {
         #[cfg(target_os = "linux")]
         {
-            let flags = OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC;
+            // Readable too, so its content can move to a named temp should linking it fail.
+            let flags = OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC;
             match sys::openat(&dir, c".", flags, Mode::from_raw_mode(0o666)) {
                 Ok(fd) => {
                     return Ok(Temp {
@@ -100,28 +101,25 @@ impl Temp {
         (overwrite, perms): (bool, Perms),
         fsync: bool,
     ) -> Result<File> {
-        let io = |e: Errno| Error::from_io(e.into(), &self.key, NAME);
+        // Permission bits only: set-id and sticky bits are never carried over.
         let mode = match perms {
-            Perms::Of(mode) => Some(mode),
+            Perms::Of(mode) => Some(mode & 0o777),
             Perms::Written if overwrite => {
                 sys::statat(&self.dir, target, AtFlags::SYMLINK_NOFOLLOW)
                     .ok()
                     .filter(|st| FileType::from_raw_mode(st.st_mode) == FileType::RegularFile)
-                    .map(|st| st.st_mode & 0o7777)
+                    .map(|st| st.st_mode & 0o777)
             }
             Perms::Written => None,
         };
-        if let Some(mode) = mode {
-            sys::fchmod(&self.file, Mode::from_raw_mode(mode)).map_err(io)?;
-        }
-        if fsync {
-            self.file
-                .sync_all()
-                .map_err(|e| Error::from_io(e, &self.key, NAME))?;
-        }
+        self.settle(mode, fsync)?;
         if self.name.is_none() {
             match self.link_unnamed(target, overwrite) {
-                Err(Errno::NOENT) => self.spill_to_named()?,
+                Err(Errno::NOENT | Errno::PERM | Errno::ACCESS) => {
+                    // No way to link it here: its content goes to a named temp after all.
+                    self.spill_to_named()?;
+                    self.settle(mode, fsync)?;
+                }
                 other => {
                     other.map_err(|e| self.placed_error(e))?;
                     return self.finish(fsync);
@@ -148,30 +146,51 @@ impl Temp {
         self.finish(fsync)
     }
 
+    /// Gives the temp its final permissions and, with `fsync`, makes its data durable.
+    fn settle(&self, mode: Option<u32>, fsync: bool) -> Result<()> {
+        if let Some(mode) = mode {
+            sys::fchmod(&self.file, Mode::from_raw_mode(mode))
+                .map_err(|e| Error::from_io(e.into(), &self.key, NAME))?;
+        }
+        if fsync {
+            self.file
+                .sync_all()
+                .map_err(|e| Error::from_io(e, &self.key, NAME))?;
+        }
+        Ok(())
+    }
+
     /// Links the unnamed temp to `target` (create-only), or to a fresh name then over
     /// `target` (overwrite). `NOENT` when `/proc` is missing and the link cannot be made.
     fn link_unnamed(&self, target: &CStr, overwrite: bool) -> rustix::io::Result<()> {
-        let proc = format!("/proc/self/fd/{}", self.file.as_raw_fd());
         if !overwrite {
-            return sys::linkat(
-                sys::CWD,
-                proc.as_str(),
-                &self.dir,
-                target,
-                AtFlags::SYMLINK_FOLLOW,
-            );
+            return self.link_to(target);
         }
+        // An overwrite cannot link over an existing file: the content takes a temp name for
+        // the instant between the link and the rename.
         let name = temp_name();
-        sys::linkat(
-            sys::CWD,
-            proc.as_str(),
-            &self.dir,
-            &name,
-            AtFlags::SYMLINK_FOLLOW,
-        )?;
+        self.link_to(&name)?;
         sys::renameat(&self.dir, &name, &self.dir, target).inspect_err(|_| {
             let _ = sys::unlinkat(&self.dir, &name, AtFlags::empty());
         })
+    }
+
+    /// Links the unnamed temp to `name` in its folder: by its handle (`AT_EMPTY_PATH`) where
+    /// the kernel lets this process, through `/proc/self/fd` otherwise.
+    fn link_to(&self, name: &CStr) -> rustix::io::Result<()> {
+        match sys::linkat(&self.file, c"", &self.dir, name, AtFlags::EMPTY_PATH) {
+            Err(Errno::NOENT | Errno::PERM | Errno::ACCESS | Errno::INVAL) => {
+                let proc = format!("/proc/self/fd/{}", self.file.as_raw_fd());
+                sys::linkat(
+                    sys::CWD,
+                    proc.as_str(),
+                    &self.dir,
+                    name,
+                    AtFlags::SYMLINK_FOLLOW,
+                )
+            }
+            other => other,
+        }
     }
 
     /// Moves the content of the unnamed temp into a named one, where it cannot be linked.
@@ -243,36 +262,55 @@ fn named(dir: &impl AsFd, key: &StorePath) -> Result<(OwnedFd, CString)> {
     }
 }
 
-/// The writer of `open_atomic`: the temp exists from open; dropping it leaves nothing.
+/// The writer of `open_atomic`: the temp exists from open; dropping it, or a failed commit,
+/// leaves nothing, not even the folders the open made for it.
 pub(super) struct LocalAtomicSink {
-    pub(super) temp: Temp,
+    pub(super) temp: Option<Temp>,
     pub(super) target: CString,
     pub(super) key: StorePath,
     pub(super) overwrite: bool,
     pub(super) fsync: bool,
+    pub(super) created: Created,
+}
+
+impl LocalAtomicSink {
+    fn temp(&mut self) -> io::Result<&mut Temp> {
+        self.temp
+            .as_mut()
+            .ok_or_else(|| io::Error::other("the atomic writer is already committed"))
+    }
 }
 
 impl Write for LocalAtomicSink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.temp.file_mut().write(buf)
+        self.temp()?.file_mut().write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.temp.file_mut().flush()
+        self.temp()?.file_mut().flush()
     }
 }
 
 impl AtomicSink for LocalAtomicSink {
-    fn commit(self: Box<Self>) -> Result<WriteResult> {
-        let sink = *self;
-        let file = sink
-            .temp
-            .promote(&sink.target, (sink.overwrite, Perms::Written), sink.fsync)?;
-        let stat = sys::fstat(&file).map_err(|e| Error::from_io(e.into(), &sink.key, NAME))?;
-        Ok(WriteResult::native(&info_of(sink.key, &stat)))
+    fn commit(mut self: Box<Self>) -> Result<WriteResult> {
+        let Some(temp) = self.temp.take() else {
+            return Err(Error::other("the atomic writer is already committed").with_backend(NAME));
+        };
+        let file = temp.promote(&self.target, (self.overwrite, Perms::Written), self.fsync)?;
+        self.created.keep();
+        let stat = sys::fstat(&file).map_err(|e| Error::from_io(e.into(), &self.key, NAME))?;
+        Ok(WriteResult::native(&info_of(self.key.clone(), &stat)))
     }
 
     fn abort(self: Box<Self>) -> Result<()> {
         Ok(())
+    }
+}
+
+impl Drop for LocalAtomicSink {
+    /// The temp goes first (with its handle), then the folders made for it.
+    fn drop(&mut self) {
+        drop(self.temp.take());
+        self.created.undo();
     }
 }

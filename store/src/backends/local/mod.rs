@@ -47,7 +47,8 @@ const NAME: &str = "local";
 /// model; a symlink is followed while it stays inside and refused with
 /// `InvalidPath("escapes root")` when it leaves, and no concurrent swap of a folder for a
 /// symlink can lead a read, write, listing, delete, rename or copy outside. A FIFO, socket or
-/// device inside the root is never opened in a way that blocks: reading one is `InvalidPath`.
+/// device inside the root is never opened in a way that blocks: reading or writing one is
+/// `InvalidPath`.
 /// Open it with
 /// [`open`](Self::open) on a folder that exists; [`new`](Self::new) accepts one that does not,
 /// which then reads as an empty store until the first write creates it.
@@ -59,8 +60,19 @@ const NAME: &str = "local";
 ///
 /// Atomic writes go to an unnamed temp (`O_TMPFILE`) linked into place once whole, so even a
 /// killed process leaves no temp behind; where the filesystem has none, to a named temp
-/// `.~tmp.<random>` renamed into place. Names starting with `.~tmp.` are reserved: writing one
-/// (as a file, or as a folder on the way) is `InvalidPath`.
+/// `.~tmp.<random>` renamed into place. A create-only write leaves no name behind at any
+/// instant; an overwrite links its content under a temp name for the instant before the
+/// rename over the target. Names starting with `.~tmp.` are reserved: writing one (as a file,
+/// or as a folder on the way) is `InvalidPath`.
+///
+/// Renames are one `renameat2` (`RENAME_NOREPLACE` without `overwrite`), so of racing
+/// create-only renames exactly one wins; on a filesystem without `RENAME_NOREPLACE` a hard
+/// link and an unlink stand in, and across a mount inside the root a copy and a delete.
+///
+/// The boundary is the root as it stands when each call starts: a process that can also write
+/// outside the root, on the same filesystem, could move a folder out while a listing or a
+/// recursive `delete_folder` holds it open, and the call would go on there; `RESOLVE_BENEATH`
+/// has the same limit.
 ///
 /// A plain [`write`](crate::Store::write) that overwrites a file truncates it and writes in
 /// place, so a concurrent reader can see it empty or partly written; use
@@ -210,7 +222,10 @@ impl LocalBackend {
         };
         let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY;
         let fd = match handle.open_beneath(key, flags, Mode::empty()) {
-            Some(fd) => fd.map_err(|e| Error::from_io(e, key, NAME))?,
+            Some(fd) => fd.map_err(|e| match e.raw_os_error().map(Errno::from_raw_os_error) {
+                Some(Errno::NXIO | Errno::NODEV) => special(key),
+                _ => Error::from_io(e, key, NAME),
+            })?,
             None => match handle.walk(key, true, None)? {
                 Walked::Found(place, stat) => match kind(&stat) {
                     FileType::Directory => return Err(is_folder(key)),
@@ -266,17 +281,18 @@ impl LocalBackend {
         created: &mut Created,
     ) -> Result<OwnedFd> {
         let mode = Mode::from_raw_mode(0o666);
-        let flags = OFlags::WRONLY | OFlags::CREATE;
+        // Non-blocking, so an existing FIFO never stalls the call (it is refused below).
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::NONBLOCK;
         let how = if overwrite {
             OFlags::TRUNC
         } else {
             OFlags::EXCL
         };
-        if let Some(fd) = handle.open_beneath(key, flags | how, mode) {
-            return fd.map_err(|e| match e.raw_os_error() {
-                Some(code) if Errno::from_raw_os_error(code) == Errno::ISDIR => {
-                    folder_in_the_way(key)
-                }
+        // Not following a last symlink: the walk decides where it leads (ELOOP hands over).
+        if let Some(fd) = handle.open_beneath(key, flags | how | OFlags::NOFOLLOW, mode) {
+            return fd.map_err(|e| match e.raw_os_error().map(Errno::from_raw_os_error) {
+                Some(Errno::ISDIR) => folder_in_the_way(key),
+                Some(Errno::NXIO) => special(key),
                 _ => Error::from_io(e, key, NAME),
             });
         }
@@ -289,8 +305,16 @@ impl LocalBackend {
                     _ => e,
                 })
             }
-            Walked::Found(place, stat) => replaceable(&stat, key, overwrite)
-                .and_then(|()| open_at(&place, OFlags::WRONLY | OFlags::TRUNC, key)),
+            Walked::Found(place, stat) => replaceable(&stat, key, overwrite).and_then(|()| {
+                if kind(&stat) != FileType::RegularFile {
+                    return Err(special(key));
+                }
+                open_at(
+                    &place,
+                    OFlags::WRONLY | OFlags::TRUNC | OFlags::NONBLOCK,
+                    key,
+                )
+            }),
             Walked::BelowFile => Err(file_in_the_way(key)),
             Walked::MissingParent => Err(not_found(key)),
         }
@@ -322,6 +346,10 @@ impl LocalBackend {
         } else {
             self.open_write(handle, key, options.overwrite, &mut created)
                 .and_then(|fd| {
+                    let stat = sys::fstat(&fd).map_err(|e| Error::from_io(e.into(), key, NAME))?;
+                    if kind(&stat) != FileType::RegularFile {
+                        return Err(special(key));
+                    }
                     let mut file = File::from(fd);
                     let size = pump(content, &mut file, key)?;
                     written(key, &file, size)
@@ -486,6 +514,13 @@ impl LocalBackend {
             return None;
         }
         let flags = if overwrite {
+            // Only a plain file is replaced here; a folder or a link in the way is the general
+            // path's to judge.
+            match sys::statat(to, &dst_name, AtFlags::SYMLINK_NOFOLLOW) {
+                Err(Errno::NOENT) => {}
+                Ok(stat) if kind(&stat) == FileType::RegularFile => {}
+                _ => return None,
+            }
             RenameFlags::empty()
         } else {
             RenameFlags::NOREPLACE
@@ -508,7 +543,7 @@ impl LocalBackend {
         let name = to.name.clone().unwrap_or_default();
         let mut temp = Temp::new(to.dir, dst)?;
         io::copy(&mut source, temp.file_mut()).map_err(|e| Error::from_io(e, dst, NAME))?;
-        let perms = (overwrite, Perms::Of(stat.st_mode & 0o7777));
+        let perms = (overwrite, Perms::Of(stat.st_mode & 0o777));
         temp.promote(&name, perms, self.fsync)?;
         Ok(())
     }
@@ -582,8 +617,14 @@ fn remove_if_only_temps(parent: &impl AsFd, name: &std::ffi::CStr) -> rustix::io
         if child == c"." || child == c".." {
             continue;
         }
+        let mut child_kind = entry.file_type();
+        if child_kind == FileType::Unknown {
+            child_kind = FileType::from_raw_mode(
+                sys::statat(&fd, child, AtFlags::SYMLINK_NOFOLLOW)?.st_mode,
+            );
+        }
         match child.to_str() {
-            Ok(n) if is_temp_name(n) && entry.file_type() != FileType::Directory => {
+            Ok(n) if is_temp_name(n) && child_kind == FileType::RegularFile => {
                 temps.push(child.to_owned())
             }
             _ => return Err(Errno::NOTEMPTY),
@@ -793,7 +834,10 @@ impl Backend for LocalBackend {
         let (file, stat) = self.open_read(path)?;
         // Sized from the status the open already has; going through `Take` skips
         // `File::read_to_end`'s own fstat and seek.
-        let mut buf = Vec::with_capacity(stat.st_size as usize + 1);
+        let mut buf = Vec::new();
+        // Sized up front where memory allows; a file too large for that still reads (or fails
+        // with an error), never with a capacity panic.
+        let _ = buf.try_reserve_exact((stat.st_size as u64).saturating_add(1) as usize);
         (&file)
             .take(u64::MAX)
             .read_to_end(&mut buf)
@@ -808,7 +852,8 @@ impl Backend for LocalBackend {
         let want = offset.saturating_add(len).min(size) - start;
         let io = |e| Error::from_io(e, path, NAME);
         file.seek(SeekFrom::Start(start)).map_err(io)?;
-        let mut buf = Vec::with_capacity(want as usize);
+        let mut buf = Vec::new();
+        let _ = buf.try_reserve_exact(want as usize);
         file.take(want).read_to_end(&mut buf).map_err(io)?;
         Ok(buf.into())
     }
@@ -852,13 +897,20 @@ impl Backend for LocalBackend {
                 let target = place.name.clone().unwrap_or_default();
                 Ok((Temp::new(place.dir, path)?, target))
             });
-        let (temp, target) = temp.inspect_err(|_| created.undo())?;
+        let (temp, target) = match temp {
+            Ok(made) => made,
+            Err(e) => {
+                created.undo();
+                return Err(e);
+            }
+        };
         Ok(AtomicWriter::new(LocalAtomicSink {
-            temp,
+            temp: Some(temp),
             target,
             key: path.clone(),
             overwrite: options.overwrite,
             fsync: self.fsync,
+            created,
         }))
     }
 

@@ -185,10 +185,15 @@ pub(super) struct Created(Vec<(OwnedFd, CString)>);
 
 impl Created {
     /// Removes the created folders, deepest first; a folder someone filled meanwhile stays.
-    pub(super) fn undo(self) {
-        for (parent, name) in self.0.into_iter().rev() {
+    pub(super) fn undo(&mut self) {
+        for (parent, name) in self.0.drain(..).rev() {
             let _ = sys::unlinkat(&parent, &name, AtFlags::REMOVEDIR);
         }
+    }
+
+    /// Keeps the created folders: the write they were made for landed.
+    pub(super) fn keep(&mut self) {
+        self.0.clear();
     }
 }
 
@@ -210,7 +215,7 @@ impl Handle {
         flags: OFlags,
         mode: Mode,
     ) -> Option<io::Result<OwnedFd>> {
-        if !self.beneath || key.is_root() {
+        if !self.beneath || key.is_root() || too_long(key) {
             return None;
         }
         #[cfg(target_os = "linux")]
@@ -220,9 +225,15 @@ impl Handle {
                 Ok(fd) => Some(Ok(fd)),
                 // Missing, a file in the way, a symlink it will not cross, a loop: the walk
                 // tells them apart, and follows absolute links that lead back inside.
-                Err(Errno::NOENT | Errno::NOTDIR | Errno::XDEV | Errno::LOOP | Errno::EXIST) => {
-                    None
-                }
+                // EAGAIN: a `..` lookup raced a rename somewhere on the system.
+                Err(
+                    Errno::NOENT
+                    | Errno::NOTDIR
+                    | Errno::XDEV
+                    | Errno::LOOP
+                    | Errno::EXIST
+                    | Errno::AGAIN,
+                ) => None,
                 Err(e) => Some(Err(e.into())),
             }
         }
@@ -244,6 +255,9 @@ impl Handle {
         mut created: Option<&mut Created>,
     ) -> Result<Walked> {
         let fail = |e: Errno| Error::from_io(e.into(), key, NAME);
+        if too_long(key) {
+            return Err(fail(Errno::NAMETOOLONG));
+        }
         let mut stack: Vec<OwnedFd> = Vec::new();
         // Each segment still to resolve, and whether a symlink's target supplied it.
         let mut todo: VecDeque<(Vec<u8>, bool)> = key
@@ -275,15 +289,19 @@ impl Handle {
                 }
                 Err(Errno::NOENT) => match created.as_deref_mut() {
                     Some(created) => {
-                        match sys::mkdirat(top, &name, Mode::from_raw_mode(0o777)) {
-                            Ok(()) | Err(Errno::EXIST) => {}
+                        // Only a folder this call made is recorded, to be undone on failure.
+                        let made = match sys::mkdirat(top, &name, Mode::from_raw_mode(0o777)) {
+                            Ok(()) => true,
+                            Err(Errno::EXIST) => false,
                             Err(e) => return Err(fail(e)),
-                        }
+                        };
                         let dir = open_dir_at(top, &name).map_err(fail)?;
-                        let parent =
-                            sys::openat(top, c".", OFlags::PATH | OFlags::CLOEXEC, Mode::empty())
-                                .map_err(fail)?;
-                        created.0.push((parent, name));
+                        if made {
+                            let flags = OFlags::PATH | OFlags::CLOEXEC;
+                            let parent =
+                                sys::openat(top, c".", flags, Mode::empty()).map_err(fail)?;
+                            created.0.push((parent, name));
+                        }
                         stack.push(dir);
                         continue;
                     }
@@ -384,6 +402,12 @@ impl Handle {
     }
 }
 
+/// Whether `key` is longer than a path the system takes (`PATH_MAX`, with its NUL): refused
+/// alike by both strategies, so the walk never makes what the kernel could not reach.
+fn too_long(key: &StorePath) -> bool {
+    key.as_str().len() >= 4096
+}
+
 /// Opens the folder `name` of `dir` as a handle, never following a symlink.
 fn open_dir_at(dir: BorrowedFd<'_>, name: &CStr) -> rustix::io::Result<OwnedFd> {
     let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
@@ -400,5 +424,8 @@ pub(super) fn escapes(key: &StorePath) -> Error {
 
 /// `InvalidPath` for a key through a dangling or looping symlink.
 pub(super) fn looping(key: &StorePath) -> Error {
-    Error::invalid_path(key.as_str(), "dangling or looping symlink").with_backend(NAME)
+    Error::invalid_path(key.as_str(), LOOPING).with_backend(NAME)
 }
+
+/// The message of a key refused for a dangling or looping symlink on the way.
+pub(super) const LOOPING: &str = "dangling or looping symlink";

@@ -11,7 +11,7 @@ use rustix::fs::{self as sys, AtFlags, Dir, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
 use super::atomic::is_temp_name;
-use super::root::{Handle, Walked, ESCAPES};
+use super::root::{Handle, Walked, ESCAPES, LOOPING};
 use super::{info_of, NAME};
 use crate::entry::{FileInfo, FolderEntry};
 use crate::error::{Error, Result};
@@ -40,6 +40,8 @@ pub(super) struct Walk {
     /// Folders at depth ≤ this are descended into; `None` means no limit.
     max_depth: Option<usize>,
     failed: bool,
+    /// See [`Walk::above`].
+    above: Option<Vec<(u64, u64)>>,
 }
 
 /// Opens a folder for reading its entries, never following a symlink.
@@ -66,6 +68,7 @@ impl Walk {
             stack: vec![level],
             max_depth,
             failed: false,
+            above: None,
         })
     }
 
@@ -76,6 +79,7 @@ impl Walk {
             stack: Vec::new(),
             max_depth: Some(0),
             failed: false,
+            above: None,
         }
     }
 
@@ -131,7 +135,16 @@ impl Iterator for Walk {
                 left_out(&key, &raw.to_string_lossy(), "its name is not UTF-8");
                 continue;
             };
+            let mut kind = entry.file_type();
             if is_temp_name(name) {
+                // Ours, a write in flight, quietly; anything else so named, with a warning.
+                if kind != FileType::RegularFile {
+                    left_out(
+                        &key,
+                        name,
+                        "its name starts with `.~tmp.`, reserved for temps",
+                    );
+                }
                 continue;
             }
             if name.contains('\\') {
@@ -155,7 +168,6 @@ impl Iterator for Walk {
                     return self.fail(err);
                 }
             };
-            let mut kind = entry.file_type();
             if kind == FileType::Unknown {
                 match sys::statat(dir, raw, AtFlags::SYMLINK_NOFOLLOW) {
                     Ok(stat) => kind = FileType::from_raw_mode(stat.st_mode),
@@ -203,6 +215,26 @@ fn level_of(fd: OwnedFd, key: &StorePath, depth: usize) -> Result<Level> {
 }
 
 impl Walk {
+    /// The device and inode of the root and of every folder between it and the listed one,
+    /// found the first time a symlink to a folder needs them, so a link back to any folder
+    /// above the listing is recognised as a loop too.
+    fn above(&mut self) -> &[(u64, u64)] {
+        if self.above.is_none() {
+            let mut ids = Vec::new();
+            if let (Some(handle), Some(first)) = (&self.handle, self.stack.first()) {
+                let mut folder = first.key.parent();
+                while let Some(key) = folder {
+                    if let Ok(Walked::Found(_, stat)) = handle.walk(&key, true, None) {
+                        ids.push(id(&stat));
+                    }
+                    folder = key.parent();
+                }
+            }
+            self.above = Some(ids);
+        }
+        self.above.as_deref().unwrap_or_default()
+    }
+
     /// The node a symlink entry stands for, following it inside the root; `None` to leave it
     /// out, with a warning.
     fn follow(&mut self, child: &StorePath, depth: usize) -> Option<Result<Node>> {
@@ -222,16 +254,18 @@ impl Walk {
                 );
                 return None;
             }
-            Err(_) => {
+            Err(e) if e.message() == LOOPING => {
                 left_out(&parent, child.name(), "a dangling or looping symlink");
                 return None;
             }
+            // Anything else (a refusal, no descriptors left) is the listing's error.
+            Err(e) => return self.fail(e),
         };
         if FileType::from_raw_mode(stat.st_mode) != FileType::Directory {
             return Some(Ok(Node::File(info_of(child.clone(), &stat))));
         }
         let id = id(&stat);
-        if self.stack.iter().any(|level| level.id == id) {
+        if self.stack.iter().any(|level| level.id == id) || self.above().contains(&id) {
             left_out(
                 &parent,
                 child.name(),
