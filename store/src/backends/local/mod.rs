@@ -346,9 +346,14 @@ impl LocalBackend {
         } else {
             self.open_write(handle, key, options.overwrite, &mut created)
                 .and_then(|fd| {
-                    let stat = sys::fstat(&fd).map_err(|e| Error::from_io(e.into(), key, NAME))?;
-                    if kind(&stat) != FileType::RegularFile {
-                        return Err(special(key));
+                    // A create-only open made a new regular file; an overwrite may have
+                    // opened a FIFO or a device that was there, which is refused.
+                    if options.overwrite {
+                        let stat =
+                            sys::fstat(&fd).map_err(|e| Error::from_io(e.into(), key, NAME))?;
+                        if kind(&stat) != FileType::RegularFile {
+                            return Err(special(key));
+                        }
                     }
                     let mut file = File::from(fd);
                     let size = pump(content, &mut file, key)?;
