@@ -585,11 +585,11 @@ fn refuse_reserved(key: &StorePath) -> Result<()> {
     Ok(())
 }
 
-/// Removes the folder `name` of `parent` and everything below it, each folder through its own
-/// handle, never following a symlink.
-fn remove_tree(parent: &impl AsFd, name: &std::ffi::CStr) -> rustix::io::Result<()> {
-    let fd = open_listing(parent, name)?;
-    for entry in Dir::read_from(&fd)? {
+/// The entries of the folder open at `fd` (`.` and `..` left out), each with its type, stated
+/// without following where the directory entry does not say.
+fn entries(fd: &OwnedFd) -> rustix::io::Result<Vec<(CString, FileType)>> {
+    let mut out = Vec::new();
+    for entry in Dir::read_from(fd)? {
         let entry = entry?;
         let child = entry.file_name();
         if child == c"." || child == c".." {
@@ -597,14 +597,23 @@ fn remove_tree(parent: &impl AsFd, name: &std::ffi::CStr) -> rustix::io::Result<
         }
         let mut child_kind = entry.file_type();
         if child_kind == FileType::Unknown {
-            child_kind = FileType::from_raw_mode(
-                sys::statat(&fd, child, AtFlags::SYMLINK_NOFOLLOW)?.st_mode,
-            );
+            let stat = sys::statat(fd, child, AtFlags::SYMLINK_NOFOLLOW)?;
+            child_kind = FileType::from_raw_mode(stat.st_mode);
         }
+        out.push((child.to_owned(), child_kind));
+    }
+    Ok(out)
+}
+
+/// Removes the folder `name` of `parent` and everything below it, each folder through its own
+/// handle, never following a symlink.
+fn remove_tree(parent: &impl AsFd, name: &std::ffi::CStr) -> rustix::io::Result<()> {
+    let fd = open_listing(parent, name)?;
+    for (child, child_kind) in entries(&fd)? {
         if child_kind == FileType::Directory {
-            remove_tree(&fd, child)?;
+            remove_tree(&fd, &child)?;
         } else {
-            sys::unlinkat(&fd, child, AtFlags::empty())?;
+            sys::unlinkat(&fd, &child, AtFlags::empty())?;
         }
     }
     sys::unlinkat(parent, name, AtFlags::REMOVEDIR)
@@ -615,27 +624,14 @@ fn remove_tree(parent: &impl AsFd, name: &std::ffi::CStr) -> rustix::io::Result<
 /// lists as; `NOTEMPTY` when it holds anything else.
 fn remove_if_only_temps(parent: &impl AsFd, name: &std::ffi::CStr) -> rustix::io::Result<()> {
     let fd = open_listing(parent, name)?;
-    let mut temps = Vec::new();
-    for entry in Dir::read_from(&fd)? {
-        let entry = entry?;
-        let child = entry.file_name();
-        if child == c"." || child == c".." {
-            continue;
-        }
-        let mut child_kind = entry.file_type();
-        if child_kind == FileType::Unknown {
-            child_kind = FileType::from_raw_mode(
-                sys::statat(&fd, child, AtFlags::SYMLINK_NOFOLLOW)?.st_mode,
-            );
-        }
-        match child.to_str() {
-            Ok(n) if is_temp_name(n) && child_kind == FileType::RegularFile => {
-                temps.push(child.to_owned())
-            }
-            _ => return Err(Errno::NOTEMPTY),
-        }
+    let children = entries(&fd)?;
+    let only_temps = children.iter().all(|(child, child_kind)| {
+        *child_kind == FileType::RegularFile && child.to_str().is_ok_and(is_temp_name)
+    });
+    if !only_temps {
+        return Err(Errno::NOTEMPTY);
     }
-    for temp in temps {
+    for (temp, _) in children {
         sys::unlinkat(&fd, &temp, AtFlags::empty())?;
     }
     sys::unlinkat(parent, name, AtFlags::REMOVEDIR)
