@@ -109,12 +109,14 @@ impl Tree {
     }
 
     /// The write-side checks of C-2.4 steps 2–4, against the current map.
+    /// The write-side checks of `path`; `true` when its folder already exists, so nothing
+    /// needs creating.
     fn check_write(
         &self,
         nodes: &BTreeMap<StorePath, Node>,
         path: &StorePath,
         overwrite: bool,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         self.root_refused(path)?;
         match nodes.get(path) {
             Some(Node::Folder) => {
@@ -126,7 +128,7 @@ impl Tree {
             _ => {}
         }
         // Nearest first: a folder's own ancestors are folders, so the first one found ends it.
-        for ancestor in path.ancestors_str() {
+        for (i, ancestor) in path.ancestors_str().enumerate() {
             match nodes.get(ancestor) {
                 Some(Node::File(_)) => {
                     return Err(self.err(Error::invalid_path(
@@ -134,16 +136,17 @@ impl Tree {
                         format!("a file is in the way at '{ancestor}'"),
                     )))
                 }
-                Some(Node::Folder) => break,
+                Some(Node::Folder) => return Ok(i == 0),
                 None => {}
             }
         }
-        Ok(())
+        Ok(path.parent().is_none_or(|p| p.is_root()))
     }
 
     /// Checks a write before any content is consumed.
     pub(crate) fn precheck_write(&self, path: &StorePath, options: &WriteOptions) -> Result<()> {
         self.check_write(&self.read_lock(), path, options.overwrite)
+            .map(|_| ())
     }
 
     /// Stores `data` at `path` in one locked step; of concurrent creators exactly one wins.
@@ -162,7 +165,7 @@ impl Tree {
             metadata: metadata.clone().unwrap_or_default(),
         };
         let mut nodes = self.write_lock();
-        self.check_write(&nodes, path, options.overwrite)?;
+        let parent_exists = self.check_write(&nodes, path, options.overwrite)?;
         // Built directly: equal to a later `get_file_info`, as WriteResultNative promises.
         let result = WriteResult {
             path: path.clone(),
@@ -174,7 +177,9 @@ impl Tree {
             last_modified: Some(file.modified),
             metadata,
         };
-        create_parents(&mut nodes, path);
+        if !parent_exists {
+            create_parents(&mut nodes, path);
+        }
         nodes.insert(path.clone(), Node::File(file));
         Ok(result)
     }
