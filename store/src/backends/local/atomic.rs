@@ -263,7 +263,8 @@ fn named(dir: &impl AsFd, key: &StorePath) -> Result<(OwnedFd, CString)> {
 }
 
 /// The writer of `open_atomic`: the temp exists from open; dropping it, or a failed commit,
-/// leaves nothing, not even the folders the open made for it.
+/// leaves nothing, not even the folders the open made for it (the fields drop in order: the
+/// temp, then those folders).
 pub(super) struct LocalAtomicSink {
     pub(super) temp: Option<Temp>,
     pub(super) target: CString,
@@ -304,13 +305,5 @@ impl AtomicSink for LocalAtomicSink {
 
     fn abort(self: Box<Self>) -> Result<()> {
         Ok(())
-    }
-}
-
-impl Drop for LocalAtomicSink {
-    /// The temp goes first (with its handle), then the folders made for it.
-    fn drop(&mut self) {
-        drop(self.temp.take());
-        self.created.undo();
     }
 }

@@ -360,8 +360,8 @@ impl LocalBackend {
                     written(key, &file, size)
                 })
         };
-        if result.is_err() {
-            created.undo();
+        if result.is_ok() {
+            created.keep();
         }
         result
     }
@@ -420,7 +420,7 @@ impl LocalBackend {
         if src.is_root() || dst.is_root() {
             return Err(Error::root_is_folder().with_backend(NAME));
         }
-        if !keep_src && src != dst && !dst.segments().any(is_temp_name) {
+        if !keep_src && src != dst && !is_reserved(dst) {
             if let Some(done) = self.rename_fast(src, dst, overwrite) {
                 return done;
             }
@@ -476,8 +476,8 @@ impl LocalBackend {
                     Err(e) => Err(Error::from_io(e.into(), dst, NAME)),
                 }
             });
-        if result.is_err() {
-            created.undo();
+        if result.is_ok() {
+            created.keep();
         }
         result
     }
@@ -504,7 +504,7 @@ impl LocalBackend {
         };
         let from = folder(src)?;
         let apart;
-        let to = if src.parent() == dst.parent() {
+        let to = if folder_of(src) == folder_of(dst) {
             &from
         } else {
             apart = folder(dst)?;
@@ -571,9 +571,19 @@ fn open_at(place: &Place, flags: OFlags, key: &StorePath) -> Result<OwnedFd> {
         .map_err(|e| Error::from_io(e.into(), key, NAME))
 }
 
+/// The folder part of `key`, without allocating; `None` for a key in the root.
+fn folder_of(key: &StorePath) -> Option<&str> {
+    key.as_str().rsplit_once('/').map(|(folder, _)| folder)
+}
+
+/// Whether a segment of `key` lies in the temps' reserved namespace.
+fn is_reserved(key: &StorePath) -> bool {
+    key.segments().any(is_temp_name)
+}
+
 /// `InvalidPath` for a key with a segment in the temps' reserved namespace.
 fn refuse_reserved(key: &StorePath) -> Result<()> {
-    if key.segments().any(is_temp_name) {
+    if is_reserved(key) {
         return Err(Error::invalid_path(
             key.as_str(),
             format!(
@@ -898,13 +908,8 @@ impl Backend for LocalBackend {
                 let target = place.name.clone().unwrap_or_default();
                 Ok((Temp::new(place.dir, path)?, target))
             });
-        let (temp, target) = match temp {
-            Ok(made) => made,
-            Err(e) => {
-                created.undo();
-                return Err(e);
-            }
-        };
+        // On error `created` drops here, and the folders it made go.
+        let (temp, target) = temp?;
         Ok(AtomicWriter::new(LocalAtomicSink {
             temp: Some(temp),
             target,

@@ -179,21 +179,23 @@ pub(super) enum Walked {
     BelowFile,
 }
 
-/// The folders a write created, so that a write refused after all removes them again.
+/// The folders a write created: removed again, deepest first, when it is dropped, unless the
+/// write landed and [`keep`](Created::keep) said so. A folder someone filled meanwhile stays.
 #[derive(Default)]
 pub(super) struct Created(Vec<(OwnedFd, CString)>);
 
 impl Created {
-    /// Removes the created folders, deepest first; a folder someone filled meanwhile stays.
-    pub(super) fn undo(&mut self) {
-        for (parent, name) in self.0.drain(..).rev() {
-            let _ = sys::unlinkat(&parent, &name, AtFlags::REMOVEDIR);
-        }
-    }
-
     /// Keeps the created folders: the write they were made for landed.
     pub(super) fn keep(&mut self) {
         self.0.clear();
+    }
+}
+
+impl Drop for Created {
+    fn drop(&mut self) {
+        for (parent, name) in self.0.drain(..).rev() {
+            let _ = sys::unlinkat(&parent, &name, AtFlags::REMOVEDIR);
+        }
     }
 }
 
