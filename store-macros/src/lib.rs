@@ -74,8 +74,10 @@ pub fn dual_api(args: TokenStream, input: TokenStream) -> TokenStream {
 /// - **Arguments:** `name = "..."` (required, the stable id), `namespace = flat` (folders
 ///   implied by key prefixes; hierarchical by default), `flags(...)` for what capabilities do
 ///   not show: `atomic_move` (needs `rename`), `seekable_read` (blocking, needs a read),
-///   `lazy_read` (needs a read), `write_result_native` (needs `write`), `user_metadata`
-///   (needs `write` and `get_file_info`).
+///   `lazy_read` (needs a read), `write_result_native` (needs `write`), `user_metadata`,
+///   `attributes` and `conditional_write` (each needs `write` and `get_file_info`; the
+///   backend then keeps what the options carry, or checks `if_match` in the same step as
+///   the write).
 /// - **The least a backend writes:** the probes, as `exists`, `is_file` and `is_folder`, or
 ///   what they derive from: `is_file` from `get_file_info`, `is_folder` from `list_files` and
 ///   `list_folders`, `exists` from the two probes.

@@ -14,6 +14,8 @@ use crate::error::{Error, Result};
 /// assert_eq!(Capability::AtomicWrite.as_str(), "atomic_write");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Capability {
     /// `read`, `read_bytes`, `read_range`, `read_seekable`, `read_text`.
@@ -36,6 +38,13 @@ pub enum Capability {
     Metadata,
     /// Non-empty user metadata on writes (a strict gate on an argument).
     UserMetadata,
+    /// `WriteOptions::if_match`: replace only the version the caller read, checked and
+    /// written in one step (a strict gate on an argument, C-2.8).
+    ConditionalWrite,
+    /// Standard attributes on writes (content type, cache control, content disposition,
+    /// encoding and language), kept and returned by `get_file_info` (a strict gate on an
+    /// argument).
+    Attributes,
     /// Flag: `rename` is atomic under concurrency.
     AtomicMove,
     /// Flag: the sync `read` stream is natively seekable.
@@ -48,7 +57,7 @@ pub enum Capability {
 
 impl Capability {
     /// Every capability, in declaration order.
-    pub const ALL: [Capability; 14] = [
+    pub const ALL: [Capability; 16] = [
         Capability::Read,
         Capability::Write,
         Capability::Delete,
@@ -59,6 +68,8 @@ impl Capability {
         Capability::AtomicWrite,
         Capability::Metadata,
         Capability::UserMetadata,
+        Capability::ConditionalWrite,
+        Capability::Attributes,
         Capability::AtomicMove,
         Capability::SeekableRead,
         Capability::LazyRead,
@@ -78,6 +89,8 @@ impl Capability {
             Capability::AtomicWrite => "atomic_write",
             Capability::Metadata => "metadata",
             Capability::UserMetadata => "user_metadata",
+            Capability::ConditionalWrite => "conditional_write",
+            Capability::Attributes => "attributes",
             Capability::AtomicMove => "atomic_move",
             Capability::SeekableRead => "seekable_read",
             Capability::LazyRead => "lazy_read",
@@ -96,8 +109,8 @@ impl Capability {
         )
     }
 
-    const fn bit(self) -> u16 {
-        1 << (self as u16)
+    const fn bit(self) -> u32 {
+        1 << (self as u32)
     }
 }
 
@@ -117,13 +130,13 @@ impl fmt::Display for Capability {
 /// assert_eq!(caps.to_string(), "list, read");
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Capabilities(u16);
+pub struct Capabilities(u32);
 
 impl Capabilities {
     /// The gates: the capabilities a method's `gate = ...` names, one per kind of operation
     /// (C-5.1), and what a backend with every operation declares before its flags. "Gates"
-    /// means this set everywhere in the project; UserMetadata, which an option value can also
-    /// require, is not one of them.
+    /// means this set everywhere in the project; UserMetadata, ConditionalWrite and Attributes,
+    /// which an option value can also require, are not among them.
     pub const GATES: Capabilities = Capabilities::of(&[
         Capability::Read,
         Capability::Write,
@@ -210,6 +223,23 @@ impl FromIterator<Capability> for Capabilities {
     fn from_iter<I: IntoIterator<Item = Capability>>(iter: I) -> Self {
         iter.into_iter()
             .fold(Capabilities::empty(), Capabilities::with)
+    }
+}
+
+/// A list of snake-case names: `["list", "read"]`.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Capabilities {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Capabilities {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Vec::<Capability>::deserialize(deserializer)?
+            .into_iter()
+            .collect())
     }
 }
 

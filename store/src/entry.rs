@@ -10,6 +10,7 @@ pub type UserMetadata = BTreeMap<String, String>;
 
 /// A content digest: algorithm and hex value, both lower-case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ContentDigest {
     /// Algorithm name, e.g. `md5` or `sha256`.
     pub algorithm: String,
@@ -17,8 +18,137 @@ pub struct ContentDigest {
     pub value: String,
 }
 
+/// One standard attribute: the headers HTTP and object stores know a file by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Attribute {
+    /// `Content-Type`, e.g. `text/plain`.
+    ContentType,
+    /// `Cache-Control`, e.g. `max-age=3600`.
+    CacheControl,
+    /// `Content-Disposition`, e.g. `attachment; filename="a.csv"`.
+    ContentDisposition,
+    /// `Content-Encoding`, e.g. `gzip`.
+    ContentEncoding,
+    /// `Content-Language`, e.g. `en-US`.
+    ContentLanguage,
+}
+
+impl Attribute {
+    /// Every attribute, in declaration order.
+    pub const ALL: [Attribute; 5] = [
+        Attribute::ContentType,
+        Attribute::CacheControl,
+        Attribute::ContentDisposition,
+        Attribute::ContentEncoding,
+        Attribute::ContentLanguage,
+    ];
+
+    /// The HTTP header name.
+    pub const fn header(self) -> &'static str {
+        match self {
+            Attribute::ContentType => "Content-Type",
+            Attribute::CacheControl => "Cache-Control",
+            Attribute::ContentDisposition => "Content-Disposition",
+            Attribute::ContentEncoding => "Content-Encoding",
+            Attribute::ContentLanguage => "Content-Language",
+        }
+    }
+}
+
+/// The standard attributes of a file (C-5.3): kept where the backend declares
+/// [`Attributes`](crate::Capability::Attributes), so a reader knows how to show the content.
+///
+/// One pointer wide while empty, which is what most files carry, so listings stay small.
+///
+/// ```
+/// use store::{Attribute, Attributes};
+/// let attrs = Attributes::new().with_content_type("text/html; charset=utf-8");
+/// assert_eq!(attrs.content_type(), Some("text/html; charset=utf-8"));
+/// assert_eq!(attrs.get(Attribute::CacheControl), None);
+/// assert_eq!(attrs.iter().count(), 1);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Attributes(Option<Box<[Option<String>; 5]>>);
+
+impl Attributes {
+    /// No attributes.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The value of `attr`, if set.
+    pub fn get(&self, attr: Attribute) -> Option<&str> {
+        self.0.as_ref()?[attr as usize].as_deref()
+    }
+
+    /// Sets `attr` to `value`.
+    pub fn set(&mut self, attr: Attribute, value: impl Into<String>) {
+        self.0.get_or_insert_with(Default::default)[attr as usize] = Some(value.into());
+    }
+
+    /// This set with `attr` set to `value`.
+    #[must_use]
+    pub fn with(mut self, attr: Attribute, value: impl Into<String>) -> Self {
+        self.set(attr, value);
+        self
+    }
+
+    /// This set with a content type.
+    #[must_use]
+    pub fn with_content_type(self, value: impl Into<String>) -> Self {
+        self.with(Attribute::ContentType, value)
+    }
+
+    /// The content type, if set.
+    pub fn content_type(&self) -> Option<&str> {
+        self.get(Attribute::ContentType)
+    }
+
+    /// Whether no attribute is set.
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    /// The attributes that are set, in declaration order.
+    pub fn iter(&self) -> impl Iterator<Item = (Attribute, &str)> + '_ {
+        Attribute::ALL
+            .into_iter()
+            .filter_map(|attr| self.get(attr).map(|v| (attr, v)))
+    }
+}
+
+/// A map from attribute name to value: `{"content_type": "text/plain"}`.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Attributes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Attributes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<Attribute, String>::deserialize(deserializer)?;
+        Ok(map.into_iter().collect())
+    }
+}
+
+impl<V: Into<String>> FromIterator<(Attribute, V)> for Attributes {
+    fn from_iter<I: IntoIterator<Item = (Attribute, V)>>(iter: I) -> Self {
+        let mut attrs = Attributes::new();
+        for (attr, value) in iter {
+            attrs.set(attr, value);
+        }
+        attrs
+    }
+}
+
 /// Facts about one file (C-5.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FileInfo {
     /// Store-relative path (a key at the backend).
     pub path: StorePath,
@@ -32,8 +162,8 @@ pub struct FileInfo {
     pub digest: Option<ContentDigest>,
     /// Entity tag, where the service provides one.
     pub etag: Option<String>,
-    /// Content type, where the service provides one.
-    pub content_type: Option<String>,
+    /// Standard attributes (content type and friends), where the backend keeps them.
+    pub attributes: Attributes,
     /// User metadata: `Some` (possibly empty) iff the backend declares `UserMetadata`.
     pub metadata: Option<UserMetadata>,
     /// Backend-specific facts.
@@ -50,7 +180,7 @@ impl FileInfo {
             modified_at,
             digest: None,
             etag: None,
-            content_type: None,
+            attributes: Attributes::default(),
             metadata: None,
             extra: BTreeMap::new(),
         }
@@ -59,6 +189,7 @@ impl FileInfo {
 
 /// A folder found by a listing: `{ path, name }`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FolderEntry {
     /// Store-relative path.
     pub path: StorePath,
@@ -78,6 +209,7 @@ impl FolderEntry {
 
 /// Aggregate facts about a folder, recursive over every file below it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FolderInfo {
     /// Store-relative path; the root is `""`.
     pub path: StorePath,
@@ -118,6 +250,8 @@ impl FolderInfo {
 
 /// One child of a folder, as yielded by `iter_children`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "type", rename_all = "snake_case"))]
 pub enum Entry {
     /// A file.
     File(FileInfo),

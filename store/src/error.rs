@@ -29,6 +29,8 @@ pub enum ErrorKind {
     InvalidData,
     /// The operation needs a capability the backend does not declare.
     Unsupported(Capability),
+    /// A conditional write whose `if_match` etag is not the file's current one (C-2.8).
+    PreconditionFailed,
     /// A non-recursive `delete_folder` on a non-empty folder.
     DirectoryNotEmpty,
     /// Locked by another party.
@@ -53,6 +55,7 @@ impl ErrorKind {
             ErrorKind::InvalidPath | ErrorKind::InvalidArgument => io::ErrorKind::InvalidInput,
             ErrorKind::InvalidData => io::ErrorKind::InvalidData,
             ErrorKind::Unsupported(_) => io::ErrorKind::Unsupported,
+            ErrorKind::PreconditionFailed => io::ErrorKind::Other,
             ErrorKind::DirectoryNotEmpty => io::ErrorKind::DirectoryNotEmpty,
             ErrorKind::ResourceLocked => io::ErrorKind::ResourceBusy,
             ErrorKind::BackendUnavailable => io::ErrorKind::NotConnected,
@@ -70,6 +73,7 @@ impl ErrorKind {
             ErrorKind::InvalidArgument => "invalid argument",
             ErrorKind::InvalidData => "invalid data",
             ErrorKind::Unsupported(_) => "unsupported operation",
+            ErrorKind::PreconditionFailed => "precondition failed",
             ErrorKind::DirectoryNotEmpty => "folder is not empty",
             ErrorKind::ResourceLocked => "resource is locked",
             ErrorKind::BackendUnavailable => "backend unavailable",
@@ -170,6 +174,15 @@ impl Error {
     /// `AlreadyExists` for `path`.
     pub fn already_exists(path: impl Into<String>) -> Self {
         Error::new(ErrorKind::AlreadyExists, "already exists").with_path(path)
+    }
+
+    /// `PreconditionFailed` for `path`: its etag is no longer the one the write was made for.
+    pub fn precondition_failed(path: impl Into<String>) -> Self {
+        Error::new(
+            ErrorKind::PreconditionFailed,
+            "precondition failed: the file changed since its etag was read",
+        )
+        .with_path(path)
     }
 
     /// `InvalidPath` for `path` with a reason.

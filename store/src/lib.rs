@@ -117,9 +117,13 @@ pub use crate::content::{
     content_error, stream_items, AsyncContent, ByteStream, Content, ListIter, ListStream, ReadSeek,
     ReadStream, SeekableStream, CHUNK_SIZE, SPOOL_IN_MEMORY,
 };
-pub use crate::entry::{ContentDigest, Entry, FileInfo, FolderEntry, FolderInfo, UserMetadata};
+pub use crate::entry::{
+    Attribute, Attributes, ContentDigest, Entry, FileInfo, FolderEntry, FolderInfo, UserMetadata,
+};
 pub use crate::error::{Error, ErrorKind, Result};
-pub use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions, METADATA_LIMIT};
+pub use crate::options::{
+    DeleteFolderOptions, ListOptions, Precondition, WriteOptions, METADATA_LIMIT,
+};
 pub use crate::path::StorePath;
 pub use crate::pattern::Pattern;
 pub use crate::resolution::{Namespace, ResolutionPlan};

@@ -1,18 +1,38 @@
 //! Option structs of writes, listings and folder deletion, and their validation.
 
-use crate::entry::UserMetadata;
+use crate::capability::{Capabilities, Capability};
+use crate::entry::{Attributes, UserMetadata};
 use crate::error::{Error, Result};
 use crate::pattern::Pattern;
 
 /// Largest total of key bytes plus value bytes in user metadata (C-5.6).
 pub const METADATA_LIMIT: usize = 2048;
 
+/// A condition on what a write finds at its target, checked in the same step as the write
+/// (C-2.8).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Precondition {
+    /// Replace the file only if its current etag is this one; a missing file is `NotFound`,
+    /// another etag `PreconditionFailed`. Needs [`Capability::ConditionalWrite`].
+    IfMatch(String),
+    /// Write only if nothing is there: the create-only write spelled as a precondition, so a
+    /// present file is `AlreadyExists`. Available wherever writing is.
+    IfNoneMatch,
+}
+
 /// Options of `write`, `write_atomic` and `open_atomic`.
 ///
 /// ```
-/// use store::WriteOptions;
-/// let opts = WriteOptions::new().overwrite(true);
-/// assert!(opts.overwrite);
+/// use store::{MemoryBackend, Store, WriteOptions};
+/// let store = Store::new(MemoryBackend::new());
+/// let first = store.write("a.txt", "v1", &WriteOptions::new())?;
+/// let etag = first.etag.expect("memory gives etags");
+/// // Replace only the version we read: a second writer with the same etag loses.
+/// store.write("a.txt", "v2", &WriteOptions::new().if_match(etag.clone()))?;
+/// let err = store.write("a.txt", "v3", &WriteOptions::new().if_match(etag)).unwrap_err();
+/// assert_eq!(err.kind(), store::ErrorKind::PreconditionFailed);
+/// # Ok::<(), store::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteOptions {
@@ -20,6 +40,11 @@ pub struct WriteOptions {
     pub overwrite: bool,
     /// User metadata; `Some({})` means the same as `None`.
     pub metadata: Option<UserMetadata>,
+    /// A condition on the current file, checked in one step with the write.
+    pub precondition: Option<Precondition>,
+    /// Standard attributes to store with the file; needs [`Capability::Attributes`] when
+    /// any is set.
+    pub attributes: Attributes,
 }
 
 impl WriteOptions {
@@ -40,6 +65,83 @@ impl WriteOptions {
     pub fn metadata(mut self, metadata: UserMetadata) -> Self {
         self.metadata = Some(metadata);
         self
+    }
+
+    /// Replace the file only if its etag is still `etag` (implies `overwrite`).
+    #[must_use]
+    pub fn if_match(mut self, etag: impl Into<String>) -> Self {
+        self.precondition = Some(Precondition::IfMatch(etag.into()));
+        self.overwrite = true;
+        self
+    }
+
+    /// Write only if nothing is at the target (implies no `overwrite`).
+    #[must_use]
+    pub fn if_none_match(mut self) -> Self {
+        self.precondition = Some(Precondition::IfNoneMatch);
+        self.overwrite = false;
+        self
+    }
+
+    /// Sets the standard attributes.
+    #[must_use]
+    pub fn attributes(mut self, attributes: Attributes) -> Self {
+        self.attributes = attributes;
+        self
+    }
+
+    /// Sets the content type, the most common attribute.
+    #[must_use]
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.attributes
+            .set(crate::Attribute::ContentType, content_type);
+        self
+    }
+
+    /// The etag an `if_match` asks for.
+    pub fn expected_etag(&self) -> Option<&str> {
+        match &self.precondition {
+            Some(Precondition::IfMatch(etag)) => Some(etag),
+            _ => None,
+        }
+    }
+
+    /// The capabilities these values need beyond the method's gate: `UserMetadata` for
+    /// non-empty metadata, `ConditionalWrite` for `if_match`, `Attributes` for any attribute.
+    pub fn required_capabilities(&self) -> Capabilities {
+        let mut caps = Capabilities::empty();
+        if self.user_metadata().is_some() {
+            caps = caps.with(Capability::UserMetadata);
+        }
+        if self.expected_etag().is_some() {
+            caps = caps.with(Capability::ConditionalWrite);
+        }
+        if !self.attributes.is_empty() {
+            caps = caps.with(Capability::Attributes);
+        }
+        caps
+    }
+
+    /// The verdict of `if_match` on the file's current etag (`None`: no file there), which a
+    /// backend takes in the same step as the write: `NotFound` for a missing file,
+    /// `PreconditionFailed` for another etag.
+    ///
+    /// ```
+    /// use store::{ErrorKind, StorePath, WriteOptions};
+    /// let key = StorePath::new("a.txt")?;
+    /// let opts = WriteOptions::new().if_match("\"1\"");
+    /// assert!(opts.check_etag(&key, Some("\"1\"")).is_ok());
+    /// assert_eq!(opts.check_etag(&key, Some("\"2\"")).unwrap_err().kind(), ErrorKind::PreconditionFailed);
+    /// assert_eq!(opts.check_etag(&key, None).unwrap_err().kind(), ErrorKind::NotFound);
+    /// # Ok::<(), store::Error>(())
+    /// ```
+    pub fn check_etag(&self, path: &crate::StorePath, current: Option<&str>) -> Result<()> {
+        match (self.expected_etag(), current) {
+            (None, _) => Ok(()),
+            (Some(_), None) => Err(Error::not_found(path.as_str())),
+            (Some(expected), Some(current)) if expected == current => Ok(()),
+            (Some(_), Some(_)) => Err(Error::precondition_failed(path.as_str())),
+        }
     }
 
     /// The metadata if it is non-empty.
@@ -69,9 +171,35 @@ impl WriteOptions {
         }
     }
 
-    /// Checks the metadata shape (C-5.6): keys non-empty ASCII not starting with `_`,
-    /// total size at most [`METADATA_LIMIT`] bytes.
+    /// Checks the values (C-5.6): metadata keys non-empty ASCII not starting with `_`, total
+    /// size at most [`METADATA_LIMIT`] bytes; a precondition that agrees with `overwrite`
+    /// (`if_match` replaces, `if_none_match` creates) and a non-empty etag; attribute values
+    /// without line breaks.
     pub fn validate(&self) -> Result<()> {
+        match &self.precondition {
+            Some(Precondition::IfMatch(etag)) if etag.is_empty() => {
+                return Err(Error::invalid_argument("if_match needs a non-empty etag"))
+            }
+            Some(Precondition::IfMatch(_)) if !self.overwrite => {
+                return Err(Error::invalid_argument(
+                    "if_match replaces a file: it needs overwrite = true",
+                ))
+            }
+            Some(Precondition::IfNoneMatch) if self.overwrite => {
+                return Err(Error::invalid_argument(
+                    "if_none_match creates a file: it needs overwrite = false",
+                ))
+            }
+            _ => {}
+        }
+        for (attr, value) in self.attributes.iter() {
+            if value.contains(['\r', '\n']) {
+                return Err(Error::invalid_argument(format!(
+                    "the {} attribute must not contain a line break",
+                    attr.header()
+                )));
+            }
+        }
         let Some(metadata) = self.user_metadata() else {
             return Ok(());
         };

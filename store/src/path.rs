@@ -202,6 +202,24 @@ fn normalise(s: &str) -> Result<String> {
     Ok(out)
 }
 
+/// A string: the normal form.
+#[cfg(feature = "serde")]
+impl serde::Serialize for StorePath {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Validated as a folder-role path (`""` is the root), so a document cannot smuggle in a NUL
+/// or a `..` segment; other spellings are normalised as [`StorePath::new`] does.
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for StorePath {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        StorePath::folder(&s).map_err(serde::de::Error::custom)
+    }
+}
+
 impl fmt::Display for StorePath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

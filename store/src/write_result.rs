@@ -7,6 +7,8 @@ use crate::path::StorePath;
 
 /// Where the fields of a [`WriteResult`] come from (C-5.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum WriteSource {
     /// Filled from the write response; the rich fields equal a later `get_file_info`.
     Native,
@@ -18,6 +20,7 @@ pub enum WriteSource {
 
 /// The outcome of a write (C-5.5).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct WriteResult {
     /// The path as given (store-relative at the Store).
     pub path: StorePath,

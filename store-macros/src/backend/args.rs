@@ -13,6 +13,8 @@ pub(crate) const FLAGS: &[(&str, &str)] = &[
     ("lazy_read", "LazyRead"),
     ("write_result_native", "WriteResultNative"),
     ("user_metadata", "UserMetadata"),
+    ("conditional_write", "ConditionalWrite"),
+    ("attributes", "Attributes"),
 ];
 
 pub(crate) struct BackendArgs {

@@ -198,8 +198,11 @@ impl Backend {
                     (!self.provides("read")).then_some("`read` or `read_bytes`")
                 }
                 "write_result_native" => (!self.has("write")).then_some("`write`"),
-                "user_metadata" => (!(self.has("write") && self.has("get_file_info")))
-                    .then_some("`write` and `get_file_info`"),
+                "user_metadata" | "attributes" => (!(self.has("write")
+                    && self.has("get_file_info")))
+                .then_some("`write` and `get_file_info`"),
+                "conditional_write" => (!(self.has("write") && self.has("get_file_info")))
+                    .then_some("`write` and `get_file_info` (the etag to match)"),
                 _ => None,
             };
             if let Some(missing) = missing {

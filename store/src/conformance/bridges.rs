@@ -426,6 +426,7 @@ fn table_io_kind(kind: ErrorKind) -> io::ErrorKind {
         ErrorKind::InvalidArgument => io::ErrorKind::InvalidInput,
         ErrorKind::InvalidData => io::ErrorKind::InvalidData,
         ErrorKind::Unsupported(_) => io::ErrorKind::Unsupported,
+        ErrorKind::PreconditionFailed => io::ErrorKind::Other,
         ErrorKind::DirectoryNotEmpty => io::ErrorKind::DirectoryNotEmpty,
         ErrorKind::ResourceLocked => io::ErrorKind::ResourceBusy,
         ErrorKind::BackendUnavailable => io::ErrorKind::NotConnected,
@@ -522,6 +523,10 @@ pub async fn k107_io_error_mapping(w: &dyn World) {
         (
             "Unsupported",
             Error::unsupported(Capability::Glob, caps).with_backend(name),
+        ),
+        (
+            "PreconditionFailed",
+            Error::precondition_failed("k107/x").with_backend(name),
         ),
         (
             "DirectoryNotEmpty",
@@ -621,6 +626,7 @@ pub async fn k107_io_error_mapping(w: &dyn World) {
         ErrorKind::InvalidArgument,
         ErrorKind::InvalidData,
         ErrorKind::Unsupported(Capability::Glob),
+        ErrorKind::PreconditionFailed,
         ErrorKind::DirectoryNotEmpty,
         ErrorKind::ResourceLocked,
         ErrorKind::BackendUnavailable,

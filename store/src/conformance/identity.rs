@@ -18,9 +18,12 @@ const DOCUMENTED_NAMES: [&str; 6] = ["memory", "async-memory", "local", "s3", "a
 /// Typical markers of a secret that must never be printed (C-2.13), compared lower-cased.
 const SECRET_MARKERS: [&str; 4] = ["password", "secret", "token=", "accountkey"];
 
-/// Every capability a call can be refused for: the operation gates and the argument gate
-/// UserMetadata (C-5.1).
-const REFUSABLE: Capabilities = Capabilities::GATES.with(Capability::UserMetadata);
+/// Every capability a call can be refused for: the operation gates and the argument gates
+/// UserMetadata, ConditionalWrite and Attributes (C-5.1).
+const REFUSABLE: Capabilities = Capabilities::GATES
+    .with(Capability::UserMetadata)
+    .with(Capability::ConditionalWrite)
+    .with(Capability::Attributes);
 
 /// The capability set C-5.4 expects for the backend `name`, or `None` for an unknown name.
 fn expected_capabilities(name: &str) -> Option<Capabilities> {
@@ -29,14 +32,45 @@ fn expected_capabilities(name: &str) -> Option<Capabilities> {
     let (gates, extra): (Capabilities, &[Capability]) = match name {
         "memory" => (
             gates,
-            &[AtomicMove, SeekableRead, WriteResultNative, UserMetadata],
+            &[
+                AtomicMove,
+                SeekableRead,
+                WriteResultNative,
+                UserMetadata,
+                ConditionalWrite,
+                Attributes,
+            ],
         ),
-        "async-memory" => (gates, &[AtomicMove, WriteResultNative, UserMetadata]),
+        "async-memory" => (
+            gates,
+            &[
+                AtomicMove,
+                WriteResultNative,
+                UserMetadata,
+                ConditionalWrite,
+                Attributes,
+            ],
+        ),
         "local" => (
             gates,
-            &[AtomicMove, SeekableRead, LazyRead, WriteResultNative],
+            &[
+                AtomicMove,
+                SeekableRead,
+                LazyRead,
+                WriteResultNative,
+                ConditionalWrite,
+            ],
         ),
-        "s3" | "azure" => (gates, &[LazyRead, WriteResultNative, UserMetadata]),
+        "s3" | "azure" => (
+            gates,
+            &[
+                LazyRead,
+                WriteResultNative,
+                UserMetadata,
+                ConditionalWrite,
+                Attributes,
+            ],
+        ),
         "sftp" => (gates.without(Glob), &[LazyRead, WriteResultNative]),
         _ => return None,
     };
@@ -212,6 +246,25 @@ async fn gated_calls(
             out.push((
                 "write_atomic+metadata",
                 shown(w.write_atomic(other, data(), &meta).await),
+            ));
+        }
+        Capability::ConditionalWrite => {
+            let cond = WriteOptions::new().if_match("\"k002\"");
+            out.push(("write+if_match", shown(w.write(file, data(), &cond).await)));
+            out.push((
+                "write_atomic+if_match",
+                shown(w.write_atomic(file, data(), &cond).await),
+            ));
+        }
+        Capability::Attributes => {
+            let attrs = WriteOptions::new().content_type("text/plain");
+            out.push((
+                "write+attributes",
+                shown(w.write(other, data(), &attrs).await),
+            ));
+            out.push((
+                "write_atomic+attributes",
+                shown(w.write_atomic(other, data(), &attrs).await),
             ));
         }
         _ => {}
@@ -485,6 +538,8 @@ pub async fn k006_require_missing_is_unsupported(w: &dyn World) {
         (Capability::AtomicWrite, "atomic_write"),
         (Capability::Metadata, "metadata"),
         (Capability::UserMetadata, "user_metadata"),
+        (Capability::ConditionalWrite, "conditional_write"),
+        (Capability::Attributes, "attributes"),
         (Capability::AtomicMove, "atomic_move"),
         (Capability::SeekableRead, "seekable_read"),
         (Capability::LazyRead, "lazy_read"),
@@ -645,6 +700,14 @@ pub async fn k009_declared_flags_match_contract(w: &dyn World) {
             (Capability::WriteResultNative, &[Capability::Write]),
             (
                 Capability::UserMetadata,
+                &[Capability::Write, Capability::Metadata],
+            ),
+            (
+                Capability::ConditionalWrite,
+                &[Capability::Write, Capability::Metadata],
+            ),
+            (
+                Capability::Attributes,
                 &[Capability::Write, Capability::Metadata],
             ),
         ] {

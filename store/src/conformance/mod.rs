@@ -33,6 +33,7 @@
 
 mod atomic;
 mod bridges;
+mod conditional;
 mod group;
 mod identity;
 mod listing;
@@ -51,6 +52,7 @@ pub use world::{run, Fixture, World, WorldKind};
 pub mod items {
     pub use super::atomic::*;
     pub use super::bridges::*;
+    pub use super::conditional::*;
     pub use super::identity::*;
     pub use super::listing::*;
     pub use super::metadata::*;
@@ -183,6 +185,10 @@ macro_rules! __conformance_group {
             k099_shared_instance_concurrency,
             k100_parallel_atomic_writes,
             k107_io_error_mapping,
+            k111_conditional_writes,
+            k112_racing_conditional_writers,
+            k113_etags_change_with_content,
+            k114_standard_attributes,
         );
     };
     (hier, $store:expr) => {
@@ -220,9 +226,10 @@ macro_rules! __conformance_group {
 #[cfg(test)]
 mod tests {
     /// The kit's item files, in which every `pub async fn kNNN_…` is an item.
-    const ITEM_FILES: [&str; 10] = [
+    const ITEM_FILES: [&str; 11] = [
         include_str!("atomic.rs"),
         include_str!("bridges.rs"),
+        include_str!("conditional.rs"),
         include_str!("identity.rs"),
         include_str!("listing.rs"),
         include_str!("metadata.rs"),

@@ -476,8 +476,8 @@ pub async fn k095_dst_parents_and_metadata_kept(w: &dyn World) {
             let after = must(w.get_file_info(&dst).await, "dst info");
             assert_eq!(after.size, before.size, "{op:?}: size");
             assert_eq!(
-                after.content_type, before.content_type,
-                "{op:?}: content type kept"
+                after.attributes, before.attributes,
+                "{op:?}: attributes kept"
             );
             assert_eq!(after.metadata, before.metadata, "{op:?}: metadata kept");
             if user {

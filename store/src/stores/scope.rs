@@ -15,9 +15,10 @@ pub trait Argument {
         Ok(())
     }
 
-    /// Step 3 of C-1.3: a capability the value needs (`UserMetadata` for non-empty metadata).
-    fn required_capability(&self) -> Option<Capability> {
-        None
+    /// Step 3 of C-1.3: the capabilities the value needs (`UserMetadata` for non-empty
+    /// metadata, and so on).
+    fn required_capabilities(&self) -> Capabilities {
+        Capabilities::empty()
     }
 }
 
@@ -26,8 +27,8 @@ impl Argument for WriteOptions {
         WriteOptions::validate(self)
     }
 
-    fn required_capability(&self) -> Option<Capability> {
-        self.user_metadata().map(|_| Capability::UserMetadata)
+    fn required_capabilities(&self) -> Capabilities {
+        WriteOptions::required_capabilities(self)
     }
 }
 
@@ -123,10 +124,11 @@ impl Scope {
         arg.validate().map_err(|e| self.located(e))
     }
 
-    /// Step 3a: the gate an option value needs.
+    /// Step 3a: the gates an option value needs, in declaration order.
     pub fn require_argument(&self, arg: &impl Argument) -> Result<()> {
-        arg.required_capability()
-            .map_or(Ok(()), |cap| self.require(cap))
+        arg.required_capabilities()
+            .iter()
+            .try_for_each(|cap| self.require(cap))
     }
 
     /// Rebases a backend result onto the root, errors included.

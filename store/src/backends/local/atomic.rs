@@ -10,15 +10,17 @@ use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use rustix::fs::{self as sys, AtFlags, FileType, Mode, OFlags, RenameFlags};
 use rustix::io::Errno;
 
-use super::root::{Created, DirFd};
+use super::root::{Created, DirFd, Handle};
 use super::{info_of, NAME};
 use crate::atomic::AtomicSink;
 use crate::error::{Error, Result};
+use crate::options::WriteOptions;
 use crate::path::StorePath;
 use crate::write_result::WriteResult;
 
@@ -270,6 +272,8 @@ pub(super) struct LocalAtomicSink {
     pub(super) target: CString,
     pub(super) key: StorePath,
     pub(super) overwrite: bool,
+    /// Where and what to check under the lock at commit, for an `if_match` write.
+    pub(super) if_match: Option<(Arc<Handle>, WriteOptions)>,
     pub(super) fsync: bool,
     pub(super) created: Created,
 }
@@ -296,6 +300,10 @@ impl AtomicSink for LocalAtomicSink {
     fn commit(mut self: Box<Self>) -> Result<WriteResult> {
         let Some(temp) = self.temp.take() else {
             return Err(Error::other("the atomic writer is already committed").with_backend(NAME));
+        };
+        let _lock = match &self.if_match {
+            Some((handle, options)) => Some(super::lock_if_match(handle, &self.key, options)?),
+            None => None,
         };
         let file = temp.promote(&self.target, (self.overwrite, Perms::Written), self.fsync)?;
         self.created.keep();

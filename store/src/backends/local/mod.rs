@@ -74,6 +74,14 @@ const NAME: &str = "local";
 /// recursive `delete_folder` holds it open, and the call would go on there; `RESOLVE_BENEATH`
 /// has the same limit.
 ///
+/// Every file has an etag built from its inode, modification time (nanoseconds) and size.
+/// A conditional write ([`WriteOptions::if_match`]) always goes through a temp: it compares
+/// the etag while holding an exclusive `flock` on the current file and renames over it before
+/// letting go, so of conditional writers holding one etag exactly one wins and the others get
+/// `PreconditionFailed`. Writers without `if_match` take no lock; one that lands between the
+/// compare and the rename is overwritten. Standard attributes are not kept (no
+/// `Attributes` capability): a folder has nowhere to put them that other tools would see.
+///
 /// A plain [`write`](crate::Store::write) that overwrites a file truncates it and writes in
 /// place, so a concurrent reader can see it empty or partly written; use
 /// [`write_atomic`](crate::Store::write_atomic) where readers may be looking.
@@ -106,6 +114,7 @@ fn kind(stat: &Stat) -> FileType {
 impl LocalBackend {
     /// The capabilities every instance declares (C-5.4).
     pub const CAPABILITIES: Capabilities = Capabilities::GATES
+        .with(Capability::ConditionalWrite)
         .with(Capability::AtomicMove)
         .with(Capability::SeekableRead)
         .with(Capability::LazyRead)
@@ -212,34 +221,13 @@ impl LocalBackend {
     }
 
     /// The regular file at `key`, opened for reading, with the read-side verdicts of C-2.5.
-    /// Opened non-blocking, so a FIFO never stalls the call, and refused unless regular.
     fn open_read(&self, key: &StorePath) -> Result<(File, Stat)> {
         if key.is_root() {
             return Err(Error::root_is_folder().with_backend(NAME));
         }
-        let Some(handle) = self.root.handle()? else {
-            return Err(not_found(key));
-        };
-        let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY;
-        let fd = match handle.open_beneath(key, flags, Mode::empty()) {
-            Some(fd) => fd.map_err(|e| match e.raw_os_error().map(Errno::from_raw_os_error) {
-                Some(Errno::NXIO | Errno::NODEV) => special(key),
-                _ => Error::from_io(e, key, NAME),
-            })?,
-            None => match handle.walk(key, true, None)? {
-                Walked::Found(place, stat) => match kind(&stat) {
-                    FileType::Directory => return Err(is_folder(key)),
-                    FileType::RegularFile => open_at(&place, flags, key)?,
-                    _ => return Err(special(key)),
-                },
-                _ => return Err(not_found(key)),
-            },
-        };
-        let stat = sys::fstat(&fd).map_err(|e| Error::from_io(e.into(), key, NAME))?;
-        match kind(&stat) {
-            FileType::RegularFile => Ok((File::from(fd), stat)),
-            FileType::Directory => Err(is_folder(key)),
-            _ => Err(special(key)),
+        match self.root.handle()? {
+            Some(handle) => open_file(handle, key),
+            None => Err(not_found(key)),
         }
     }
 
@@ -333,7 +321,19 @@ impl LocalBackend {
         refuse_reserved(key)?;
         let handle = self.root.handle_or_create()?;
         let mut created = Created::default();
-        let result = if atomic {
+        let result = if options.expected_etag().is_some() {
+            self.target(handle, key, true, &mut created)
+                .and_then(|place| {
+                    // Checked before the content is read, and again under the lock.
+                    drop(lock_if_match(handle, key, options)?);
+                    let name = place.name.clone().unwrap_or_default();
+                    let mut temp = Temp::new(place.dir, key)?;
+                    let size = pump(content, temp.file_mut(), key)?;
+                    let _lock = lock_if_match(handle, key, options)?;
+                    let file = temp.promote(&name, (true, Perms::Written), self.fsync)?;
+                    written(key, &file, size)
+                })
+        } else if atomic {
             self.target(handle, key, options.overwrite, &mut created)
                 .and_then(|place| {
                     let name = place.name.clone().unwrap_or_default();
@@ -554,6 +554,32 @@ impl LocalBackend {
     }
 }
 
+/// The regular file at `key` (not the root), opened for reading, with the read-side verdicts
+/// of C-2.5. Opened non-blocking, so a FIFO never stalls the call, and refused unless regular.
+fn open_file(handle: &Arc<Handle>, key: &StorePath) -> Result<(File, Stat)> {
+    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY;
+    let fd = match handle.open_beneath(key, flags, Mode::empty()) {
+        Some(fd) => fd.map_err(|e| match e.raw_os_error().map(Errno::from_raw_os_error) {
+            Some(Errno::NXIO | Errno::NODEV) => special(key),
+            _ => Error::from_io(e, key, NAME),
+        })?,
+        None => match handle.walk(key, true, None)? {
+            Walked::Found(place, stat) => match kind(&stat) {
+                FileType::Directory => return Err(is_folder(key)),
+                FileType::RegularFile => open_at(&place, flags, key)?,
+                _ => return Err(special(key)),
+            },
+            _ => return Err(not_found(key)),
+        },
+    };
+    let stat = sys::fstat(&fd).map_err(|e| Error::from_io(e.into(), key, NAME))?;
+    match kind(&stat) {
+        FileType::RegularFile => Ok((File::from(fd), stat)),
+        FileType::Directory => Err(is_folder(key)),
+        _ => Err(special(key)),
+    }
+}
+
 /// Whether the existing entry `stat` at `key` may be replaced: a folder is in the way, and a
 /// file without `overwrite` is `AlreadyExists` (C-2.4).
 fn replaceable(stat: &Stat, key: &StorePath, overwrite: bool) -> Result<()> {
@@ -691,7 +717,41 @@ pub(super) fn info_of(key: StorePath, stat: &Stat) -> FileInfo {
     } else {
         UNIX_EPOCH.checked_sub(Duration::from_secs(stat.st_mtime.unsigned_abs()))
     };
-    FileInfo::new(key, stat.st_size as u64, modified)
+    FileInfo {
+        etag: Some(etag_of(stat)),
+        ..FileInfo::new(key, stat.st_size as u64, modified)
+    }
+}
+
+/// The etag of a file's status: inode, modification time in nanoseconds and size, as
+/// object_store's `LocalFileSystem` spells it. Atomic and conditional writes always make a new
+/// inode, so their etag changes; an in-place `write` changes the time (at the filesystem's
+/// clock granularity) and usually the size.
+fn etag_of(stat: &Stat) -> String {
+    let nanos = i128::from(stat.st_mtime) * 1_000_000_000 + i128::from(stat.st_mtime_nsec);
+    format!("{:x}-{:x}-{:x}", stat.st_ino, nanos, stat.st_size)
+}
+
+/// Holds the file `key` names under an exclusive `flock` once its etag is the one `options`
+/// asks for, so that of conditional writers holding one etag exactly one promotes its content
+/// while the lock is held, and the others find a new inode (another etag) once they get the
+/// lock. Writers without `if_match` take no lock: one of them landing between this check and
+/// the promotion is overwritten, the race the docs name.
+fn lock_if_match(handle: &Arc<Handle>, key: &StorePath, options: &WriteOptions) -> Result<File> {
+    let (file, _) = open_file(handle, key)?;
+    sys::flock(&file, sys::FlockOperation::LockExclusive)
+        .map_err(|e| Error::from_io(e.into(), key, NAME))?;
+    // The lock was won on what the key named at the open; a writer before us may have put a
+    // new file (a new inode, so another etag) there since.
+    let (_, now) = open_file(handle, key)?;
+    let held = sys::fstat(&file).map_err(|e| Error::from_io(e.into(), key, NAME))?;
+    if (now.st_dev, now.st_ino) != (held.st_dev, held.st_ino) {
+        return Err(Error::precondition_failed(key.as_str()).with_backend(NAME));
+    }
+    options
+        .check_etag(key, Some(&etag_of(&held)))
+        .map_err(|e| e.with_backend(NAME))?;
+    Ok(file)
 }
 
 fn not_found(key: &StorePath) -> Error {
@@ -905,6 +965,10 @@ impl Backend for LocalBackend {
         let temp = self
             .target(handle, path, options.overwrite, &mut created)
             .and_then(|place| {
+                if options.expected_etag().is_some() {
+                    // Checked at open, and again under the lock at commit.
+                    drop(lock_if_match(handle, path, options)?);
+                }
                 let target = place.name.clone().unwrap_or_default();
                 Ok((Temp::new(place.dir, path)?, target))
             });
@@ -915,6 +979,9 @@ impl Backend for LocalBackend {
             target,
             key: path.clone(),
             overwrite: options.overwrite,
+            if_match: options
+                .expected_etag()
+                .map(|_| (Arc::clone(handle), options.clone())),
             fsync: self.fsync,
             created,
         }))

@@ -22,7 +22,9 @@ use crate::path::StorePath;
 use crate::pattern::Pattern;
 use crate::write_result::WriteResult;
 
-/// A blocking in-memory backend: hierarchical, every gate, atomic renames, seekable reads.
+/// A blocking in-memory backend: hierarchical, every gate, atomic renames, seekable reads,
+/// conditional writes (`if_match` checked under the same lock as the write) and standard
+/// attributes.
 ///
 /// Clones share the same files. Reads hand out the stored `Bytes` without copying.
 ///
@@ -43,6 +45,8 @@ impl MemoryBackend {
     /// The capabilities every instance declares (C-5.4).
     pub const CAPABILITIES: Capabilities = Capabilities::GATES
         .with(Capability::UserMetadata)
+        .with(Capability::ConditionalWrite)
+        .with(Capability::Attributes)
         .with(Capability::AtomicMove)
         .with(Capability::SeekableRead)
         .with(Capability::WriteResultNative);

@@ -9,7 +9,7 @@ use std::time::SystemTime;
 
 use bytes::Bytes;
 
-use crate::entry::{FileInfo, FolderEntry, UserMetadata};
+use crate::entry::{Attributes, FileInfo, FolderEntry, UserMetadata};
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions};
 use crate::path::StorePath;
@@ -25,6 +25,7 @@ struct File {
     /// where a result shows it.
     version: u64,
     metadata: UserMetadata,
+    attributes: Attributes,
 }
 
 impl File {
@@ -145,8 +146,28 @@ impl Tree {
 
     /// Checks a write before any content is consumed.
     pub(crate) fn precheck_write(&self, path: &StorePath, options: &WriteOptions) -> Result<()> {
-        self.check_write(&self.read_lock(), path, options.overwrite)
-            .map(|_| ())
+        let nodes = self.read_lock();
+        self.check_write(&nodes, path, options.overwrite)?;
+        self.check_etag(&nodes, path, options)
+    }
+
+    /// The `if_match` verdict against the current map; the write repeats it under its lock.
+    fn check_etag(
+        &self,
+        nodes: &BTreeMap<StorePath, Node>,
+        path: &StorePath,
+        options: &WriteOptions,
+    ) -> Result<()> {
+        if options.expected_etag().is_none() {
+            return Ok(());
+        }
+        let current = match nodes.get(path) {
+            Some(Node::File(f)) => Some(f.etag()),
+            _ => None,
+        };
+        options
+            .check_etag(path, current.as_deref())
+            .map_err(|e| self.err(e))
     }
 
     /// Stores `data` at `path` in one locked step; of concurrent creators exactly one wins.
@@ -163,9 +184,12 @@ impl Tree {
             modified: SystemTime::now(),
             version: self.versions.fetch_add(1, Ordering::Relaxed) + 1,
             metadata: metadata.clone().unwrap_or_default(),
+            attributes: options.attributes.clone(),
         };
         let mut nodes = self.write_lock();
         let parent_exists = self.check_write(&nodes, path, options.overwrite)?;
+        // Under the same lock as the write: of writers holding one etag, one wins.
+        self.check_etag(&nodes, path, options)?;
         // Built directly: equal to a later `get_file_info`, as WriteResultNative promises.
         let result = WriteResult {
             path: path.clone(),
@@ -323,6 +347,7 @@ fn info(path: &StorePath, file: &File) -> FileInfo {
     FileInfo {
         etag: Some(file.etag()),
         metadata: Some(file.metadata.clone()),
+        attributes: file.attributes.clone(),
         ..FileInfo::new(path.clone(), file.data.len() as u64, Some(file.modified))
     }
 }
