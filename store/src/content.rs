@@ -6,7 +6,7 @@ use std::pin::Pin;
 
 use bytes::Bytes;
 use futures_core::Stream;
-use futures_util::StreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 
 use crate::error::{Error, Result};
 
@@ -201,5 +201,67 @@ impl fmt::Debug for AsyncContent {
             AsyncContent::Bytes(b) => write!(f, "AsyncContent::Bytes({} bytes)", b.len()),
             AsyncContent::Stream(_) => f.write_str("AsyncContent::Stream(..)"),
         }
+    }
+}
+
+/// A tokio reader over an async read stream, as [`AsyncStore::reader`](crate::AsyncStore::reader)
+/// returns it: [`AsyncRead`](tokio::io::AsyncRead) and [`AsyncBufRead`](tokio::io::AsyncBufRead)
+/// over the stream's chunks, without copying them into a buffer of its own. A failing chunk
+/// is an `io::Error` that wraps the [`store::Error`](crate::Error).
+///
+/// ```
+/// use store::{AsyncStore, MemoryBackend, WriteOptions};
+/// use tokio::io::AsyncReadExt;
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let store = AsyncStore::new(MemoryBackend::new());
+/// store.write("a.txt", "hello", &WriteOptions::new()).await?;
+/// let mut text = String::new();
+/// store.reader("a.txt").await?.read_to_string(&mut text).await?;
+/// assert_eq!(text, "hello");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
+pub struct AsyncReader {
+    inner: tokio_util::io::StreamReader<IoChunks, Bytes>,
+}
+
+type IoChunks = futures_util::stream::MapErr<ByteStream, fn(Error) -> io::Error>;
+
+impl AsyncReader {
+    /// A reader over `stream`.
+    pub fn new(stream: ByteStream) -> Self {
+        let chunks: IoChunks = stream.map_err(io::Error::from as fn(Error) -> io::Error);
+        AsyncReader {
+            inner: tokio_util::io::StreamReader::new(chunks),
+        }
+    }
+}
+
+impl tokio::io::AsyncRead for AsyncReader {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncBufRead for AsyncReader {
+    fn poll_fill_buf(
+        self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<io::Result<&[u8]>> {
+        Pin::new(&mut self.get_mut().inner).poll_fill_buf(cx)
+    }
+
+    fn consume(mut self: Pin<&mut Self>, amt: usize) {
+        Pin::new(&mut self.inner).consume(amt)
+    }
+}
+
+impl fmt::Debug for AsyncReader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AsyncReader(..)")
     }
 }

@@ -330,6 +330,22 @@ impl Error {
         self.inner.retryable
     }
 
+    /// The same error without its source, for a second report of one failure (a writer that
+    /// fails in `poll_write` and again at `commit`); the source's message stays in `Display`
+    /// through the first report only.
+    pub(crate) fn clone_for_report(&self) -> Error {
+        Error {
+            inner: Box::new(Inner {
+                kind: self.inner.kind,
+                message: self.inner.message.clone(),
+                path: self.inner.path.clone(),
+                backend: self.inner.backend.clone(),
+                retryable: self.inner.retryable,
+                source: None,
+            }),
+        }
+    }
+
     /// Rewrites the path from a backend key to a path relative to `root` (C-1.4).
     /// A path outside `root` is left as it is.
     #[doc(hidden)]

@@ -110,12 +110,12 @@ pub mod conformance;
 pub use crate::api::{
     AsyncBackend, AsyncBackendSyncAdapter, Backend, BoxFuture, SyncBackendAdapter,
 };
-pub use crate::atomic::{AtomicSink, AtomicWriter};
+pub use crate::atomic::{AsyncAtomicWriter, AtomicSink, AtomicWriter};
 pub use crate::backends::{AsyncMemoryBackend, LocalBackend, MemoryBackend};
 pub use crate::capability::{Capabilities, Capability};
 pub use crate::content::{
-    content_error, stream_items, AsyncContent, ByteStream, Content, ListIter, ListStream, ReadSeek,
-    ReadStream, SeekableStream, CHUNK_SIZE, SPOOL_IN_MEMORY,
+    content_error, stream_items, AsyncContent, AsyncReader, ByteStream, Content, ListIter,
+    ListStream, ReadSeek, ReadStream, SeekableStream, CHUNK_SIZE, SPOOL_IN_MEMORY,
 };
 pub use crate::entry::{
     Attribute, Attributes, ContentDigest, Entry, FileInfo, FolderEntry, FolderInfo, UserMetadata,

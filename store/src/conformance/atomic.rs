@@ -2,7 +2,7 @@
 //! K-105, K-106).
 
 use std::error::Error as StdError;
-use std::io::{self, Write};
+use std::io;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -195,9 +195,8 @@ pub async fn k085_failed_atomic_overwrite_keeps_old(w: &dyn World) {
 /// K-86: `open_atomic`: commit creates; drop and abort leave nothing; overwrite replaces; an
 /// existing target is AlreadyExists at open (and at commit when it appeared meanwhile).
 pub async fn k086_open_atomic(w: &dyn World) {
-    let store = w.sync_store().expect("K-86 runs in the sync world");
     if !w.capabilities().supports(Capability::AtomicWrite) {
-        let opened = store.open_atomic("k086/x.txt", &create());
+        let opened = w.open_atomic("k086/x.txt", &create()).await.map(|_| ());
         expect_unsupported(w, opened, Capability::AtomicWrite);
         assert!(
             !exists(w, "k086/x.txt").await,
@@ -209,15 +208,15 @@ pub async fn k086_open_atomic(w: &dyn World) {
     let p = "k086/a/new.txt";
     let before = snapshot(w).await;
 
-    let mut writer = store.open_atomic(p, &create()).expect("open_atomic");
-    writer.write_all(b"hello ").expect("write");
-    writer.write_all(b"world").expect("write");
-    writer.flush().expect("flush");
+    let mut writer = w.open_atomic(p, &create()).await.expect("open_atomic");
+    writer.write_all(b"hello ").await.expect("write");
+    writer.write_all(b"world").await.expect("write");
+    writer.flush().await.expect("flush");
     assert!(
         !w.is_file(p).await.expect("is_file"),
         "visible before commit"
     );
-    let r = writer.commit().expect("commit");
+    let r = writer.commit().await.expect("commit");
     assert_eq!((r.path.as_str(), r.size), (p, 11), "WriteResult of commit");
     if can_read {
         assert_eq!(content_of(w, p).await, "hello world");
@@ -231,31 +230,32 @@ pub async fn k086_open_atomic(w: &dyn World) {
     }
 
     for (q, abort) in [("k086/dropped.txt", false), ("k086/b/aborted.txt", true)] {
-        let mut writer = store.open_atomic(q, &create()).expect("open_atomic");
-        writer.write_all(&[7u8; 100_000]).expect("write");
+        let mut writer = w.open_atomic(q, &create()).await.expect("open_atomic");
+        writer.write_all(&[7u8; 100_000]).await.expect("write");
         if abort {
-            writer.abort().expect("abort");
+            writer.abort().await.expect("abort");
         } else {
             drop(writer);
         }
         assert!(!exists(w, q).await, "{q:?} exists after abort={abort}");
         assert_eq!(snapshot(w).await, after_commit, "abort={abort} left a temp");
     }
-    let mut dropped_over = store.open_atomic(p, &replace()).expect("open_atomic");
-    dropped_over.write_all(b"never").expect("write");
+    let mut dropped_over = w.open_atomic(p, &replace()).await.expect("open_atomic");
+    dropped_over.write_all(b"never").await.expect("write");
     drop(dropped_over);
     if can_read {
         assert_eq!(content_of(w, p).await, "hello world", "a dropped overwrite");
     }
 
-    let opened = store.open_atomic(p, &create());
+    let opened = w.open_atomic(p, &create()).await;
     let err = expect_kind(w, opened.map(|_| ()), ErrorKind::AlreadyExists);
     check_shape(w, &err, p, "open_atomic of an existing target");
 
-    let mut writer = store
+    let mut writer = w
         .open_atomic(p, &replace())
+        .await
         .expect("open_atomic, overwrite");
-    writer.write_all(b"replaced").expect("write");
+    writer.write_all(b"replaced").await.expect("write");
     if can_read {
         assert_eq!(
             content_of(w, p).await,
@@ -263,18 +263,18 @@ pub async fn k086_open_atomic(w: &dyn World) {
             "visible before commit"
         );
     }
-    let r = writer.commit().expect("commit of the overwrite");
+    let r = writer.commit().await.expect("commit of the overwrite");
     assert_eq!((r.path.as_str(), r.size), (p, 8));
     if can_read {
         assert_eq!(content_of(w, p).await, "replaced");
     }
 
     let race = "k086/race.txt";
-    let mut writer = store.open_atomic(race, &create()).expect("open_atomic");
-    writer.write_all(b"loser").expect("write");
+    let mut writer = w.open_atomic(race, &create()).await.expect("open_atomic");
+    writer.write_all(b"loser").await.expect("write");
     if w.capabilities().supports(Capability::Write) {
         seed(w, &[(race, "winner")]).await;
-        let err = expect_kind(w, writer.commit(), ErrorKind::AlreadyExists);
+        let err = expect_kind(w, writer.commit().await, ErrorKind::AlreadyExists);
         check_shape(w, &err, race, "commit after the target appeared");
         if can_read {
             assert_eq!(content_of(w, race).await, "winner", "the losing commit");
@@ -289,7 +289,7 @@ pub async fn k086_open_atomic(w: &dyn World) {
             );
         }
     } else {
-        writer.abort().expect("abort");
+        writer.abort().await.expect("abort");
     }
 }
 

@@ -46,7 +46,7 @@ mod streams;
 mod world;
 
 pub use group::Group;
-pub use world::{run, Fixture, World, WorldKind};
+pub use world::{run, Fixture, World, WorldKind, WorldWriter};
 
 /// Every conformance item, by name.
 pub mod items {
@@ -173,6 +173,7 @@ macro_rules! __conformance_group {
             k083_write_atomic_semantics,
             k084_failed_atomic_write_leaves_nothing,
             k085_failed_atomic_overwrite_keeps_old,
+            k086_open_atomic,
             k087_atomic_readers_see_whole_files,
             k088_concurrent_create_one_wins,
             k089_rename_and_copy,
@@ -195,16 +196,15 @@ macro_rules! __conformance_group {
         $crate::__conformance_items!(Hier, $store;
             k035_write_onto_a_folder,
             k036_write_below_a_file,
+            k037_open_atomic_below_a_file,
             k039_delete_emptied_folder,
             k093_dst_below_a_file,
         );
     };
     (sync_world, $store:expr) => {
         $crate::__conformance_items!(SyncWorld, $store;
-            k037_open_atomic_below_a_file,
             k051_sync_read_small_buffer,
             k054_read_seekable,
-            k086_open_atomic,
         );
     };
     (reverse, $store:expr) => {

@@ -451,7 +451,6 @@ pub(super) fn below_a_file<T: Debug>(
 
 /// K-37: open_atomic below a file is InvalidPath; the blocking file is unchanged, no temp left.
 pub async fn k037_open_atomic_below_a_file(w: &dyn World) {
-    let store = w.sync_store().expect("K-37 runs in the sync world");
     if !gates_or_unsupported(w, &[Capability::Write]).await {
         return;
     }
@@ -460,7 +459,7 @@ pub async fn k037_open_atomic_below_a_file(w: &dyn World) {
     let before = snapshot(w).await;
     for p in ["k037/file.txt/x", "k037/file.txt/x/y.txt"] {
         for opts in [create(), replace()] {
-            let opened = store.open_atomic(p, &opts);
+            let opened = w.open_atomic(p, &opts).await.map(|_| ());
             if w.capabilities().supports(Capability::AtomicWrite) {
                 below_a_file(w, opened, p, blocker, "open_atomic");
             } else {

@@ -25,6 +25,45 @@ pub enum WorldKind {
     Async,
 }
 
+/// The writer of [`World::open_atomic`], in either world.
+#[allow(missing_docs)]
+pub trait WorldWriter: Send {
+    fn write_all<'a>(&'a mut self, data: &'a [u8]) -> BoxFuture<'a, io::Result<()>>;
+    fn flush(&mut self) -> BoxFuture<'_, io::Result<()>>;
+    fn commit(self: Box<Self>) -> BoxFuture<'static, Result<WriteResult>>;
+    fn abort(self: Box<Self>) -> BoxFuture<'static, Result<()>>;
+}
+
+impl WorldWriter for crate::AtomicWriter {
+    fn write_all<'a>(&'a mut self, data: &'a [u8]) -> BoxFuture<'a, io::Result<()>> {
+        now(io::Write::write_all(self, data))
+    }
+    fn flush(&mut self) -> BoxFuture<'_, io::Result<()>> {
+        now(io::Write::flush(self))
+    }
+    fn commit(self: Box<Self>) -> BoxFuture<'static, Result<WriteResult>> {
+        now(crate::AtomicWriter::commit(*self))
+    }
+    fn abort(self: Box<Self>) -> BoxFuture<'static, Result<()>> {
+        now(crate::AtomicWriter::abort(*self))
+    }
+}
+
+impl WorldWriter for crate::AsyncAtomicWriter {
+    fn write_all<'a>(&'a mut self, data: &'a [u8]) -> BoxFuture<'a, io::Result<()>> {
+        Box::pin(tokio::io::AsyncWriteExt::write_all(self, data))
+    }
+    fn flush(&mut self) -> BoxFuture<'_, io::Result<()>> {
+        Box::pin(tokio::io::AsyncWriteExt::flush(self))
+    }
+    fn commit(self: Box<Self>) -> BoxFuture<'static, Result<WriteResult>> {
+        Box::pin(crate::AsyncAtomicWriter::commit(*self))
+    }
+    fn abort(self: Box<Self>) -> BoxFuture<'static, Result<()>> {
+        Box::pin(crate::AsyncAtomicWriter::abort(*self))
+    }
+}
+
 /// A listing, collected: the outer `Result` is the eager check, items keep their errors.
 pub type Listing<T> = Result<Vec<Result<T>>>;
 
@@ -82,6 +121,13 @@ pub trait World: Send + Sync {
         chunks: Vec<io::Result<Bytes>>,
         o: &'a WriteOptions,
     ) -> BoxFuture<'a, Result<WriteResult>>;
+    /// `open_atomic`: the sync [`AtomicWriter`](crate::AtomicWriter) or the tokio
+    /// [`AsyncAtomicWriter`](crate::AsyncAtomicWriter).
+    fn open_atomic<'a>(
+        &'a self,
+        p: &'a str,
+        o: &'a WriteOptions,
+    ) -> BoxFuture<'a, Result<Box<dyn WorldWriter>>>;
     fn delete<'a>(&'a self, p: &'a str, missing_ok: bool) -> BoxFuture<'a, Result<()>>;
     fn delete_folder<'a>(
         &'a self,
@@ -215,6 +261,13 @@ impl World for Store {
         o: &'a WriteOptions,
     ) -> BoxFuture<'a, Result<WriteResult>> {
         now(Store::write_atomic(self, p, data, o))
+    }
+    fn open_atomic<'a>(
+        &'a self,
+        p: &'a str,
+        o: &'a WriteOptions,
+    ) -> BoxFuture<'a, Result<Box<dyn WorldWriter>>> {
+        now(Store::open_atomic(self, p, o).map(|w| Box::new(w) as Box<dyn WorldWriter>))
     }
     fn write_atomic_chunks<'a>(
         &'a self,
@@ -402,6 +455,17 @@ impl World for AsyncStore {
         o: &'a WriteOptions,
     ) -> BoxFuture<'a, Result<WriteResult>> {
         Box::pin(AsyncStore::write_atomic(self, p, data, o))
+    }
+    fn open_atomic<'a>(
+        &'a self,
+        p: &'a str,
+        o: &'a WriteOptions,
+    ) -> BoxFuture<'a, Result<Box<dyn WorldWriter>>> {
+        Box::pin(async move {
+            AsyncStore::open_atomic(self, p, o)
+                .await
+                .map(|w| Box::new(w) as Box<dyn WorldWriter>)
+        })
     }
     fn write_atomic_chunks<'a>(
         &'a self,

@@ -11,8 +11,8 @@ use crate::api::BoxFuture;
 use crate::capability::Capability;
 use crate::content::{ByteStream, ListStream};
 use crate::entry::{Entry, FileInfo, FolderInfo};
-use crate::error::Result;
-use crate::options::ListOptions;
+use crate::error::{Error, Result};
+use crate::options::{ListOptions, WriteOptions};
 use crate::path::StorePath;
 use crate::pattern::Pattern;
 use crate::stores::filter::{FileFilter, ListFilter};
@@ -164,4 +164,51 @@ pub async fn is_folder<B: AsyncBackend + ?Sized>(backend: &B, path: &StorePath) 
 /// `exists` as `is_file || is_folder`.
 pub async fn exists<B: AsyncBackend + ?Sized>(backend: &B, path: &StorePath) -> Result<bool> {
     Ok(path.is_root() || backend.is_file(path).await? || backend.is_folder(path).await?)
+}
+
+/// The checks of an `open_atomic` at open time, over an async backend that has no writer of
+/// its own (C-6.4): the root and a folder or a file ancestor in the way are `InvalidPath`, an
+/// existing file without `overwrite` `AlreadyExists`, and an `if_match` whose etag is not the
+/// file's `NotFound` or `PreconditionFailed`. The write at commit checks again, in one step.
+pub(crate) async fn open_atomic_checks<B: AsyncBackend + ?Sized>(
+    backend: &B,
+    path: &StorePath,
+    options: &WriteOptions,
+) -> Result<()> {
+    let located = |e: Error| e.with_backend(backend.name());
+    if path.is_root() {
+        return Err(located(Error::root_is_folder()));
+    }
+    if backend.is_folder(path).await? {
+        return Err(located(Error::invalid_path(
+            path.as_str(),
+            "a folder is in the way",
+        )));
+    }
+    let is_file = backend.is_file(path).await?;
+    if !is_file {
+        let mut ancestor = path.parent();
+        while let Some(a) = ancestor.filter(|a| !a.is_root()) {
+            if backend.is_file(&a).await? {
+                return Err(located(Error::invalid_path(
+                    path.as_str(),
+                    "a file is in the way",
+                )));
+            }
+            ancestor = a.parent();
+        }
+    }
+    if is_file && !options.overwrite {
+        return Err(located(Error::already_exists(path.as_str())));
+    }
+    if options.expected_etag().is_some() {
+        let current = match is_file {
+            true => backend.get_file_info(path).await?.etag,
+            false => None,
+        };
+        options
+            .check_etag(path, current.as_deref())
+            .map_err(located)?;
+    }
+    Ok(())
 }

@@ -7,6 +7,12 @@ use std::sync::Arc;
 use super::scope::Scope;
 use super::{store_surface, Adapted, Native};
 use crate::api::{AsyncBackend, Backend, SyncBackendAdapter};
+use crate::atomic::AsyncAtomicWriter;
+use crate::capability::Capability;
+use crate::content::AsyncReader;
+use crate::derived::asynchronous::open_atomic_checks;
+use crate::error::Result;
+use crate::options::WriteOptions;
 
 /// What `AsyncStore::new` accepts: an [`AsyncBackend`], or a [`Backend`] that it wraps in a
 /// [`SyncBackendAdapter`]. The marker keeps the two impls apart.
@@ -49,3 +55,43 @@ pub struct AsyncStore {
 }
 
 store_surface!(AsyncStore, AsyncBackend, IntoAsyncBackend::into_async_backend, asynchronous, async.await);
+
+/// The tokio I/O of the async store: a reader and an atomic writer, over every backend.
+impl AsyncStore {
+    /// Opens the file at `path` as a tokio [`AsyncRead`](tokio::io::AsyncRead) +
+    /// [`AsyncBufRead`](tokio::io::AsyncBufRead), at byte 0; the errors of
+    /// [`read`](Self::read), which it wraps.
+    pub async fn reader(&self, path: impl AsRef<str>) -> Result<AsyncReader> {
+        self.read(path).await.map(AsyncReader::new)
+    }
+
+    /// Opens a tokio [`AsyncWrite`](tokio::io::AsyncWrite) whose content appears at `path`
+    /// only on [`commit`](AsyncAtomicWriter::commit); dropping it, or
+    /// [`abort`](AsyncAtomicWriter::abort), leaves nothing (C-6.4). The checks of
+    /// [`write_atomic`](Self::write_atomic) run at open (`AlreadyExists` without `overwrite`,
+    /// `InvalidPath` for a folder or a file ancestor in the way, a stale `if_match`) and again
+    /// at commit, in one step with the promotion.
+    ///
+    /// The bytes stream into the backend as they are written, so memory stays bounded by a
+    /// few [`CHUNK_SIZE`](crate::CHUNK_SIZE) chunks: `tokio::io::copy` from a
+    /// [`reader`](Self::reader) of one store into this writer of another moves a file of any
+    /// size.
+    pub async fn open_atomic(
+        &self,
+        path: impl AsRef<str>,
+        options: &WriteOptions,
+    ) -> Result<AsyncAtomicWriter> {
+        self.scope.check_argument(options)?;
+        let key = self.scope.file_key(path.as_ref())?;
+        self.scope.require_argument(options)?;
+        self.scope.require(Capability::AtomicWrite)?;
+        let checked = open_atomic_checks(&*self.backend, &key, options).await;
+        self.scope.rebase(checked)?;
+        Ok(AsyncAtomicWriter::start(
+            Arc::clone(&self.backend),
+            key,
+            options.clone(),
+            self.scope.root().clone(),
+        ))
+    }
+}

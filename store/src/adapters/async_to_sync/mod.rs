@@ -14,6 +14,7 @@ use crate::api::AsyncBackend;
 use crate::atomic::{AtomicSink, AtomicWriter};
 use crate::capability::{Capabilities, Capability};
 use crate::content::{Content, SPOOL_IN_MEMORY};
+use crate::derived::asynchronous as derived;
 use crate::error::{Error, Result};
 use crate::options::WriteOptions;
 use crate::path::StorePath;
@@ -79,32 +80,10 @@ pub fn open_atomic<A: AsyncBackend + ?Sized>(
     if path.is_root() {
         return Err(Error::root_is_folder().with_backend(inner.name()));
     }
-    let (backend, key) = (Arc::clone(inner), path.clone());
-    let (is_folder, is_file, file_ancestor) = runtime.call("open_atomic", async move {
-        let is_folder = backend.is_folder(&key).await?;
-        let is_file = !is_folder && backend.is_file(&key).await?;
-        let mut ancestor = key.parent();
-        while let Some(a) = ancestor.filter(|a| !a.is_root() && !is_file && !is_folder) {
-            if backend.is_file(&a).await? {
-                return Ok((false, false, true));
-            }
-            ancestor = a.parent();
-        }
-        Ok((is_folder, is_file, false))
+    let (backend, key, opts) = (Arc::clone(inner), path.clone(), options.clone());
+    runtime.call("open_atomic", async move {
+        derived::open_atomic_checks(&*backend, &key, &opts).await
     })?;
-    if file_ancestor {
-        return Err(
-            Error::invalid_path(path.as_str(), "a file is in the way").with_backend(inner.name())
-        );
-    }
-    if is_folder {
-        return Err(
-            Error::invalid_path(path.as_str(), "a folder is in the way").with_backend(inner.name())
-        );
-    }
-    if is_file && !options.overwrite {
-        return Err(Error::already_exists(path.as_str()).with_backend(inner.name()));
-    }
     Ok(AtomicWriter::new(Spooled {
         spool: tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY),
         commit: Box::new({
