@@ -104,6 +104,8 @@ mod backends;
 mod derived;
 mod stores;
 
+pub mod interop;
+
 #[cfg(feature = "conformance")]
 pub mod conformance;
 

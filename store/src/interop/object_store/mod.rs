@@ -1,0 +1,18 @@
+//! The object_store ecosystem (feature `object-store`): [`AsObjectStore`] hands any
+//! [`AsyncStore`](crate::AsyncStore) to the libraries that read through
+//! `object_store::ObjectStore`, and [`ObjectStoreBackend`] makes any `ObjectStore` (S3, Azure,
+//! GCS, HTTP, object_store's own local and in-memory stores) a `store` backend.
+//!
+//! Both directions keep both sides' rules: a folder is no object, a key `store` cannot spell
+//! is an error rather than another file, and errors keep their kind (`NotFound`,
+//! `AlreadyExists`, `Precondition`/`PreconditionFailed`, `PermissionDenied`) with the
+//! original as the source.
+
+mod backend;
+mod errors;
+mod export;
+mod keys;
+mod upload;
+
+pub use backend::ObjectStoreBackend;
+pub use export::AsObjectStore;
