@@ -43,6 +43,28 @@
 //! # Ok::<(), store::Error>(())
 //! ```
 //!
+//! Tokio users get [`AsyncStore::reader`] (`AsyncRead + AsyncBufRead`) and
+//! [`AsyncStore::open_atomic`] (an `AsyncWrite` that lands only on `commit`), so
+//! `tokio::io::copy` between two stores moves a file of any size in bounded memory.
+//!
+//! # Writes that know what they replace
+//!
+//! [`WriteOptions::if_match`] replaces a file only while its etag is the one you read, checked
+//! in one step with the write, so of racing writers exactly one wins and the others get
+//! [`ErrorKind::PreconditionFailed`]; [`WriteOptions::if_none_match`] creates only.
+//! [`Attributes`] (content type and friends) travel with a write where the backend keeps them.
+//! Argument gates ([`Capability::ConditionalWrite`], [`Capability::Attributes`],
+//! [`Capability::UserMetadata`]) say which backend does what.
+//!
+//! # The ecosystem
+//!
+//! - Feature `object-store`: [`interop::object_store::AsObjectStore`] hands any store to the
+//!   libraries that read through `object_store::ObjectStore` (DataFusion, Polars, delta-rs,
+//!   parquet), and [`interop::object_store::ObjectStoreBackend`] makes any `ObjectStore` a
+//!   backend of both stores.
+//! - Feature `serde`: `Serialize`/`Deserialize` for the value types, with [`StorePath`]
+//!   validated on the way in.
+//!
 //! # The one definition
 //!
 //! `store/src/api.rs` holds the storage API once, as the plain blocking trait [`Backend`]. The
