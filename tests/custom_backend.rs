@@ -12,13 +12,13 @@ use store::{AsyncStore, Store};
 store::conformance_tests!(
     kv_async_store,
     AsyncStore::new(KvBackend::default()),
-    [all, async_world]
+    [all, flat, async_world]
 );
 
 store::conformance_tests!(
     kv_store,
     Store::new(KvBackend::default()),
-    [all, sync_world, reverse]
+    [all, flat, sync_world, reverse]
 );
 
 /// A group that does not fit the backend fails with a message saying so, before any item runs.
@@ -29,5 +29,18 @@ fn hier_group_on_a_flat_backend_says_it_does_not_apply() {
         store::conformance::Group::Hier,
         |world| Box::pin(store::conformance::items::k035_write_onto_a_folder(world)),
         || AsyncStore::new(KvBackend::default()),
+    );
+}
+
+/// The `flat` group likewise refuses a hierarchical backend.
+#[test]
+#[should_panic(
+    expected = "the `flat` group applies to flat backends, and `memory` is hierarchical"
+)]
+fn flat_group_on_a_hierarchical_backend_says_it_does_not_apply() {
+    store::conformance::run(
+        store::conformance::Group::Flat,
+        |world| Box::pin(store::conformance::items::k040_folder_vanishes_with_last_file(world)),
+        || Store::new(store::MemoryBackend::new()),
     );
 }

@@ -203,7 +203,7 @@ store::conformance_tests!(
     AsyncStore::new(ObjectStoreBackend::new(Arc::new(
         object_store::memory::InMemory::new()
     ))),
-    [all, async_world]
+    [all, flat, async_world]
 );
 
 store::conformance_tests!(
@@ -211,5 +211,5 @@ store::conformance_tests!(
     Store::new(ObjectStoreBackend::new(Arc::new(
         object_store::memory::InMemory::new()
     ))),
-    [all, sync_world, reverse]
+    [all, flat, sync_world, reverse]
 );

@@ -14,6 +14,8 @@ pub enum Group {
     All,
     /// `hier`: hierarchical backends, whose folders are real.
     Hier,
+    /// `flat`: flat backends, whose folders are key prefixes.
+    Flat,
     /// `sync_world`: a [`Store`](crate::Store).
     SyncWorld,
     /// `async_world`: an [`AsyncStore`](crate::AsyncStore).
@@ -38,6 +40,10 @@ impl Group {
             Group::Hier if namespace == Namespace::Flat => Some(format!(
                 "the `hier` group applies to hierarchical backends, and `{name}` is flat: \
                  leave `hier` out of its conformance_tests! list"
+            )),
+            Group::Flat if namespace == Namespace::Hierarchical => Some(format!(
+                "the `flat` group applies to flat backends, and `{name}` is hierarchical: \
+                 leave `flat` out of its conformance_tests! list"
             )),
             Group::SyncWorld | Group::Reverse if !sync => Some(format!(
                 "the `{}` group runs on a blocking Store, and this fixture of `{name}` is an \
@@ -68,6 +74,7 @@ impl Group {
         match self {
             Group::All => "all",
             Group::Hier => "hier",
+            Group::Flat => "flat",
             Group::SyncWorld => "sync_world",
             Group::AsyncWorld => "async_world",
             Group::Reverse => "reverse",

@@ -20,6 +20,7 @@
 //! |---|---|---|
 //! | `all` | any backend, either store | everything every backend must do |
 //! | `hier` | a hierarchical backend | real folders: writing onto one, below a file, emptied folders |
+//! | `flat` | a flat backend | folders as key prefixes: one goes with its last file |
 //! | `sync_world` | a `Store` | `read_seekable`, `open_atomic`, sync streams |
 //! | `async_world` | an `AsyncStore` | async streams, cancellation, `Send + 'static` futures |
 //! | `reverse` | a `Store` over an async backend | `AsyncBackendSyncAdapter`: refusal in async code, threads, close |
@@ -199,6 +200,11 @@ macro_rules! __conformance_group {
             k037_open_atomic_below_a_file,
             k039_delete_emptied_folder,
             k093_dst_below_a_file,
+        );
+    };
+    (flat, $store:expr) => {
+        $crate::__conformance_items!(Flat, $store;
+            k040_folder_vanishes_with_last_file,
         );
     };
     (sync_world, $store:expr) => {

@@ -544,6 +544,47 @@ pub async fn k039_delete_emptied_folder(w: &dyn World) {
     check_shape(w, &err, "k039/dir", "delete_folder again");
 }
 
+/// K-40: on a flat backend a folder goes with its last file; `delete_folder` of it is then
+/// `NotFound`, or `Ok` with `missing_ok` (C-2.14).
+pub async fn k040_folder_vanishes_with_last_file(w: &dyn World) {
+    if !gates_or_unsupported(w, &[Capability::Write, Capability::Delete]).await {
+        return;
+    }
+    seed(
+        w,
+        &[("k040/dir/deep/only.txt", "x"), ("k040/keep.txt", "keep")],
+    )
+    .await;
+    assert!(
+        is_folder(w, "k040/dir/deep").await,
+        "a key makes its folders"
+    );
+    w.delete("k040/dir/deep/only.txt", false)
+        .await
+        .expect("delete the only file");
+    for gone in ["k040/dir/deep", "k040/dir"] {
+        assert!(!is_folder(w, gone).await, "{gone:?} outlived its last file");
+        assert!(!exists(w, gone).await, "{gone:?} still exists");
+    }
+    assert!(is_folder(w, "k040").await, "the parent still holds a file");
+    let again = w
+        .delete_folder("k040/dir", &DeleteFolderOptions::new())
+        .await;
+    let err = expect_kind(w, again, ErrorKind::NotFound);
+    check_shape(w, &err, "k040/dir", "delete_folder of a vanished folder");
+    w.delete_folder("k040/dir", &folder_opts(false, true))
+        .await
+        .expect("missing_ok makes it Ok");
+    let listed = w
+        .list_folders("k040", &ListOptions::new().recursive(true))
+        .await
+        .expect("list_folders");
+    assert!(
+        listed.is_empty(),
+        "folders listed after the last file went: {listed:?}"
+    );
+}
+
 /// K-41: a recursive `delete_folder` removes everything below.
 pub async fn k041_recursive_delete_folder(w: &dyn World) {
     if !gates_or_unsupported(w, &[Capability::Write, Capability::Delete]).await {
