@@ -15,6 +15,7 @@
 mod async_rows;
 mod config;
 mod data;
+mod interop_rows;
 mod report;
 mod rss;
 mod sync_rows;
@@ -64,6 +65,9 @@ fn run(cfg: Config) -> BenchResult<()> {
     sections.push(async_rows::local(&cfg, &root, &rt)?.render());
     eprintln!("async memory…");
     sections.push(async_rows::memory(&cfg, &rt)?.render());
+    eprintln!("object_store interface…");
+    sections.push(interop_rows::local(&cfg, &root, &rt)?.render());
+    sections.push(interop_rows::memory(&cfg, &rt)?.render());
     let rss_root = data.path().join("rss");
     std::fs::create_dir_all(&rss_root)?;
     sections.push(rss::section(&cfg, &rss_root)?);
@@ -106,6 +110,10 @@ rustix; `std::fs::metadata` follows symlinks anywhere on the path and is not rac
 - OpenDAL's `blocking::Operator` runs each call as a task on a tokio runtime and blocks on it \
 (two thread hand-offs per op); object_store's `LocalFileSystem` under `block_on` runs its file \
 calls inline, and on a runtime on tokio's blocking pool, as `tokio::fs` does.
+- object_store interface: the same `ObjectStore` calls (`get(..).bytes()`, `put` over an \
+existing key, `head`, `list`) on `AsObjectStore` over an `AsyncStore` and on object_store's \
+own `LocalFileSystem` / `InMemory`; `AsObjectStore`'s `get` reads the file's facts before and \
+after opening it (one version for metadata and bytes), and its `put` is an atomic write.
 - Memory use: std::fs's `io::copy` of two files uses `copy_file_range` (no user-space buffer); \
 `tokio::io::copy` goes through an 8 KiB buffer; object_store copies its `get` stream into a \
 multipart upload with one part in flight.";

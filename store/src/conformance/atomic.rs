@@ -13,7 +13,7 @@ use futures_util::{stream, StreamExt};
 
 use super::support::{
     check_shape, chunks_of, content_of, create, exists, expect_kind, expect_unsupported,
-    failing_chunks, gates_or_unsupported, pattern_bytes, read_both, replace, seed,
+    failing_chunks, gates_or_unsupported, pattern_bytes, race, read_both, replace, seed,
     seed_if_possible, snapshot,
 };
 use super::{World, WorldKind};
@@ -399,45 +399,7 @@ pub async fn k088_concurrent_create_one_wins(w: &dyn World) {
     const WRITERS: usize = 8;
     for round in 0..4 {
         let key = format!("k088/round-{round}/one.txt");
-        let results: Vec<Result<WriteResult>> = match w.kind() {
-            WorldKind::Sync => {
-                let store = w.sync_store().expect("sync world");
-                let barrier = Arc::new(std::sync::Barrier::new(WRITERS));
-                let handles: Vec<_> = (0..WRITERS)
-                    .map(|i| {
-                        let (store, barrier, key) = (store.clone(), barrier.clone(), key.clone());
-                        std::thread::spawn(move || {
-                            let data = Bytes::from(format!("writer-{i}"));
-                            barrier.wait();
-                            store.write(&key, data, &create())
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("a writer thread panicked"))
-                    .collect()
-            }
-            WorldKind::Async => {
-                let store = w.async_store().expect("async world");
-                let barrier = Arc::new(tokio::sync::Barrier::new(WRITERS));
-                let handles: Vec<_> = (0..WRITERS)
-                    .map(|i| {
-                        let (store, barrier, key) = (store.clone(), barrier.clone(), key.clone());
-                        tokio::spawn(async move {
-                            let data = Bytes::from(format!("writer-{i}"));
-                            barrier.wait().await;
-                            store.write(&key, data, &create()).await
-                        })
-                    })
-                    .collect();
-                let mut out = Vec::new();
-                for h in handles {
-                    out.push(h.await.expect("a writer task panicked"));
-                }
-                out
-            }
-        };
+        let results = race(w, &key, WRITERS, create(), "write").await;
         let winners: Vec<usize> = (0..WRITERS).filter(|&i| results[i].is_ok()).collect();
         assert_eq!(
             winners.len(),

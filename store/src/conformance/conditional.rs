@@ -1,14 +1,13 @@
 //! Conformance items (see docs/contract.md §8): conditional writes, etags and standard
 //! attributes (K-111 to K-114).
 
-use std::sync::Arc;
-
 use bytes::Bytes;
 
 use super::support::{
-    check_shape, content_of, exists, expect_kind, expect_unsupported, gates_or_unsupported, replace,
+    check_shape, content_of, exists, expect_kind, expect_unsupported, gates_or_unsupported, race,
+    replace,
 };
-use super::{World, WorldKind};
+use super::World;
 use crate::{Attribute, Attributes, Capability, ErrorKind, Result, WriteOptions, WriteResult};
 
 /// The etag a write reports, or the one `get_file_info` shows after it.
@@ -25,8 +24,17 @@ async fn etag_after(w: &dyn World, p: &str, written: &WriteResult) -> Option<Str
     }
 }
 
-/// Both write paths a conditional write can take, by name.
-const WRITES: [&str; 2] = ["write", "write_atomic"];
+/// What the items of this file need: they write, read back and look at etags.
+const NEEDS: [Capability; 3] = [Capability::Write, Capability::Read, Capability::Metadata];
+
+/// The write paths a conditional write can take on `w`, by name.
+fn write_paths(w: &dyn World) -> Vec<&'static str> {
+    let atomic = w.capabilities().supports(Capability::AtomicWrite);
+    ["write", "write_atomic"]
+        .into_iter()
+        .filter(|h| *h == "write" || atomic)
+        .collect()
+}
 
 async fn write_by(
     w: &dyn World,
@@ -48,16 +56,10 @@ async fn write_by(
 /// `AlreadyExists`. Without ConditionalWrite, `if_match` is `Unsupported` and writes nothing
 /// (C-2.8).
 pub async fn k111_conditional_writes(w: &dyn World) {
-    if !gates_or_unsupported(
-        w,
-        &[Capability::Write, Capability::Read, Capability::Metadata],
-    )
-    .await
-    {
+    if !gates_or_unsupported(w, &NEEDS).await {
         return;
     }
-    let atomic = w.capabilities().supports(Capability::AtomicWrite);
-    for how in WRITES.into_iter().filter(|h| *h == "write" || atomic) {
+    for how in write_paths(w) {
         let p = format!("k111/{how}/file.txt");
         let first = write_by(w, how, &p, "version 1", &replace())
             .await
@@ -140,12 +142,7 @@ pub async fn k111_conditional_writes(w: &dyn World) {
 /// K-112: of 8 writers racing with the same `if_match` etag, exactly one wins; the others get
 /// `PreconditionFailed`, and the file holds the winner's content (C-2.8).
 pub async fn k112_racing_conditional_writers(w: &dyn World) {
-    if !gates_or_unsupported(
-        w,
-        &[Capability::Write, Capability::Read, Capability::Metadata],
-    )
-    .await
-    {
+    if !gates_or_unsupported(w, &NEEDS).await {
         return;
     }
     if !w.capabilities().supports(Capability::ConditionalWrite) {
@@ -185,81 +182,14 @@ pub async fn k112_racing_conditional_writers(w: &dyn World) {
     }
 }
 
-/// Runs `writers` writes of `writer-<i>` to `key` with `options` at once, threads in the
-/// blocking world and tasks in the async one, released together by a barrier.
-async fn race(
-    w: &dyn World,
-    key: &str,
-    writers: usize,
-    options: WriteOptions,
-    how: &'static str,
-) -> Vec<Result<WriteResult>> {
-    let atomic = how == "write_atomic";
-    match w.kind() {
-        WorldKind::Sync => {
-            let store = w.sync_store().expect("sync world");
-            let barrier = Arc::new(std::sync::Barrier::new(writers));
-            let handles: Vec<_> = (0..writers)
-                .map(|i| {
-                    let (store, barrier) = (store.clone(), barrier.clone());
-                    let (key, options) = (key.to_owned(), options.clone());
-                    std::thread::spawn(move || {
-                        let data = Bytes::from(format!("writer-{i}"));
-                        barrier.wait();
-                        if atomic {
-                            store.write_atomic(&key, data, &options)
-                        } else {
-                            store.write(&key, data, &options)
-                        }
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("a writer thread panicked"))
-                .collect()
-        }
-        WorldKind::Async => {
-            let store = w.async_store().expect("async world");
-            let barrier = Arc::new(tokio::sync::Barrier::new(writers));
-            let handles: Vec<_> = (0..writers)
-                .map(|i| {
-                    let (store, barrier) = (store.clone(), barrier.clone());
-                    let (key, options) = (key.to_owned(), options.clone());
-                    tokio::spawn(async move {
-                        let data = Bytes::from(format!("writer-{i}"));
-                        barrier.wait().await;
-                        if atomic {
-                            store.write_atomic(&key, data, &options).await
-                        } else {
-                            store.write(&key, data, &options).await
-                        }
-                    })
-                })
-                .collect();
-            let mut out = Vec::new();
-            for h in handles {
-                out.push(h.await.expect("a writer task panicked"));
-            }
-            out
-        }
-    }
-}
-
 /// K-113: where a backend gives etags, each overwrite with other content (same size, written
 /// at once after the last) gives a new etag, and `get_file_info` shows the one the write
 /// reported (C-2.8).
 pub async fn k113_etags_change_with_content(w: &dyn World) {
-    if !gates_or_unsupported(
-        w,
-        &[Capability::Write, Capability::Read, Capability::Metadata],
-    )
-    .await
-    {
+    if !gates_or_unsupported(w, &NEEDS).await {
         return;
     }
-    let atomic = w.capabilities().supports(Capability::AtomicWrite);
-    for how in WRITES.into_iter().filter(|h| *h == "write" || atomic) {
+    for how in write_paths(w) {
         let p = format!("k113/{how}.txt");
         let mut seen: Vec<String> = Vec::new();
         for data in ["aaaa", "bbbb", "cccc", "dddd", "aaaa"] {
@@ -285,12 +215,7 @@ pub async fn k113_etags_change_with_content(w: &dyn World) {
 /// one is `Unsupported(Attributes)` and writes nothing. A line break in a value is
 /// `InvalidArgument` either way (C-5.3).
 pub async fn k114_standard_attributes(w: &dyn World) {
-    if !gates_or_unsupported(
-        w,
-        &[Capability::Write, Capability::Read, Capability::Metadata],
-    )
-    .await
-    {
+    if !gates_or_unsupported(w, &NEEDS).await {
         return;
     }
     let attrs: Attributes = [

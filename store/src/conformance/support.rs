@@ -3,11 +3,14 @@
 
 use std::fmt::Debug;
 use std::io;
+use std::sync::Arc;
 
 use bytes::Bytes;
 
-use super::World;
-use crate::{Capability, Error, ErrorKind, ListOptions, Result, UserMetadata, WriteOptions};
+use super::{World, WorldKind};
+use crate::{
+    Capability, Error, ErrorKind, ListOptions, Result, UserMetadata, WriteOptions, WriteResult,
+};
 
 /// Write options without overwrite.
 pub fn create() -> WriteOptions {
@@ -311,4 +314,65 @@ pub async fn snapshot(w: &dyn World) -> Option<Vec<String>> {
     }
     let listing = w.list_files("", &ListOptions::new().recursive(true)).await;
     Some(paths(listing, |f| f.path.as_str().to_owned()))
+}
+
+/// Runs `writers` writes of `writer-<i>` to `key` with `options` at once, threads in the
+/// blocking world and tasks in the async one, released together by a barrier.
+pub async fn race(
+    w: &dyn World,
+    key: &str,
+    writers: usize,
+    options: WriteOptions,
+    how: &'static str,
+) -> Vec<Result<WriteResult>> {
+    let atomic = how == "write_atomic";
+    match w.kind() {
+        WorldKind::Sync => {
+            let store = w.sync_store().expect("sync world");
+            let barrier = Arc::new(std::sync::Barrier::new(writers));
+            let handles: Vec<_> = (0..writers)
+                .map(|i| {
+                    let (store, barrier) = (store.clone(), barrier.clone());
+                    let (key, options) = (key.to_owned(), options.clone());
+                    std::thread::spawn(move || {
+                        let data = Bytes::from(format!("writer-{i}"));
+                        barrier.wait();
+                        if atomic {
+                            store.write_atomic(&key, data, &options)
+                        } else {
+                            store.write(&key, data, &options)
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a writer thread panicked"))
+                .collect()
+        }
+        WorldKind::Async => {
+            let store = w.async_store().expect("async world");
+            let barrier = Arc::new(tokio::sync::Barrier::new(writers));
+            let handles: Vec<_> = (0..writers)
+                .map(|i| {
+                    let (store, barrier) = (store.clone(), barrier.clone());
+                    let (key, options) = (key.to_owned(), options.clone());
+                    tokio::spawn(async move {
+                        let data = Bytes::from(format!("writer-{i}"));
+                        barrier.wait().await;
+                        if atomic {
+                            store.write_atomic(&key, data, &options).await
+                        } else {
+                            store.write(&key, data, &options).await
+                        }
+                    })
+                })
+                .collect();
+            let mut out = Vec::new();
+            for h in handles {
+                out.push(h.await.expect("a writer task panicked"));
+            }
+            out
+        }
+    }
 }

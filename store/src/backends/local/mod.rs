@@ -727,9 +727,28 @@ pub(super) fn info_of(key: StorePath, stat: &Stat) -> FileInfo {
 /// object_store's `LocalFileSystem` spells it. Atomic and conditional writes always make a new
 /// inode, so their etag changes; an in-place `write` changes the time (at the filesystem's
 /// clock granularity) and usually the size.
+///
+/// Spelled out by hand: it is built for every file a stat or a listing returns, and
+/// `format!` would cost several times the `fstatat` in a listing's hot loop.
 fn etag_of(stat: &Stat) -> String {
     let nanos = i128::from(stat.st_mtime) * 1_000_000_000 + i128::from(stat.st_mtime_nsec);
-    format!("{:x}-{:x}-{:x}", stat.st_ino, nanos, stat.st_size)
+    let mut etag = String::with_capacity(48);
+    push_hex(&mut etag, u128::from(stat.st_ino));
+    etag.push('-');
+    // Two's complement for a time before 1970, as `{:x}` prints an `i128`.
+    push_hex(&mut etag, nanos as u128);
+    etag.push('-');
+    push_hex(&mut etag, stat.st_size as u64 as u128);
+    etag
+}
+
+/// Appends `value` in lower-case hex, without leading zeros.
+fn push_hex(out: &mut String, value: u128) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let digits = (128 - value.leading_zeros()).div_ceil(4).max(1);
+    for i in (0..digits).rev() {
+        out.push(char::from(DIGITS[((value >> (i * 4)) & 0xf) as usize]));
+    }
 }
 
 /// Holds the file `key` names under an exclusive `flock` once its etag is the one `options`
@@ -1095,5 +1114,34 @@ impl Backend for LocalBackend {
             Leaf::Folder => Err(is_folder(path)),
             Leaf::Missing => Err(not_found(path)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_hex;
+
+    #[test]
+    fn hex_is_what_format_prints() {
+        for value in [
+            0u128,
+            1,
+            9,
+            10,
+            15,
+            16,
+            255,
+            4096,
+            u64::MAX as u128,
+            u128::MAX,
+        ] {
+            let mut ours = String::new();
+            push_hex(&mut ours, value);
+            assert_eq!(ours, format!("{value:x}"));
+        }
+        let before_1970: i128 = -1_500_000_000;
+        let mut ours = String::new();
+        push_hex(&mut ours, before_1970 as u128);
+        assert_eq!(ours, format!("{before_1970:x}"));
     }
 }

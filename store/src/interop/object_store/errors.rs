@@ -2,7 +2,6 @@
 
 use object_store::Error as OsError;
 
-use crate::capability::Capability;
 use crate::error::{Error, ErrorKind};
 
 /// The `store` name object_store's `Generic` errors carry.
@@ -43,24 +42,20 @@ pub(super) fn to_object_store(err: Error, operation: &str, implementer: &str) ->
 /// An object_store error as `store` reports it (C-2.12): typed variants first, the original
 /// kept as the source; `path` is the key the call concerned.
 pub(super) fn from_object_store(err: OsError, path: &str, backend: &'static str) -> Error {
-    let (kind, retryable) = match &err {
-        OsError::NotFound { .. } => (ErrorKind::NotFound, false),
-        OsError::AlreadyExists { .. } => (ErrorKind::AlreadyExists, false),
-        OsError::Precondition { .. } => (ErrorKind::PreconditionFailed, false),
+    let kind = match &err {
+        OsError::NotFound { .. } => ErrorKind::NotFound,
+        OsError::AlreadyExists { .. } => ErrorKind::AlreadyExists,
+        OsError::Precondition { .. } => ErrorKind::PreconditionFailed,
         OsError::PermissionDenied { .. } | OsError::Unauthenticated { .. } => {
-            (ErrorKind::PermissionDenied, false)
+            ErrorKind::PermissionDenied
         }
-        OsError::InvalidPath { .. } => (ErrorKind::InvalidPath, false),
-        OsError::NotImplemented { .. } | OsError::NotSupported { .. } => {
-            (ErrorKind::Unsupported(Capability::Write), false)
-        }
-        OsError::UnknownConfigurationKey { .. } => (ErrorKind::InvalidArgument, false),
-        _ => (ErrorKind::Other, false),
+        OsError::InvalidPath { .. } => ErrorKind::InvalidPath,
+        OsError::UnknownConfigurationKey { .. } => ErrorKind::InvalidArgument,
+        // `NotImplemented` and `NotSupported` land here too: the capability was declared, so
+        // the service lacks a variant of it (a create-only copy, say), as the message says.
+        _ => ErrorKind::Other,
     };
-    let message = err.to_string();
-    let mut mapped = Error::new(kind, message)
-        .with_backend(backend)
-        .with_retryable(retryable);
+    let mut mapped = Error::new(kind, err.to_string()).with_backend(backend);
     if !path.is_empty() {
         mapped = mapped.with_path(path);
     }

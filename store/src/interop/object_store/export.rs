@@ -318,9 +318,18 @@ impl ObjectStore for AsObjectStore {
                 None => 0..info.size,
             };
             let attributes = join_attributes(&info.attributes, info.metadata.as_ref());
-            let stream: BoxStream<'static, object_store::Result<Bytes>> = if options.head {
-                futures_util::stream::empty().boxed()
-            } else if options.range.is_some() {
+            if options.head {
+                // No bytes to agree with: the facts alone are the answer.
+                return Ok(GetResult {
+                    payload: GetResultPayload::Stream(futures_util::stream::empty().boxed()),
+                    meta,
+                    range,
+                    attributes,
+                    extensions: Default::default(),
+                });
+            }
+            let stream: BoxStream<'static, object_store::Result<Bytes>> = if options.range.is_some()
+            {
                 let bytes = self
                     .store
                     .read_range(key.as_str(), range.start, range.end - range.start)
