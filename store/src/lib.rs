@@ -136,6 +136,10 @@ pub use crate::api::{
 };
 pub use crate::atomic::{AsyncAtomicWriter, AtomicSink, AtomicWriter};
 pub use crate::backends::{AsyncMemoryBackend, LocalBackend, MemoryBackend};
+#[cfg(feature = "azure")]
+pub use crate::backends::{AzureBackend, AzureBuilder};
+#[cfg(feature = "s3")]
+pub use crate::backends::{S3Backend, S3Builder};
 pub use crate::capability::{Capabilities, Capability};
 pub use crate::content::{
     content_error, stream_items, AsyncContent, AsyncReader, ByteStream, Content, ListIter,

@@ -1,7 +1,13 @@
 //! The shipped backends, one folder each.
 
+#[cfg(any(feature = "s3", feature = "azure"))]
+mod cloud;
 mod local;
 mod memory;
 
+#[cfg(feature = "azure")]
+pub use self::cloud::{AzureBackend, AzureBuilder};
+#[cfg(feature = "s3")]
+pub use self::cloud::{S3Backend, S3Builder};
 pub use self::local::LocalBackend;
 pub use self::memory::{AsyncMemoryBackend, MemoryBackend};

@@ -63,13 +63,7 @@ fn expected_capabilities(name: &str) -> Option<Capabilities> {
         ),
         "s3" | "azure" => (
             gates,
-            &[
-                LazyRead,
-                WriteResultNative,
-                UserMetadata,
-                ConditionalWrite,
-                Attributes,
-            ],
+            &[LazyRead, UserMetadata, ConditionalWrite, Attributes],
         ),
         "sftp" => (gates.without(Glob), &[LazyRead, WriteResultNative]),
         _ => return None,

@@ -1,5 +1,6 @@
 //! [`ObjectStoreBackend`]: any `object_store::ObjectStore` as a flat, natively async backend.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
@@ -70,6 +71,10 @@ pub struct ObjectStoreBackend {
     name: &'static str,
     capabilities: Capabilities,
     check_ancestors: bool,
+    native_root: String,
+    /// Create-only copies and renames as a check and then an overwriting copy, for services
+    /// whose one-step create-only copy loses the object's metadata (S3's multipart copy).
+    check_then_copy: bool,
 }
 
 impl ObjectStoreBackend {
@@ -87,6 +92,8 @@ impl ObjectStoreBackend {
             name: "object-store",
             capabilities: Self::CAPABILITIES,
             check_ancestors: false,
+            native_root: String::new(),
+            check_then_copy: false,
         }
     }
 
@@ -111,6 +118,21 @@ impl ObjectStoreBackend {
     #[must_use]
     pub fn with_check_ancestors(mut self, check: bool) -> Self {
         self.check_ancestors = check;
+        self
+    }
+
+    /// What `native_path` puts before every key, such as `bucket/prefix` (C-2.15); empty by
+    /// default, when a key is its own native path.
+    #[must_use]
+    pub fn with_native_root(mut self, root: impl Into<String>) -> Self {
+        self.native_root = root.into();
+        self
+    }
+
+    /// Create-only copies and renames check the destination, then copy over it; the race
+    /// between the two is the one the docs of such a configuration name.
+    pub(crate) fn with_check_then_copy(mut self) -> Self {
+        self.check_then_copy = true;
         self
     }
 
@@ -157,7 +179,11 @@ impl ObjectStoreBackend {
         match self.store.list(prefix.as_ref()).next().await {
             None => Ok(false),
             Some(Ok(_)) => Ok(true),
-            Some(Err(e)) => Err(self.err(e, key)),
+            Some(Err(e)) => match self.err(e, key) {
+                // A listing is only NotFound for a missing container: an absent path (C-2.7).
+                e if e.kind() == ErrorKind::NotFound => Ok(false),
+                e => Err(e),
+            },
         }
     }
 
@@ -213,6 +239,7 @@ impl ObjectStoreBackend {
         options: &WriteOptions,
     ) -> Result<WriteResult> {
         self.refuse_root(key)?;
+        check_headers(options).map_err(|e| self.located(e))?;
         self.check_write_side(key).await?;
         let loc = self.location(key)?;
         let (attributes, mode) = put_parts(options);
@@ -348,7 +375,10 @@ impl ObjectStoreBackend {
         let items = self.store.list(prefix.as_ref()).filter_map(move |item| {
             let out = match item {
                 Ok(meta) => this.key_of(&meta).map(|key| Ok((key, meta))),
-                Err(e) => Some(Err(this.err(e, &folder))),
+                // A missing container lists nothing (C-2.7).
+                Err(e) => Some(Err(this.err(e, &folder))).filter(
+                    |e: &Result<_>| !matches!(e, Err(e) if e.kind() == ErrorKind::NotFound),
+                ),
             };
             std::future::ready(out)
         });
@@ -378,6 +408,14 @@ impl ObjectStoreBackend {
         }
         self.check_write_side(dst).await?;
         let (from, to) = (self.location(src)?, self.location(dst)?);
+        let overwrite = if self.check_then_copy && !overwrite {
+            if self.head(dst).await?.is_some() {
+                return Err(self.located(Error::already_exists(dst.as_str())));
+            }
+            true
+        } else {
+            overwrite
+        };
         let result = if keep {
             let mode = if overwrite {
                 CopyMode::Overwrite
@@ -410,7 +448,12 @@ impl ObjectStoreBackend {
 
 /// The attributes and the mode of a put.
 fn put_parts(options: &WriteOptions) -> (object_store::Attributes, PutMode) {
-    let attributes = join_attributes(&options.attributes, options.user_metadata());
+    let metadata: Option<UserMetadata> = options.user_metadata().map(|m| {
+        m.iter()
+            .map(|(k, v)| (k.clone(), header_safe(v).into_owned()))
+            .collect()
+    });
+    let attributes = join_attributes(&options.attributes, metadata.as_ref());
     let mode = match options.expected_etag() {
         Some(etag) => PutMode::Update(UpdateVersion {
             e_tag: Some(etag.to_owned()),
@@ -422,12 +465,101 @@ fn put_parts(options: &WriteOptions) -> (object_store::Attributes, PutMode) {
     (attributes, mode)
 }
 
+/// What an object store carries in HTTP headers must be spellable there: metadata keys are
+/// header-name characters, attribute values visible ASCII (`InvalidArgument` otherwise, before
+/// any request). Metadata values are encoded instead ([`header_safe`]).
+fn check_headers(options: &WriteOptions) -> Result<()> {
+    for key in options
+        .user_metadata()
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k)
+    {
+        if !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        {
+            return Err(Error::invalid_argument(format!(
+                "metadata key {key:?}: an object store takes letters, digits, '-', '_' and '.'"
+            )));
+        }
+    }
+    for (attr, value) in options.attributes.iter() {
+        if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            return Err(Error::invalid_argument(format!(
+                "the {} attribute must be visible ASCII for an object store",
+                attr.header()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The prefix and suffix of an RFC 2047 encoded word, the form S3 itself gives metadata values
+/// that are not plain ASCII.
+const ENCODED: (&str, &str) = ("=?UTF-8?Q?", "?=");
+
+/// A metadata value as an HTTP header can carry it: visible ASCII with inner spaces stays as it
+/// is; anything else (other characters, edge spaces, what looks encoded) becomes an RFC 2047
+/// Q-encoded word, which [`from_header`] turns back.
+fn header_safe(value: &str) -> Cow<'_, str> {
+    let plain = value.bytes().all(|b| (0x20..0x7f).contains(&b))
+        && !value.starts_with(' ')
+        && !value.ends_with(' ')
+        && !value.starts_with(ENCODED.0);
+    if plain {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::from(ENCODED.0);
+    for b in value.bytes() {
+        match b {
+            b' ' => out.push('_'),
+            b'=' | b'?' | b'_' => out.push_str(&format!("={b:02X}")),
+            0x21..=0x7e => out.push(char::from(b)),
+            _ => out.push_str(&format!("={b:02X}")),
+        }
+    }
+    out.push_str(ENCODED.1);
+    Cow::Owned(out)
+}
+
+/// The value [`header_safe`] encoded; any other value unchanged.
+fn from_header(value: &str) -> Cow<'_, str> {
+    let Some(inner) = value
+        .strip_prefix(ENCODED.0)
+        .and_then(|v| v.strip_suffix(ENCODED.1))
+    else {
+        return Cow::Borrowed(value);
+    };
+    let mut bytes = Vec::with_capacity(inner.len());
+    let mut rest = inner.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        rest = tail;
+        match b {
+            b'_' => bytes.push(b' '),
+            b'=' => {
+                let hex = rest.get(..2).and_then(|h| std::str::from_utf8(h).ok());
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(byte) => {
+                        bytes.push(byte);
+                        rest = &rest[2..];
+                    }
+                    None => return Cow::Borrowed(value),
+                }
+            }
+            other => bytes.push(other),
+        }
+    }
+    String::from_utf8(bytes).map_or(Cow::Borrowed(value), Cow::Owned)
+}
+
 impl fmt::Debug for ObjectStoreBackend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ObjectStoreBackend")
             .field("name", &self.name)
             .field("store", &format_args!("{}", self.store))
             .field("check_ancestors", &self.check_ancestors)
+            .field("native_root", &self.native_root)
             .finish()
     }
 }
@@ -445,8 +577,33 @@ impl AsyncBackend for ObjectStoreBackend {
         Namespace::Flat
     }
 
+    fn native_path(&self, key: &StorePath) -> String {
+        match (self.native_root.is_empty(), key.is_root()) {
+            (true, _) => key.as_str().to_owned(),
+            (false, true) => self.native_root.clone(),
+            (false, false) => format!("{}/{key}", self.native_root),
+        }
+    }
+
+    fn to_key(&self, native: &str) -> String {
+        if self.native_root.is_empty() {
+            return native.to_owned();
+        }
+        match native.strip_prefix(self.native_root.as_str()) {
+            Some("") => String::new(),
+            Some(rest) if rest.starts_with('/') => rest[1..].to_owned(),
+            _ => native.to_owned(),
+        }
+    }
+
     fn check_health(&self) -> BoxFuture<'_, Result<()>> {
-        Box::pin(async move { self.has_below(&StorePath::root()).await.map(|_| ()) })
+        // One listing of the container: a missing one is NotFound here, unlike in probes.
+        Box::pin(async move {
+            match self.store.list(None).next().await {
+                None | Some(Ok(_)) => Ok(()),
+                Some(Err(e)) => Err(self.err(e, &StorePath::root())),
+            }
+        })
     }
 
     fn exists<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<bool>> {
@@ -696,6 +853,11 @@ impl AsyncBackend for ObjectStoreBackend {
                         split_attributes(&result.attributes).map_err(|e| self.located(e))?;
                     let mut info = self.info(path.clone(), &result.meta);
                     info.attributes = attributes;
+                    let metadata = metadata.map(|m| {
+                        m.into_iter()
+                            .map(|(k, v)| (k, from_header(&v).into_owned()))
+                            .collect()
+                    });
                     info.metadata = self
                         .capabilities
                         .supports(Capability::UserMetadata)
@@ -705,5 +867,28 @@ impl AsyncBackend for ObjectStoreBackend {
                 Err(e) => Err(self.miss(self.err(e, path), path).await),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{from_header, header_safe};
+
+    #[test]
+    fn metadata_values_survive_headers() {
+        for value in [
+            "plain",
+            "hello   world",
+            "a value with spaces, ünïcode & symbols =;",
+            " edge ",
+            "=?UTF-8?Q?looks_encoded?=",
+            "tab\there",
+            "",
+        ] {
+            let sent = header_safe(value);
+            assert!(sent.bytes().all(|b| (0x20..0x7f).contains(&b)), "{sent:?}");
+            assert_eq!(from_header(&sent), value, "{sent:?}");
+        }
+        assert_eq!(header_safe("plain"), "plain");
     }
 }

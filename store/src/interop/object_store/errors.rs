@@ -51,13 +51,55 @@ pub(super) fn from_object_store(err: OsError, path: &str, backend: &'static str)
         }
         OsError::InvalidPath { .. } => ErrorKind::InvalidPath,
         OsError::UnknownConfigurationKey { .. } => ErrorKind::InvalidArgument,
-        // `NotImplemented` and `NotSupported` land here too: the capability was declared, so
-        // the service lacks a variant of it (a create-only copy, say), as the message says.
-        _ => ErrorKind::Other,
+        _ if unreachable(&err) => ErrorKind::BackendUnavailable,
+        // A status object_store left in a `Generic` error (its listings do). `NotImplemented`
+        // and `NotSupported` end as `Other` too: the capability was declared, so the service
+        // lacks a variant of it (a create-only copy, say), as the message says.
+        _ => match status_of(&err) {
+            Some(401 | 403) => ErrorKind::PermissionDenied,
+            Some(404) => ErrorKind::NotFound,
+            _ => ErrorKind::Other,
+        },
     };
-    let mut mapped = Error::new(kind, err.to_string()).with_backend(backend);
+    let transient = kind == ErrorKind::BackendUnavailable
+        || status_of(&err).is_some_and(|s| s == 429 || s >= 500);
+    let mut mapped = Error::new(kind, err.to_string())
+        .with_backend(backend)
+        .with_retryable(transient);
     if !path.is_empty() {
         mapped = mapped.with_path(path);
     }
     mapped.with_source(err)
+}
+
+/// Whether the service could not be reached: a connect, request or timeout failure of the HTTP
+/// transport, found by its typed kind anywhere in the error's chain.
+fn unreachable(err: &OsError) -> bool {
+    #[cfg(feature = "cloud-transport")]
+    {
+        use object_store::client::{HttpError, HttpErrorKind};
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+        while let Some(e) = cause {
+            if let Some(http) = e.downcast_ref::<HttpError>() {
+                return matches!(
+                    http.kind(),
+                    HttpErrorKind::Connect
+                        | HttpErrorKind::Request
+                        | HttpErrorKind::Timeout
+                        | HttpErrorKind::Interrupted
+                );
+            }
+            cause = e.source();
+        }
+    }
+    let _ = err;
+    false
+}
+
+/// The HTTP status of a failed request, where object_store kept it only in its message (its
+/// status type is not exported): the last resort C-2.12 allows.
+fn status_of(err: &OsError) -> Option<u16> {
+    let text = err.to_string();
+    let at = text.find("status code: ")? + "status code: ".len();
+    text.get(at..at + 3)?.parse().ok()
 }

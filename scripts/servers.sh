@@ -1,0 +1,110 @@
+# The real servers the cloud tests run against, on 127.0.0.1 only: moto (S3) from PyPI and
+# Azurite (Azure Blob) from npm. Sourced by scripts/test; on its own:
+#
+#   source scripts/servers.sh && servers_install && servers_start   # prints the env it exports
+#   ...                                                              # cargo test --features ...
+#   servers_stop
+#
+# servers_install puts both in $STORE_TEST_TOOLS (default ~/.cache/store-test-servers) once;
+# servers_start picks free ports, waits until both answer, creates the bucket and the
+# container, and exports where they are (STORE_TEST_S3_*, STORE_TEST_AZURE_*) and the server
+# binaries (for the fault tests, which start servers of their own); servers_stop stops them by
+# PID.
+
+STORE_TEST_TOOLS="${STORE_TEST_TOOLS:-$HOME/.cache/store-test-servers}"
+MOTO_VERSION=5.2.5
+AZURITE_VERSION=3.35.0   # the last release that runs on Node 20
+# Azurite's well-known development account (public, in Microsoft's docs).
+AZURITE_ACCOUNT=devstoreaccount1
+AZURITE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+
+servers_install() {
+  mkdir -p "$STORE_TEST_TOOLS"
+  if [ ! -x "$STORE_TEST_TOOLS/venv/bin/moto_server" ]; then
+    echo "== installing moto $MOTO_VERSION (PyPI)"
+    python3 -m venv "$STORE_TEST_TOOLS/venv"
+    "$STORE_TEST_TOOLS/venv/bin/pip" install -q --no-cache-dir "moto[s3]==$MOTO_VERSION" flask flask-cors
+  fi
+  if [ ! -x "$STORE_TEST_TOOLS/azurite/node_modules/.bin/azurite-blob" ]; then
+    echo "== installing Azurite $AZURITE_VERSION (npm)"
+    mkdir -p "$STORE_TEST_TOOLS/azurite"
+    (cd "$STORE_TEST_TOOLS/azurite" && npm init -y >/dev/null \
+      && npm install --no-audit --no-fund --silent "azurite@$AZURITE_VERSION")
+  fi
+}
+
+_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+_wait_http() { # url seconds
+  local deadline=$((SECONDS + $2))
+  until curl -s -o /dev/null "$1"; do
+    [ "$SECONDS" -lt "$deadline" ] || { echo "no answer from $1 in $2 s" >&2; return 1; }
+    sleep 0.1
+  done
+}
+
+servers_start() {
+  STORE_TEST_STATE=$(mktemp -d)
+  local s3_port az_port
+  s3_port=$(_free_port)
+  az_port=$(_free_port)
+  "$STORE_TEST_TOOLS/venv/bin/moto_server" -H 127.0.0.1 -p "$s3_port" \
+    >"$STORE_TEST_STATE/moto.log" 2>&1 &
+  MOTO_PID=$!
+  # Started from its own folder: --inMemoryPersistence cannot go with --location.
+  (cd "$STORE_TEST_STATE" && exec "$STORE_TEST_TOOLS/azurite/node_modules/.bin/azurite-blob" \
+    --blobHost 127.0.0.1 --blobPort "$az_port" --inMemoryPersistence --disableTelemetry \
+    >"$STORE_TEST_STATE/azurite.log" 2>&1) &
+  AZURITE_PID=$!
+  _wait_http "http://127.0.0.1:$s3_port/moto-api/" 60
+  _wait_http "http://127.0.0.1:$az_port/" 60
+
+  export STORE_TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port"
+  export STORE_TEST_S3_BUCKET=store-test
+  export STORE_TEST_AZURE_ENDPOINT="http://127.0.0.1:$az_port/$AZURITE_ACCOUNT"
+  export STORE_TEST_AZURE_ACCOUNT="$AZURITE_ACCOUNT"
+  export STORE_TEST_AZURE_KEY="$AZURITE_KEY"
+  export STORE_TEST_AZURE_CONTAINER=store-test
+  export STORE_TEST_MOTO="$STORE_TEST_TOOLS/venv/bin/moto_server"
+  export STORE_TEST_AZURITE="$STORE_TEST_TOOLS/azurite/node_modules/.bin/azurite-blob"
+
+  "$STORE_TEST_TOOLS/venv/bin/python" - <<'PY'
+import base64, datetime, hashlib, hmac, os, urllib.request
+
+# The bucket, through boto3 (which moto brings).
+import boto3
+boto3.client("s3", endpoint_url=os.environ["STORE_TEST_S3_ENDPOINT"], region_name="us-east-1",
+             aws_access_key_id="test", aws_secret_access_key="test"
+             ).create_bucket(Bucket=os.environ["STORE_TEST_S3_BUCKET"])
+
+# The container: Create Container, signed with the account's shared key.
+account, key = os.environ["STORE_TEST_AZURE_ACCOUNT"], os.environ["STORE_TEST_AZURE_KEY"]
+container = os.environ["STORE_TEST_AZURE_CONTAINER"]
+url = f"{os.environ['STORE_TEST_AZURE_ENDPOINT']}/{container}?restype=container"
+date = datetime.datetime.now(datetime.timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
+version = "2021-08-06"
+headers = f"x-ms-date:{date}\nx-ms-version:{version}\n"
+resource = f"/{account}/{account}/{container}\nrestype:container"
+to_sign = "PUT\n" + "\n" * 11 + headers + resource
+signature = base64.b64encode(hmac.new(base64.b64decode(key), to_sign.encode(), hashlib.sha256).digest()).decode()
+request = urllib.request.Request(url, method="PUT", headers={
+    "x-ms-date": date, "x-ms-version": version, "Content-Length": "0",
+    "Authorization": f"SharedKey {account}:{signature}"})
+urllib.request.urlopen(request).read()
+PY
+  echo "== servers up: S3 (moto, pid $MOTO_PID) at $STORE_TEST_S3_ENDPOINT," \
+    "Azure (Azurite, pid $AZURITE_PID) at $STORE_TEST_AZURE_ENDPOINT"
+}
+
+servers_stop() {
+  for pid in ${MOTO_PID:-} ${AZURITE_PID:-}; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in ${MOTO_PID:-} ${AZURITE_PID:-}; do
+    wait "$pid" 2>/dev/null || true
+  done
+  [ -n "${STORE_TEST_STATE:-}" ] && rm -rf "$STORE_TEST_STATE"
+  MOTO_PID= AZURITE_PID=
+}

@@ -1,0 +1,125 @@
+//! The cloud backends: S3 and Azure Blob, each a configuration of
+//! [`ObjectStoreBackend`](crate::interop::object_store::ObjectStoreBackend) over object_store's
+//! signed HTTP clients (reqwest on rustls, with ring as the one crypto provider), and the
+//! transport settings they share.
+
+#[cfg(feature = "azure")]
+mod azure;
+#[cfg(feature = "s3")]
+mod s3;
+
+#[cfg(feature = "azure")]
+pub use azure::{AzureBackend, AzureBuilder};
+#[cfg(feature = "s3")]
+pub use s3::{S3Backend, S3Builder};
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use object_store::prefix::PrefixStore;
+use object_store::{BackoffConfig, ClientOptions, ObjectStore, RetryConfig};
+
+use crate::error::{Error, Result};
+use crate::interop::object_store::ObjectStoreBackend;
+use crate::path::StorePath;
+
+/// A credential: kept out of every `Debug` and `Display`.
+#[derive(Clone, Default)]
+pub(crate) struct Redacted(pub(crate) String);
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// How a cloud backend talks to its service: plain HTTP for a loopback test server, the
+/// timeouts, and how often object_store retries a request that failed in transit or with a
+/// 5xx before the call reports it.
+#[derive(Debug, Clone)]
+pub(crate) struct Transport {
+    pub(crate) allow_http: bool,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) max_retries: usize,
+    pub(crate) retry_timeout: Duration,
+}
+
+impl Default for Transport {
+    fn default() -> Self {
+        Transport {
+            allow_http: false,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(5),
+            max_retries: 3,
+            retry_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Transport {
+    pub(crate) fn client_options(&self) -> ClientOptions {
+        ClientOptions::new()
+            .with_allow_http(self.allow_http)
+            .with_timeout(self.timeout)
+            .with_connect_timeout(self.connect_timeout)
+    }
+
+    pub(crate) fn retry(&self) -> RetryConfig {
+        RetryConfig {
+            backoff: BackoffConfig {
+                init_backoff: Duration::from_millis(50),
+                max_backoff: Duration::from_secs(2),
+                base: 2.0,
+            },
+            max_retries: self.max_retries,
+            retry_timeout: self.retry_timeout,
+        }
+    }
+}
+
+/// Makes ring the process's rustls provider unless one is installed already, so that the
+/// HTTP clients built here have one; another provider a program installed first stays.
+pub(crate) fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// The backend over `store`, below `prefix` when one is set, under `name`, with `container`
+/// (a bucket or container) as its bare native root.
+pub(crate) fn backend(
+    store: Arc<dyn ObjectStore>,
+    name: &'static str,
+    container: &str,
+    prefix: Option<&StorePath>,
+    check_ancestors: bool,
+) -> ObjectStoreBackend {
+    let (store, root): (Arc<dyn ObjectStore>, String) = match prefix {
+        Some(prefix) if !prefix.is_root() => (
+            Arc::new(PrefixStore::new(store, prefix.as_str())),
+            format!("{container}/{prefix}"),
+        ),
+        _ => (store, container.to_owned()),
+    };
+    ObjectStoreBackend::new(store)
+        .with_name(name)
+        .with_native_root(root)
+        .with_check_ancestors(check_ancestors)
+}
+
+/// `InvalidArgument` for a required option left out.
+pub(crate) fn missing(backend: &'static str, what: &str) -> Error {
+    Error::invalid_argument(format!("{backend}: {what} is required")).with_backend(backend)
+}
+
+/// A builder error from object_store, without the values that went in.
+pub(crate) fn build_error(backend: &'static str, err: object_store::Error) -> Error {
+    Error::invalid_argument(format!("{backend}: invalid configuration: {err}"))
+        .with_backend(backend)
+        .with_source(err)
+}
+
+/// Parses a prefix option.
+pub(crate) fn prefix(backend: &'static str, prefix: &str) -> Result<StorePath> {
+    StorePath::folder(prefix).map_err(|e| e.with_backend(backend))
+}

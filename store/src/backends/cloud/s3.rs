@@ -1,0 +1,247 @@
+//! `S3Backend`: Amazon S3 and S3-compatible services.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use object_store::aws::{AmazonS3Builder, S3ConditionalPut, S3CopyIfNotExists};
+
+use super::{backend, build_error, install_crypto_provider, missing, prefix, Redacted, Transport};
+use crate::error::Result;
+use crate::interop::object_store::ObjectStoreBackend;
+use crate::path::StorePath;
+
+const NAME: &str = "s3";
+
+/// Amazon S3, or any service that speaks its API: a flat, natively async backend named `s3`.
+///
+/// [`S3Backend::builder`] takes every setting explicitly and reads no environment; only
+/// [`S3Builder::from_env`] reads the standard `AWS_*` variables, when asked. Building does no
+/// I/O: the first call connects. The result is an [`ObjectStoreBackend`] with the flat rules
+/// of a file store (C-2.14), confined to `bucket/prefix`; `Store::new` runs it for blocking
+/// code on a private runtime thread.
+///
+/// ```
+/// use store::{AsyncStore, S3Backend};
+/// let backend = S3Backend::builder()
+///     .bucket("reports")
+///     .prefix("2026")
+///     .region("eu-west-1")
+///     .credentials("AKIDEXAMPLE", "not-a-real-secret")
+///     .build()?;
+/// assert_eq!(store::AsyncBackend::name(&backend), "s3");
+/// assert!(!format!("{backend:?}").contains("not-a-real-secret"));
+/// let store = AsyncStore::new(backend);
+/// # let _ = store;
+/// # Ok::<(), store::Error>(())
+/// ```
+///
+/// - Create-only writes send `If-None-Match: *` and `if_match` sends `If-Match`, so the check
+///   and the write are one step at the service. A create-only `copy` or `rename` is a HEAD of
+///   the destination, then a copy over it: S3's one-step create-only copy (a multipart copy)
+///   would drop the object's metadata, so this keeps it at the price of a race between the
+///   two requests, in which a writer that lands in between is overwritten.
+/// - `rename` is a copy and a delete: not atomic (no AtomicMove). If the delete fails, both
+///   copies remain and the error is returned.
+/// - Streamed content up to 5 MiB is one PUT; more goes up in 5 MiB parts, aborted on failure
+///   or drop, so no partial object is ever visible.
+#[derive(Debug, Clone, Copy)]
+pub struct S3Backend;
+
+impl S3Backend {
+    /// A builder with nothing set.
+    pub fn builder() -> S3Builder {
+        S3Builder::default()
+    }
+}
+
+/// The settings of an [`S3Backend`].
+#[derive(Default, Clone)]
+pub struct S3Builder {
+    bucket: Option<String>,
+    prefix: Option<String>,
+    region: Option<String>,
+    endpoint: Option<String>,
+    key_id: Option<String>,
+    secret: Option<Redacted>,
+    session_token: Option<Redacted>,
+    anonymous: bool,
+    check_ancestors: bool,
+    transport: Transport,
+    from_env: bool,
+}
+
+impl S3Builder {
+    /// Starts from the standard environment variables (`AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, `AWS_ENDPOINT`, `AWS_BUCKET`, …) and the provider
+    /// chain object_store uses; the only place this backend reads the environment.
+    pub fn from_env() -> Self {
+        S3Builder {
+            from_env: true,
+            ..S3Builder::default()
+        }
+    }
+
+    /// The bucket (required).
+    #[must_use]
+    pub fn bucket(mut self, bucket: impl Into<String>) -> Self {
+        self.bucket = Some(bucket.into());
+        self
+    }
+
+    /// A key prefix inside the bucket: the backend sees only what lies below it.
+    #[must_use]
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = Some(prefix.into());
+        self
+    }
+
+    /// The region, e.g. `eu-west-1` (object_store's default is `us-east-1`).
+    #[must_use]
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// A custom endpoint, e.g. an S3-compatible service or a test server; path-style
+    /// addressing is used with it.
+    #[must_use]
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Static credentials: the access key id and its secret, never shown by `Debug`.
+    #[must_use]
+    pub fn credentials(mut self, key_id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.key_id = Some(key_id.into());
+        self.secret = Some(Redacted(secret.into()));
+        self
+    }
+
+    /// A session token that goes with temporary credentials.
+    #[must_use]
+    pub fn session_token(mut self, token: impl Into<String>) -> Self {
+        self.session_token = Some(Redacted(token.into()));
+        self
+    }
+
+    /// Unsigned requests, for a public bucket.
+    #[must_use]
+    pub fn anonymous(mut self, anonymous: bool) -> Self {
+        self.anonymous = anonymous;
+        self
+    }
+
+    /// Plain `http://` endpoints, for a test server on loopback.
+    #[must_use]
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.transport.allow_http = allow;
+        self
+    }
+
+    /// The write-side folder checks of C-2.14 (a request per ancestor); off by default.
+    #[must_use]
+    pub fn check_ancestors(mut self, check: bool) -> Self {
+        self.check_ancestors = check;
+        self
+    }
+
+    /// How many times a request that failed in transit or with a 5xx is retried, and for how
+    /// long at most (defaults: 3 and 30 s).
+    #[must_use]
+    pub fn retries(mut self, max_retries: usize, within: Duration) -> Self {
+        self.transport.max_retries = max_retries;
+        self.transport.retry_timeout = within;
+        self
+    }
+
+    /// The timeout of each request, and of connecting (defaults: 30 s and 5 s).
+    #[must_use]
+    pub fn timeouts(mut self, request: Duration, connect: Duration) -> Self {
+        self.transport.timeout = request;
+        self.transport.connect_timeout = connect;
+        self
+    }
+
+    /// The backend; no I/O. `InvalidArgument` for a missing bucket, missing credentials (unless
+    /// anonymous or from the environment) or a malformed setting.
+    pub fn build(self) -> Result<ObjectStoreBackend> {
+        install_crypto_provider();
+        let mut builder = if self.from_env {
+            AmazonS3Builder::from_env()
+        } else {
+            AmazonS3Builder::new()
+        };
+        let bucket = match (&self.bucket, self.from_env) {
+            (Some(bucket), _) => bucket.clone(),
+            (None, true) => builder
+                .get_config_value(&object_store::aws::AmazonS3ConfigKey::Bucket)
+                .ok_or_else(|| missing(NAME, "the bucket"))?,
+            (None, false) => return Err(missing(NAME, "the bucket")),
+        };
+        builder = builder
+            .with_bucket_name(&bucket)
+            .with_client_options(self.transport.client_options())
+            .with_retry(self.transport.retry())
+            .with_conditional_put(S3ConditionalPut::ETagMatch)
+            .with_copy_if_not_exists(S3CopyIfNotExists::Multipart);
+        if let Some(region) = &self.region {
+            builder = builder.with_region(region);
+        }
+        if let Some(endpoint) = &self.endpoint {
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_virtual_hosted_style_request(false);
+        }
+        match (&self.key_id, &self.secret) {
+            (Some(id), Some(secret)) => {
+                builder = builder
+                    .with_access_key_id(id)
+                    .with_secret_access_key(&secret.0);
+                if let Some(token) = &self.session_token {
+                    builder = builder.with_token(&token.0);
+                }
+            }
+            _ if self.anonymous => builder = builder.with_skip_signature(true),
+            _ if self.from_env => {}
+            _ => {
+                return Err(missing(
+                    NAME,
+                    "credentials (credentials(..), anonymous(true) or from_env())",
+                ))
+            }
+        }
+        let prefix: Option<StorePath> = self
+            .prefix
+            .as_deref()
+            .map(|p| prefix(NAME, p))
+            .transpose()?;
+        let store = builder.build().map_err(|e| build_error(NAME, e))?;
+        let backend = backend(
+            Arc::new(store),
+            NAME,
+            &bucket,
+            prefix.as_ref(),
+            self.check_ancestors,
+        );
+        // S3's one-step create-only copy (a multipart copy) drops the user metadata.
+        Ok(backend.with_check_then_copy())
+    }
+}
+
+impl fmt::Debug for S3Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("S3Builder")
+            .field("bucket", &self.bucket)
+            .field("prefix", &self.prefix)
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("key_id", &self.key_id.as_ref().map(|_| "<set>"))
+            .field("secret", &self.secret)
+            .field("session_token", &self.session_token)
+            .field("anonymous", &self.anonymous)
+            .field("from_env", &self.from_env)
+            .finish_non_exhaustive()
+    }
+}
