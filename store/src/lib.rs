@@ -79,6 +79,9 @@
 //! | [`LocalBackend`] | blocking | hierarchical | the embedded default: a folder on disk, confined to its root, atomic writes by temp file and rename |
 //! | [`MemoryBackend`] | blocking | hierarchical | tests and caches; reads hand out the stored bytes without copying |
 //! | [`AsyncMemoryBackend`] | async | hierarchical | the same tree, natively async, reads streamed in chunks |
+//! | `S3Backend` (feature `s3`) | async | flat | Amazon S3 and S3-compatible services |
+//! | `AzureBackend` (feature `azure`) | async | flat | Azure Blob Storage |
+//! | `interop::object_store::ObjectStoreBackend` (feature `object-store`) | async | flat | any `object_store::ObjectStore` |
 //!
 //! Start on a local folder with [`Store::open_local`], which fails on a missing root;
 //! [`Store::local`] accepts one that does not exist yet.
