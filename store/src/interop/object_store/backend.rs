@@ -281,11 +281,12 @@ impl ObjectStoreBackend {
             attributes,
             ..Default::default()
         };
-        let mut upload = self
+        let upload = self
             .store
             .put_multipart_opts(&loc, opts)
             .await
             .map_err(|e| self.err(e, key))?;
+        let mut upload = AbortOnDrop(Some(upload));
         let mut size = 0u64;
         let outcome: Result<()> = async {
             loop {
@@ -293,7 +294,7 @@ impl ObjectStoreBackend {
                     let chunk = part.split_to(PART_SIZE).freeze();
                     size += chunk.len() as u64;
                     upload
-                        .put_part(PutPayload::from(chunk))
+                        .part(PutPayload::from(chunk))
                         .await
                         .map_err(|e| self.err(e, key))?;
                 }
@@ -305,13 +306,16 @@ impl ObjectStoreBackend {
             if !part.is_empty() {
                 size += part.len() as u64;
                 upload
-                    .put_part(PutPayload::from(part.split().freeze()))
+                    .part(PutPayload::from(part.split().freeze()))
                     .await
                     .map_err(|e| self.err(e, key))?;
             }
             Ok(())
         }
         .await;
+        let Some(mut upload) = upload.0.take() else {
+            return Err(self.located(Error::other("the upload went away")));
+        };
         if let Err(e) = outcome {
             let _ = upload.abort().await;
             return Err(e);
@@ -463,6 +467,36 @@ fn put_parts(options: &WriteOptions) -> (object_store::Attributes, PutMode) {
         None => PutMode::Create,
     };
     (attributes, mode)
+}
+
+/// A multipart upload that a dropped write (a cancelled future) aborts, on the runtime it ran
+/// on, so the service keeps no parts of it; nothing of it was ever visible.
+struct AbortOnDrop(Option<Box<dyn object_store::MultipartUpload>>);
+
+impl AbortOnDrop {
+    fn part(&mut self, payload: PutPayload) -> object_store::UploadPart {
+        match self.0.as_mut() {
+            Some(upload) => upload.put_part(payload),
+            None => Box::pin(async {
+                Err(object_store::Error::Generic {
+                    store: "store",
+                    source: "the upload is finished".into(),
+                })
+            }),
+        }
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let (Some(mut upload), Ok(runtime)) =
+            (self.0.take(), tokio::runtime::Handle::try_current())
+        {
+            runtime.spawn(async move {
+                let _ = upload.abort().await;
+            });
+        }
+    }
 }
 
 /// What an object store carries in HTTP headers must be spellable there: metadata keys are

@@ -103,3 +103,60 @@ fn status_of(err: &OsError) -> Option<u16> {
     let at = text.find("status code: ")? + "status code: ".len();
     text.get(at..at + 3)?.parse().ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generic(message: &str) -> OsError {
+        OsError::Generic {
+            store: "S3",
+            source: message.to_owned().into(),
+        }
+    }
+
+    #[test]
+    fn statuses_left_in_messages_map_by_code() {
+        let cases = [
+            (
+                "Server returned non-2xx status code: 503 Service Unavailable",
+                ErrorKind::Other,
+                true,
+            ),
+            (
+                "Server returned non-2xx status code: 429 Too Many Requests",
+                ErrorKind::Other,
+                true,
+            ),
+            (
+                "Server returned non-2xx status code: 403 Forbidden",
+                ErrorKind::PermissionDenied,
+                false,
+            ),
+            (
+                "Server returned non-2xx status code: 404 Not Found",
+                ErrorKind::NotFound,
+                false,
+            ),
+            ("something else entirely", ErrorKind::Other, false),
+        ];
+        for (message, kind, retryable) in cases {
+            let err = from_object_store(generic(message), "a/b", "s3");
+            assert_eq!(err.kind(), kind, "{message}");
+            assert_eq!(err.is_retryable(), retryable, "{message}");
+            assert_eq!(err.path(), Some("a/b"));
+            assert!(
+                std::error::Error::source(&err).is_some(),
+                "the native error is kept"
+            );
+        }
+        let typed = OsError::Precondition {
+            path: "a".into(),
+            source: "etag".into(),
+        };
+        assert_eq!(
+            from_object_store(typed, "a", "s3").kind(),
+            ErrorKind::PreconditionFailed
+        );
+    }
+}
