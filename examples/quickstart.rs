@@ -64,11 +64,14 @@ fn blocking(dir: &Path) -> Result<()> {
 
 async fn asynchronous(dir: &Path) -> Result<()> {
     // The same calls, awaited: on the local folder (a blocking backend that `AsyncStore`
-    // wraps in a `SyncBackendAdapter`), then on a natively async in-memory backend.
+    // wraps in a `SyncBackendAdapter`), then on a natively async in-memory backend, and on one
+    // opened from a URL (`s3://bucket/root` or `az://container/root` work the same way, with
+    // their options, under the `s3` and `azure` features).
     std::fs::create_dir_all(dir.join("async"))?;
     for store in [
         AsyncStore::open_local(dir.join("async"))?,
         AsyncStore::new(AsyncMemoryBackend::new()),
+        AsyncStore::from_url("memory:///scratch", [("", ""); 0])?,
     ] {
         let tag = format!("[async/{}]", store.name());
         println!("{tag} opened {store:?}");

@@ -122,10 +122,12 @@ mod options;
 mod path;
 mod pattern;
 mod resolution;
+mod secret;
 mod write_result;
 
 mod adapters;
 mod backends;
+mod config;
 mod derived;
 mod stores;
 
@@ -158,6 +160,7 @@ pub use crate::options::{
 pub use crate::path::StorePath;
 pub use crate::pattern::Pattern;
 pub use crate::resolution::{Namespace, ResolutionPlan};
+pub use crate::secret::Secret;
 pub use crate::stores::asynchronous::{AsyncStore, IntoAsyncBackend};
 pub use crate::stores::blocking::{IntoBackend, Store};
 pub use crate::stores::filter::{FileFilter, FolderFilter, ListFilter};

@@ -65,6 +65,38 @@ macro_rules! store_surface {
                 })
             }
 
+            /// A store from a URL and explicit options, rooted at the URL's path:
+            /// `memory://`, `file:///abs/path` or a plain path, `s3://bucket/root` (feature
+            /// `s3`), `az://container/root`, `abfs[s]://container@account.dfs.core.windows.net/root`
+            /// or `https://account.blob.core.windows.net/container/root` (feature `azure`).
+            ///
+            /// Options are the explicit settings of the scheme (`region`, `endpoint`,
+            /// `access_key_id`, `secret_access_key`, `allow_http`, … for S3; `account`,
+            /// `access_key`, `sas_token`, … for Azure; `fsync`, `must_exist` for files). An
+            /// unknown key is `InvalidArgument` naming the closest known one; credentials are
+            /// kept as [`Secret`](crate::Secret)s; the environment is read only with
+            /// `from_env = true`. No I/O (but a `file:` URL with `must_exist`).
+            ///
+            /// ```
+            #[doc = concat!("let store = store::", stringify!($store), "::from_url(\"memory:///reports/2026\", [(\"\", \"\"); 0])?;")]
+            /// assert_eq!(store.root().as_str(), "reports/2026");
+            /// # Ok::<(), store::Error>(())
+            /// ```
+            pub fn from_url<K: AsRef<str>, V: Into<String>>(
+                url: &str,
+                options: impl IntoIterator<Item = (K, V)>,
+            ) -> $crate::Result<Self> {
+                let (backend, root) = $crate::config::open_url(url, options)?;
+                let store = Self::from_arc(backend.into());
+                if root.is_root() {
+                    return Ok(store);
+                }
+                Ok(Self {
+                    scope: store.scope.child(root.as_str())?,
+                    ..store
+                })
+            }
+
             /// A store on an existing local folder, the embedded default
             /// ([`LocalBackend::open`](crate::LocalBackend::open)): a missing root, or one that
             /// is not a folder, is an error now rather than an empty store later.

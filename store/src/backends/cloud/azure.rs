@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use object_store::azure::MicrosoftAzureBuilder;
 
-use super::{backend, build_error, install_crypto_provider, missing, prefix, Redacted, Transport};
+use super::{backend, build_error, install_crypto_provider, missing, prefix, Transport};
 use crate::error::Result;
 use crate::interop::object_store::ObjectStoreBackend;
 use crate::path::StorePath;
+use crate::secret::Secret;
 
 const NAME: &str = "azure";
 
@@ -49,8 +50,8 @@ impl AzureBackend {
 #[derive(Default, Clone)]
 pub struct AzureBuilder {
     account: Option<String>,
-    access_key: Option<Redacted>,
-    sas: Option<Redacted>,
+    access_key: Option<Secret>,
+    sas: Option<Secret>,
     container: Option<String>,
     prefix: Option<String>,
     endpoint: Option<String>,
@@ -79,15 +80,15 @@ impl AzureBuilder {
 
     /// The account's shared key, never shown by `Debug`.
     #[must_use]
-    pub fn access_key(mut self, key: impl Into<String>) -> Self {
-        self.access_key = Some(Redacted(key.into()));
+    pub fn access_key(mut self, key: impl Into<Secret>) -> Self {
+        self.access_key = Some(key.into());
         self
     }
 
     /// A SAS token (the query string, without `?`), never shown by `Debug`.
     #[must_use]
-    pub fn sas_token(mut self, token: impl Into<String>) -> Self {
-        self.sas = Some(Redacted(token.into()));
+    pub fn sas_token(mut self, token: impl Into<Secret>) -> Self {
+        self.sas = Some(token.into());
         self
     }
 
@@ -170,10 +171,10 @@ impl AzureBuilder {
             .with_retry(self.transport.retry())
             .with_allow_http(self.transport.allow_http);
         match (&self.access_key, &self.sas) {
-            (Some(key), _) => builder = builder.with_access_key(&key.0),
+            (Some(key), _) => builder = builder.with_access_key(key.expose()),
             (None, Some(sas)) => {
                 let pairs: Vec<(String, String)> = sas
-                    .0
+                    .expose()
                     .trim_start_matches('?')
                     .split('&')
                     .filter_map(|kv| kv.split_once('='))

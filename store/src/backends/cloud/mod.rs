@@ -13,7 +13,6 @@ pub use azure::{AzureBackend, AzureBuilder};
 #[cfg(feature = "s3")]
 pub use s3::{S3Backend, S3Builder};
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,16 +22,6 @@ use object_store::{BackoffConfig, ClientOptions, ObjectStore, RetryConfig};
 use crate::error::{Error, Result};
 use crate::interop::object_store::ObjectStoreBackend;
 use crate::path::StorePath;
-
-/// A credential: kept out of every `Debug` and `Display`.
-#[derive(Clone, Default)]
-pub(crate) struct Redacted(pub(crate) String);
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
 
 /// How a cloud backend talks to its service: plain HTTP for a loopback test server, the
 /// timeouts, and how often object_store retries a request that failed in transit or with a

@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use object_store::aws::{AmazonS3Builder, S3ConditionalPut, S3CopyIfNotExists};
 
-use super::{backend, build_error, install_crypto_provider, missing, prefix, Redacted, Transport};
+use super::{backend, build_error, install_crypto_provider, missing, prefix, Transport};
 use crate::error::Result;
 use crate::interop::object_store::ObjectStoreBackend;
 use crate::path::StorePath;
+use crate::secret::Secret;
 
 const NAME: &str = "s3";
 
@@ -63,8 +64,8 @@ pub struct S3Builder {
     region: Option<String>,
     endpoint: Option<String>,
     key_id: Option<String>,
-    secret: Option<Redacted>,
-    session_token: Option<Redacted>,
+    secret: Option<Secret>,
+    session_token: Option<Secret>,
     anonymous: bool,
     check_ancestors: bool,
     transport: Transport,
@@ -113,16 +114,16 @@ impl S3Builder {
 
     /// Static credentials: the access key id and its secret, never shown by `Debug`.
     #[must_use]
-    pub fn credentials(mut self, key_id: impl Into<String>, secret: impl Into<String>) -> Self {
+    pub fn credentials(mut self, key_id: impl Into<String>, secret: impl Into<Secret>) -> Self {
         self.key_id = Some(key_id.into());
-        self.secret = Some(Redacted(secret.into()));
+        self.secret = Some(secret.into());
         self
     }
 
     /// A session token that goes with temporary credentials.
     #[must_use]
-    pub fn session_token(mut self, token: impl Into<String>) -> Self {
-        self.session_token = Some(Redacted(token.into()));
+    pub fn session_token(mut self, token: impl Into<Secret>) -> Self {
+        self.session_token = Some(token.into());
         self
     }
 
@@ -198,9 +199,9 @@ impl S3Builder {
             (Some(id), Some(secret)) => {
                 builder = builder
                     .with_access_key_id(id)
-                    .with_secret_access_key(&secret.0);
+                    .with_secret_access_key(secret.expose());
                 if let Some(token) = &self.session_token {
-                    builder = builder.with_token(&token.0);
+                    builder = builder.with_token(token.expose());
                 }
             }
             _ if self.anonymous => builder = builder.with_skip_signature(true),

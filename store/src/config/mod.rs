@@ -1,0 +1,7 @@
+//! Opening stores from configuration: a URL and a map of explicit options
+//! ([`Store::from_url`](crate::Store::from_url), [`AsyncStore::from_url`](crate::AsyncStore::from_url)).
+
+mod options;
+mod url;
+
+pub(crate) use self::url::open_url;

@@ -1,0 +1,186 @@
+//! Stores from URLs and explicit options, in both worlds: every scheme this build has (the
+//! cloud ones against the servers `scripts/test` starts), the errors, and secrets that never
+//! print.
+
+use store::{AsyncStore, ErrorKind, Store, WriteOptions};
+
+const NONE: [(&str, &str); 0] = [];
+
+#[test]
+fn memory_urls_root_the_store_at_their_path() {
+    let store = Store::from_url("memory:///reports/2026", NONE).unwrap();
+    assert_eq!(store.name(), "memory");
+    assert_eq!(store.root().as_str(), "reports/2026");
+    store.write("a.txt", "x", &WriteOptions::new()).unwrap();
+    assert!(Store::from_url("memory://", NONE).unwrap().root().is_root());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let store = rt
+        .block_on(async { AsyncStore::from_url("memory://bucketless/x", NONE) })
+        .unwrap();
+    assert_eq!(
+        store.name(),
+        "async-memory",
+        "natively async in the async world"
+    );
+    assert_eq!(store.root().as_str(), "bucketless/x");
+}
+
+#[test]
+fn file_urls_and_plain_paths_open_a_local_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.path().display());
+    let store = Store::from_url(&url, [("fsync", "false")]).unwrap();
+    store.write("a/b.txt", "hi", &WriteOptions::new()).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a/b.txt")).unwrap(),
+        "hi"
+    );
+    let plain = Store::from_url(dir.path().to_str().unwrap(), NONE).unwrap();
+    assert_eq!(plain.read_text("a/b.txt").unwrap(), "hi");
+    let missing = dir.path().join("typo");
+    let err = Store::from_url(missing.to_str().unwrap(), [("must_exist", "true")]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert!(
+        !err.to_string().contains(dir.path().to_str().unwrap()),
+        "no on-disk path: {err}"
+    );
+}
+
+#[test]
+fn bad_urls_and_options_are_clear_errors() {
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+    let cases: &[Case] = &[
+        ("gopher://x/y", &[], "unknown store URL scheme `gopher`"),
+        (
+            "memory://",
+            &[("region", "x")],
+            "unknown memory option `region`",
+        ),
+        (
+            "file:///tmp/x",
+            &[("fsnc", "true")],
+            "did you mean `fsync`?",
+        ),
+        ("file:///tmp/x", &[("fsync", "yes")], "takes true or false"),
+        ("s3://bucket/x?region=eu", &[], "takes no query"),
+        ("sftp://me@host/base", &[], "needs the `sftp` feature"),
+        (
+            "s3://bucket/x",
+            &[("regoin", "eu")],
+            "did you mean `region`?",
+        ),
+        ("memory:///a/%00/b", &[], "null byte"),
+    ];
+    for (url, options, expected) in cases {
+        let err = Store::from_url(url, options.iter().copied()).unwrap_err();
+        assert!(
+            matches!(
+                err.kind(),
+                ErrorKind::InvalidArgument | ErrorKind::InvalidPath
+            ),
+            "{url}: {err}"
+        );
+        assert!(err.to_string().contains(expected), "{url}: {err}");
+    }
+}
+
+#[test]
+fn credentials_in_a_url_are_refused_and_never_echoed() {
+    let err = Store::from_url("s3://AKID:topsecret@bucket/x", NONE).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(!format!("{err} {err:?}").contains("topsecret"), "{err:?}");
+}
+
+#[test]
+fn cloud_urls_build_their_backends() {
+    let s3 = Store::from_url(
+        "s3://my-bucket/reports/2026",
+        [
+            ("region", "eu-west-1"),
+            ("access_key_id", "AKID"),
+            ("secret_access_key", "url-s3-secret"),
+        ],
+    )
+    .unwrap();
+    assert_eq!((s3.name(), s3.root().as_str()), ("s3", "reports/2026"));
+    assert_eq!(
+        s3.native_path("a.txt").unwrap(),
+        "my-bucket/reports/2026/a.txt"
+    );
+    for (url, root) in [
+        ("az://container/data", "data"),
+        (
+            "abfss://container@myaccount.dfs.core.windows.net/data",
+            "data",
+        ),
+        (
+            "https://myaccount.blob.core.windows.net/container/data",
+            "data",
+        ),
+    ] {
+        let options = [
+            ("account", "myaccount"),
+            ("access_key", "dXJsLWF6dXJlLXNlY3JldA=="),
+        ];
+        let options: &[(&str, &str)] = if url.starts_with("az:") {
+            &options
+        } else {
+            &options[1..]
+        };
+        let az = Store::from_url(url, options.iter().copied()).unwrap();
+        assert_eq!((az.name(), az.root().as_str()), ("azure", root), "{url}");
+        assert!(
+            az.native_path("").unwrap().starts_with("container"),
+            "{url}"
+        );
+    }
+    let shown = format!("{s3:?}");
+    assert!(!shown.contains("url-s3-secret"), "{shown}");
+}
+
+#[test]
+fn cloud_urls_reach_the_test_servers() {
+    let how = "start the test servers first: run scripts/test, or \
+               `source scripts/servers.sh && servers_install && servers_start`";
+    let env = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k} is not set: {how}"));
+    let s3 = Store::from_url(
+        &format!(
+            "s3://{}/from-url-{}",
+            env("STORE_TEST_S3_BUCKET"),
+            std::process::id()
+        ),
+        [
+            ("endpoint", env("STORE_TEST_S3_ENDPOINT")),
+            ("allow_http", "true".into()),
+            ("region", "us-east-1".into()),
+            ("access_key_id", "test".into()),
+            ("secret_access_key", "url-s3-secret".into()),
+        ],
+    )
+    .unwrap();
+    let azure = Store::from_url(
+        &format!(
+            "az://{}/from-url-{}",
+            env("STORE_TEST_AZURE_CONTAINER"),
+            std::process::id()
+        ),
+        [
+            ("endpoint", env("STORE_TEST_AZURE_ENDPOINT")),
+            ("allow_http", "true".into()),
+            ("account", env("STORE_TEST_AZURE_ACCOUNT")),
+            ("access_key", env("STORE_TEST_AZURE_KEY")),
+        ],
+    )
+    .unwrap();
+    for store in [s3, azure] {
+        store
+            .write("a.txt", "from a URL", &WriteOptions::new())
+            .unwrap_or_else(|e| panic!("{e}: {how}"));
+        assert_eq!(store.read_text("a.txt").unwrap(), "from a URL");
+        let shown = format!("{store:?} {:?}", store.read_bytes("missing").unwrap_err());
+        assert!(
+            !shown.contains("url-s3-secret") && !shown.contains(&env("STORE_TEST_AZURE_KEY")),
+            "{shown}"
+        );
+    }
+}
