@@ -84,7 +84,10 @@
 //! | `interop::object_store::ObjectStoreBackend` (feature `object-store`) | async | flat | any `object_store::ObjectStore` |
 //!
 //! Start on a local folder with [`Store::open_local`], which fails on a missing root;
-//! [`Store::local`] accepts one that does not exist yet.
+//! [`Store::local`] accepts one that does not exist yet. [`Store::from_url`] opens any of them
+//! from a URL and explicit options (`memory://`, `file:///srv/data`, `s3://bucket/root`,
+//! `az://container/root`), and `Registry` (feature `toml`) from named backends and stores in a
+//! TOML file; every credential is a [`Secret`], which never prints.
 //!
 //! # The adapters
 //!
@@ -146,6 +149,8 @@ pub use crate::backends::{AzureBackend, AzureBuilder};
 #[cfg(feature = "s3")]
 pub use crate::backends::{S3Backend, S3Builder};
 pub use crate::capability::{Capabilities, Capability};
+#[cfg(feature = "toml")]
+pub use crate::config::Registry;
 pub use crate::content::{
     content_error, stream_items, AsyncContent, AsyncReader, ByteStream, Content, ListIter,
     ListStream, ReadSeek, ReadStream, SeekableStream, CHUNK_SIZE, SPOOL_IN_MEMORY,

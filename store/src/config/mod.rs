@@ -2,6 +2,10 @@
 //! ([`Store::from_url`](crate::Store::from_url), [`AsyncStore::from_url`](crate::AsyncStore::from_url)).
 
 mod options;
+#[cfg(feature = "toml")]
+mod registry;
 mod url;
 
-pub(crate) use self::url::open_url;
+#[cfg(feature = "toml")]
+pub use self::registry::Registry;
+pub(crate) use self::url::{open_url, Opened};

@@ -49,6 +49,25 @@ macro_rules! store_surface {
                 }
             }
 
+            /// A store at `root` of a backend shared with others: closing it leaves the backend
+            /// open (C-1.8).
+            #[cfg_attr(not(feature = "toml"), allow(dead_code))]
+            pub(crate) fn shared(
+                backend: ::std::sync::Arc<dyn $crate::$backend>,
+                root: &$crate::StorePath,
+            ) -> $crate::Result<Self> {
+                let store = Self::from_arc(backend);
+                let scope = match root.is_root() {
+                    true => store.scope.clone(),
+                    false => store.scope.child(root.as_str())?,
+                };
+                Ok(Self {
+                    scope,
+                    owner: false,
+                    ..store
+                })
+            }
+
             /// A store rooted at `root`: `""` or a valid non-empty path (`"/data/"` is `data`).
             pub fn with_root<M>(
                 backend: impl $crate::$into<M>,
