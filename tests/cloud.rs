@@ -3,7 +3,7 @@
 //! through `AsObjectStore`, bad credentials, a missing container, secrets, and faults against
 //! servers of the tests' own that they kill and restart.
 //!
-//! With the servers down these tests fail, saying how to start them; they are never skipped.
+//! With the servers down these tests fail, saying how to start them: every one of them runs.
 
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
