@@ -8,4 +8,6 @@ mod url;
 
 #[cfg(feature = "toml")]
 pub use self::registry::Registry;
-pub(crate) use self::url::{open_url, Opened};
+pub(crate) use self::url::open_url;
+#[cfg(feature = "toml")]
+pub(crate) use self::url::Opened;

@@ -3,6 +3,47 @@
 //! signed HTTP clients (reqwest on rustls, with ring as the one crypto provider), and the
 //! transport settings they share.
 
+/// The settings every cloud builder has, written once: each builder keeps a `transport` and a
+/// `check_ancestors` field.
+macro_rules! shared_settings {
+    () => {
+        /// Plain `http://` endpoints, for a test server on loopback.
+        #[must_use]
+        pub fn allow_http(mut self, allow: bool) -> Self {
+            self.transport.allow_http = allow;
+            self
+        }
+
+        /// The write-side folder checks of C-2.14 (a request per ancestor); off by default.
+        #[must_use]
+        pub fn check_ancestors(mut self, check: bool) -> Self {
+            self.check_ancestors = check;
+            self
+        }
+
+        /// How many times a request that failed in transit or with a 5xx is retried, and for
+        /// how long at most (defaults: 3 and 30 s).
+        #[must_use]
+        pub fn retries(mut self, max_retries: usize, within: std::time::Duration) -> Self {
+            self.transport.max_retries = max_retries;
+            self.transport.retry_timeout = within;
+            self
+        }
+
+        /// The timeout of each request, and of connecting (defaults: 30 s and 5 s).
+        #[must_use]
+        pub fn timeouts(
+            mut self,
+            request: std::time::Duration,
+            connect: std::time::Duration,
+        ) -> Self {
+            self.transport.timeout = request;
+            self.transport.connect_timeout = connect;
+            self
+        }
+    };
+}
+
 #[cfg(feature = "azure")]
 mod azure;
 #[cfg(feature = "s3")]

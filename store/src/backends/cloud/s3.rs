@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use object_store::aws::{AmazonS3Builder, S3ConditionalPut, S3CopyIfNotExists};
 
@@ -134,36 +133,7 @@ impl S3Builder {
         self
     }
 
-    /// Plain `http://` endpoints, for a test server on loopback.
-    #[must_use]
-    pub fn allow_http(mut self, allow: bool) -> Self {
-        self.transport.allow_http = allow;
-        self
-    }
-
-    /// The write-side folder checks of C-2.14 (a request per ancestor); off by default.
-    #[must_use]
-    pub fn check_ancestors(mut self, check: bool) -> Self {
-        self.check_ancestors = check;
-        self
-    }
-
-    /// How many times a request that failed in transit or with a 5xx is retried, and for how
-    /// long at most (defaults: 3 and 30 s).
-    #[must_use]
-    pub fn retries(mut self, max_retries: usize, within: Duration) -> Self {
-        self.transport.max_retries = max_retries;
-        self.transport.retry_timeout = within;
-        self
-    }
-
-    /// The timeout of each request, and of connecting (defaults: 30 s and 5 s).
-    #[must_use]
-    pub fn timeouts(mut self, request: Duration, connect: Duration) -> Self {
-        self.transport.timeout = request;
-        self.transport.connect_timeout = connect;
-        self
-    }
+    shared_settings!();
 
     /// The backend; no I/O. `InvalidArgument` for a missing bucket, missing credentials (unless
     /// anonymous or from the environment) or a malformed setting.
