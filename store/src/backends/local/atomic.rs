@@ -6,12 +6,9 @@
 
 use std::ffi::{CStr, CString};
 use std::fs::File;
-use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use rustix::fs::{self as sys, AtFlags, FileType, Mode, OFlags, RenameFlags};
 use rustix::io::Errno;
@@ -24,24 +21,9 @@ use crate::options::WriteOptions;
 use crate::path::StorePath;
 use crate::write_result::WriteResult;
 
-/// The reserved prefix of named temps: listings leave such names out, and writes refuse them.
-pub(super) const TEMP_PREFIX: &str = ".~tmp.";
-
-/// Whether `name` is one of our temps.
-pub(super) fn is_temp_name(name: &str) -> bool {
-    name.starts_with(TEMP_PREFIX)
-}
-
-/// A fresh temp name, `.~tmp.` and 16 hex digits: 22 bytes, whatever the target's name.
+/// A fresh temp name for the `openat` calls.
 fn temp_name() -> CString {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let seed = (
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        std::process::id(),
-        SystemTime::now(),
-    );
-    let n = RandomState::new().hash_one(seed);
-    CString::new(format!("{TEMP_PREFIX}{n:016x}")).unwrap_or_default()
+    CString::new(crate::atomic::temp_name()).unwrap_or_default()
 }
 
 /// The permissions a promoted file ends up with.

@@ -20,7 +20,8 @@ use bytes::Bytes;
 use rustix::fs::{self as sys, AtFlags, Dir, FileType, Mode, OFlags, RenameFlags, Stat};
 use rustix::io::Errno;
 
-use self::atomic::{is_temp_name, LocalAtomicSink, Perms, Temp, TEMP_PREFIX};
+use self::atomic::{LocalAtomicSink, Perms, Temp};
+use crate::atomic::is_temp_name;
 use self::root::{Created, DirFd, Handle, Place, Root, Strategy, Walked};
 use self::walk::{open_listing, Node, Walk};
 use crate::api::Backend;
@@ -420,7 +421,7 @@ impl LocalBackend {
         if src.is_root() || dst.is_root() {
             return Err(Error::root_is_folder().with_backend(NAME));
         }
-        if !keep_src && src != dst && !is_reserved(dst) {
+        if !keep_src && src != dst && refuse_reserved(dst).is_ok() {
             if let Some(done) = self.rename_fast(src, dst, overwrite) {
                 return done;
             }
@@ -602,23 +603,9 @@ fn folder_of(key: &StorePath) -> Option<&str> {
     key.as_str().rsplit_once('/').map(|(folder, _)| folder)
 }
 
-/// Whether a segment of `key` lies in the temps' reserved namespace.
-fn is_reserved(key: &StorePath) -> bool {
-    key.segments().any(is_temp_name)
-}
-
 /// `InvalidPath` for a key with a segment in the temps' reserved namespace.
 fn refuse_reserved(key: &StorePath) -> Result<()> {
-    if is_reserved(key) {
-        return Err(Error::invalid_path(
-            key.as_str(),
-            format!(
-                "names starting with `{TEMP_PREFIX}` are reserved for the temps of atomic writes"
-            ),
-        )
-        .with_backend(NAME));
-    }
-    Ok(())
+    crate::atomic::refuse_reserved(key, NAME)
 }
 
 /// The entries of the folder open at `fd` (`.` and `..` left out), each with its type, stated

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use rustix::fs::{self as sys, AtFlags, Dir, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
-use super::atomic::is_temp_name;
+use crate::atomic::is_temp_name;
 use super::root::{Handle, Walked, ESCAPES, LOOPING};
 use super::{info_of, NAME};
 use crate::entry::{FileInfo, FolderEntry};
