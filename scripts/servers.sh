@@ -1,15 +1,20 @@
-# The real servers the cloud tests run against, on 127.0.0.1 only: moto (S3) from PyPI and
-# Azurite (Azure Blob) from npm. Sourced by scripts/test; on its own:
+# The real servers the cloud tests run against, on 127.0.0.1 only: moto (S3) from PyPI,
+# Azurite (Azure Blob) from npm, and OpenSSH's sshd (SFTP) from Debian's packages. Sourced by
+# scripts/test; on its own:
 #
 #   source scripts/servers.sh && servers_install && servers_start   # prints the env it exports
 #   ...                                                              # cargo test --features ...
 #   servers_stop
 #
-# servers_install puts both in $STORE_TEST_TOOLS (default ~/.cache/store-test-servers) once;
-# servers_start picks free ports, waits until both answer, creates the bucket and the
-# container, and exports where they are (STORE_TEST_S3_*, STORE_TEST_AZURE_*) and the server
-# binaries (for the fault tests, which start servers of their own); servers_stop stops them by
-# PID.
+# servers_install puts moto and Azurite in $STORE_TEST_TOOLS (default
+# ~/.cache/store-test-servers) once, and openssh-server with apt-get if /usr/sbin/sshd is
+# missing; servers_start picks free ports, waits until each answers, creates the bucket, the
+# container and the SFTP folder, and exports where they are (STORE_TEST_S3_*,
+# STORE_TEST_AZURE_*, STORE_TEST_SFTP_*) and the server binaries (for the fault tests, which
+# start servers of their own); servers_stop stops them by PID.
+#
+# sshd runs as a second, foreground sshd with its own generated host key, client key and
+# config, listening on 127.0.0.1 only and logging root in by key to a test folder.
 
 STORE_TEST_TOOLS="${STORE_TEST_TOOLS:-$HOME/.cache/store-test-servers}"
 MOTO_VERSION=5.2.5
@@ -24,6 +29,11 @@ servers_install() {
     echo "== installing moto $MOTO_VERSION (PyPI)"
     python3 -m venv "$STORE_TEST_TOOLS/venv"
     "$STORE_TEST_TOOLS/venv/bin/pip" install -q --no-cache-dir "moto[s3]==$MOTO_VERSION" flask flask-cors
+  fi
+  if [ ! -x /usr/sbin/sshd ]; then
+    echo "== installing openssh-server (Debian)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null
   fi
   if [ ! -x "$STORE_TEST_TOOLS/azurite/node_modules/.bin/azurite-blob" ]; then
     echo "== installing Azurite $AZURITE_VERSION (npm)"
@@ -58,6 +68,7 @@ servers_start() {
     --blobHost 127.0.0.1 --blobPort "$az_port" --inMemoryPersistence --disableTelemetry \
     >"$STORE_TEST_STATE/azurite.log" 2>&1) &
   AZURITE_PID=$!
+  _sshd_start
   _wait_http "http://127.0.0.1:$s3_port/moto-api/" 60
   _wait_http "http://127.0.0.1:$az_port/" 60
 
@@ -95,16 +106,65 @@ request = urllib.request.Request(url, method="PUT", headers={
 urllib.request.urlopen(request).read()
 PY
   echo "== servers up: S3 (moto, pid $MOTO_PID) at $STORE_TEST_S3_ENDPOINT," \
-    "Azure (Azurite, pid $AZURITE_PID) at $STORE_TEST_AZURE_ENDPOINT"
+    "Azure (Azurite, pid $AZURITE_PID) at $STORE_TEST_AZURE_ENDPOINT," \
+    "SFTP (sshd, pid $SSHD_PID) at $STORE_TEST_SFTP_HOST:$STORE_TEST_SFTP_PORT"
+}
+
+# sshd with keys and config of its own in $STORE_TEST_STATE/sshd; the tests' folders go in
+# $STORE_TEST_SFTP_BASE.
+_sshd_start() {
+  local d="$STORE_TEST_STATE/sshd" port
+  port=$(_free_port)
+  mkdir -p "$d/data" /run/sshd
+  chmod 755 /run/sshd   # sshd's privilege-separation folder; /run is a tmpfs
+  ssh-keygen -q -t ed25519 -N '' -C store-test-host -f "$d/host_ed25519"
+  ssh-keygen -q -t ed25519 -N '' -C store-test-client -f "$d/client_ed25519"
+  cp "$d/client_ed25519.pub" "$d/authorized_keys"
+  chmod 644 "$d/authorized_keys"
+  cat >"$d/sshd_config" <<EOF
+ListenAddress 127.0.0.1
+Port $port
+HostKey $d/host_ed25519
+PidFile none
+AuthorizedKeysFile $d/authorized_keys
+StrictModes no
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+PermitRootLogin prohibit-password
+MaxStartups 100:30:200
+MaxSessions 50
+Subsystem sftp internal-sftp
+EOF
+  /usr/sbin/sshd -t -f "$d/sshd_config"
+  /usr/sbin/sshd -D -e -f "$d/sshd_config" >"$STORE_TEST_STATE/sshd.log" 2>&1 &
+  SSHD_PID=$!
+  local deadline=$((SECONDS + 30))
+  until ssh-keyscan -t ed25519 -T 1 -p "$port" 127.0.0.1 >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || { echo "sshd did not answer on $port in 30 s" >&2; return 1; }
+    sleep 0.05
+  done
+  echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$d/host_ed25519.pub")" >"$d/known_hosts"
+  export STORE_TEST_SFTP_HOST=127.0.0.1
+  export STORE_TEST_SFTP_PORT="$port"
+  export STORE_TEST_SFTP_USER=root
+  export STORE_TEST_SFTP_KEY="$d/client_ed25519"
+  export STORE_TEST_SFTP_HOST_KEY="$(cut -d' ' -f1,2 "$d/host_ed25519.pub")"
+  export STORE_TEST_SFTP_KNOWN_HOSTS="$d/known_hosts"
+  export STORE_TEST_SFTP_BASE="$d/data"
+  export STORE_TEST_SFTP_HOST_KEY_FILE="$d/host_ed25519"
+  export STORE_TEST_SFTP_AUTHORIZED_KEYS="$d/authorized_keys"
+  export STORE_TEST_SSHD=/usr/sbin/sshd
 }
 
 servers_stop() {
-  for pid in ${MOTO_PID:-} ${AZURITE_PID:-}; do
+  for pid in ${MOTO_PID:-} ${AZURITE_PID:-} ${SSHD_PID:-}; do
     kill "$pid" 2>/dev/null || true
   done
-  for pid in ${MOTO_PID:-} ${AZURITE_PID:-}; do
+  for pid in ${MOTO_PID:-} ${AZURITE_PID:-} ${SSHD_PID:-}; do
     wait "$pid" 2>/dev/null || true
   done
   [ -n "${STORE_TEST_STATE:-}" ] && rm -rf "$STORE_TEST_STATE"
-  MOTO_PID= AZURITE_PID=
+  MOTO_PID= AZURITE_PID= SSHD_PID=
 }

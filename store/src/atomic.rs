@@ -2,9 +2,9 @@
 //! [`AtomicWriter`] and the tokio [`AsyncAtomicWriter`].
 
 use std::fmt;
+use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::pin::Pin;
-use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};

@@ -148,6 +148,8 @@ pub use crate::backends::{AsyncMemoryBackend, LocalBackend, MemoryBackend};
 pub use crate::backends::{AzureBackend, AzureBuilder};
 #[cfg(feature = "s3")]
 pub use crate::backends::{S3Backend, S3Builder};
+#[cfg(feature = "sftp")]
+pub use crate::backends::{SftpBackend, SftpBuilder};
 pub use crate::capability::{Capabilities, Capability};
 #[cfg(feature = "toml")]
 pub use crate::config::Registry;

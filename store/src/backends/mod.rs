@@ -4,6 +4,8 @@
 mod cloud;
 mod local;
 mod memory;
+#[cfg(feature = "sftp")]
+mod sftp;
 
 #[cfg(feature = "azure")]
 pub use self::cloud::{AzureBackend, AzureBuilder};
@@ -11,3 +13,5 @@ pub use self::cloud::{AzureBackend, AzureBuilder};
 pub use self::cloud::{S3Backend, S3Builder};
 pub use self::local::LocalBackend;
 pub use self::memory::{AsyncMemoryBackend, MemoryBackend};
+#[cfg(feature = "sftp")]
+pub use self::sftp::{SftpBackend, SftpBuilder};

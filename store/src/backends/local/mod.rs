@@ -21,10 +21,10 @@ use rustix::fs::{self as sys, AtFlags, Dir, FileType, Mode, OFlags, RenameFlags,
 use rustix::io::Errno;
 
 use self::atomic::{LocalAtomicSink, Perms, Temp};
-use crate::atomic::is_temp_name;
 use self::root::{Created, DirFd, Handle, Place, Root, Strategy, Walked};
 use self::walk::{open_listing, Node, Walk};
 use crate::api::Backend;
+use crate::atomic::is_temp_name;
 use crate::atomic::AtomicWriter;
 use crate::capability::{Capabilities, Capability};
 use crate::content::{content_error, Content, ListIter, ReadStream, SeekableStream};

@@ -10,9 +10,9 @@ use std::sync::Arc;
 use rustix::fs::{self as sys, AtFlags, Dir, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
-use crate::atomic::is_temp_name;
 use super::root::{Handle, Walked, ESCAPES, LOOPING};
 use super::{info_of, NAME};
+use crate::atomic::is_temp_name;
 use crate::entry::{FileInfo, FolderEntry};
 use crate::error::{Error, Result};
 use crate::path::StorePath;

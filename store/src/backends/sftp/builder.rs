@@ -1,0 +1,337 @@
+//! `SftpBuilder`: where the server is, who logs in, and how its host key is checked.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use russh::keys::PublicKey;
+
+use super::session::{HostKeys, Login, Pool, Settings};
+use super::{SftpBackend, NAME};
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+/// Builds an [`SftpBackend`]. Nothing connects until the first call.
+///
+/// The server's host key is always checked: against a `known_hosts` file
+/// ([`known_hosts`](Self::known_hosts), by default `~/.ssh/known_hosts`) or against keys given
+/// here ([`host_key`](Self::host_key)). Accepting any key takes
+/// [`insecure_accept_any_host_key`](Self::insecure_accept_any_host_key), by that name.
+///
+/// ```
+/// use store::SftpBackend;
+/// let backend = SftpBackend::builder()
+///     .host("127.0.0.1")
+///     .port(2222)
+///     .user("backup")
+///     .password("not-printed")
+///     .host_key("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN9G/G7hxy6lpuXrnnNr9AQIfAbR6Evg195CrYCVYli4")
+///     .base_path("/srv/backup")
+///     .build()?;
+/// assert!(!format!("{backend:?}").contains("not-printed"));
+/// # Ok::<(), store::Error>(())
+/// ```
+#[derive(Default)]
+pub struct SftpBuilder {
+    host: Option<String>,
+    port: Option<u16>,
+    user: Option<String>,
+    base_path: Option<String>,
+    key_file: Option<PathBuf>,
+    key: Option<Secret>,
+    passphrase: Option<Secret>,
+    password: Option<Secret>,
+    known_hosts: Option<PathBuf>,
+    host_keys: Vec<String>,
+    accept_any: bool,
+    connections: Option<usize>,
+    timeout: Option<Duration>,
+}
+
+fn invalid(message: impl Into<String>) -> Error {
+    Error::invalid_argument(message.into()).with_backend(NAME)
+}
+
+impl SftpBuilder {
+    /// The server's host name or address.
+    #[must_use]
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
+    }
+
+    /// The server's port; 22 by default.
+    #[must_use]
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = Some(port);
+        self
+    }
+
+    /// The login name.
+    #[must_use]
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.user = Some(user.into());
+        self
+    }
+
+    /// The folder on the server that is the store's root: absolute, or relative to the
+    /// login's home folder. `/` by default.
+    #[must_use]
+    pub fn base_path(mut self, path: impl Into<String>) -> Self {
+        self.base_path = Some(path.into());
+        self
+    }
+
+    /// Logs in with the private key in this file (OpenSSH or PuTTY format; ed25519, RSA or
+    /// ECDSA), read when the backend is built.
+    #[must_use]
+    pub fn private_key_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.key_file = Some(path.into());
+        self
+    }
+
+    /// Logs in with this private key, given as the text of a key file.
+    #[must_use]
+    pub fn private_key(mut self, key: impl Into<Secret>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// The passphrase of an encrypted private key.
+    #[must_use]
+    pub fn passphrase(mut self, passphrase: impl Into<Secret>) -> Self {
+        self.passphrase = Some(passphrase.into());
+        self
+    }
+
+    /// Logs in with a password.
+    #[must_use]
+    pub fn password(mut self, password: impl Into<Secret>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+
+    /// Checks the host key against this OpenSSH `known_hosts` file (entries for
+    /// `[host]:port`, hashed or not).
+    #[must_use]
+    pub fn known_hosts(mut self, path: impl Into<PathBuf>) -> Self {
+        self.known_hosts = Some(path.into());
+        self
+    }
+
+    /// Accepts the server only with this host key, as an `authorized_keys`-style line
+    /// (`ssh-ed25519 AAAA…`, comment optional) or the bare base64; may be given more than once.
+    #[must_use]
+    pub fn host_key(mut self, key: impl Into<String>) -> Self {
+        self.host_keys.push(key.into());
+        self
+    }
+
+    /// Accepts any host key, so anyone between this process and the server can read and change
+    /// everything. For throwaway test servers only.
+    #[must_use]
+    pub fn insecure_accept_any_host_key(mut self) -> Self {
+        self.accept_any = true;
+        self
+    }
+
+    /// At most this many SSH connections run calls in parallel (each pipelines its own
+    /// requests); 4 by default. They are opened only as concurrent calls need them.
+    #[must_use]
+    pub fn connections(mut self, n: usize) -> Self {
+        self.connections = Some(n);
+        self
+    }
+
+    /// How long connecting, and each request, may take before the call is
+    /// `BackendUnavailable`; 10 s by default.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Checks the settings and decodes the key. No network I/O.
+    pub fn build(self) -> Result<SftpBackend> {
+        let host = self
+            .host
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| invalid("an SFTP backend needs a host"))?;
+        let user = self
+            .user
+            .filter(|u| !u.is_empty())
+            .ok_or_else(|| invalid("an SFTP backend needs a user"))?;
+        let passphrase = self.passphrase.as_ref().map(Secret::expose);
+        let key_text =
+            match (self.key, self.key_file) {
+                (Some(_), Some(_)) => {
+                    return Err(invalid("give a private key or a key file, not both"))
+                }
+                (Some(key), None) => Some(key),
+                (None, Some(path)) => Some(Secret::new(std::fs::read_to_string(&path).map_err(
+                    |e| invalid("the private key file could not be read").with_source(e),
+                )?)),
+                (None, None) => None,
+            };
+        let login = match (key_text, self.password) {
+            (Some(_), Some(_)) => {
+                return Err(invalid("give a private key or a password, not both"))
+            }
+            (Some(text), None) => {
+                let key = russh::keys::decode_secret_key(text.expose(), passphrase).map_err(|_| {
+                    invalid("the private key could not be decoded (a wrong or missing passphrase, or not a key)")
+                })?;
+                Login::Key(Arc::new(key))
+            }
+            (None, Some(password)) => Login::Password(password),
+            (None, None) => {
+                return Err(invalid("an SFTP backend needs a private key or a password"))
+            }
+        };
+        let host_keys = match (self.accept_any, self.host_keys.is_empty(), self.known_hosts) {
+            (true, true, None) => HostKeys::AcceptAny,
+            (true, _, _) => {
+                return Err(invalid(
+                    "insecure_accept_any_host_key contradicts a pinned key or a known_hosts file",
+                ))
+            }
+            (false, false, _) => HostKeys::Pinned(
+                self.host_keys
+                    .iter()
+                    .map(|line| parse_host_key(line))
+                    .collect::<Result<Vec<PublicKey>>>()?,
+            ),
+            (false, true, Some(path)) => HostKeys::KnownHosts(path),
+            (false, true, None) => {
+                let home = std::env::home_dir().ok_or_else(|| {
+                    invalid("no home folder for ~/.ssh/known_hosts: give known_hosts or host_key")
+                })?;
+                HostKeys::KnownHosts(home.join(".ssh").join("known_hosts"))
+            }
+        };
+        let base = normalise_base(self.base_path.as_deref().unwrap_or("/"))?;
+        let connections = self.connections.unwrap_or(4);
+        if connections == 0 {
+            return Err(invalid("an SFTP backend needs at least one connection"));
+        }
+        let settings = Settings {
+            host,
+            port: self.port.unwrap_or(22),
+            user,
+            login,
+            host_keys,
+            base,
+            max_connections: connections,
+            timeout: self.timeout.unwrap_or(Duration::from_secs(10)),
+        };
+        Ok(SftpBackend::from_pool(Pool::new(settings)))
+    }
+}
+
+/// A host key from an `authorized_keys`-style line or bare base64.
+fn parse_host_key(line: &str) -> Result<PublicKey> {
+    let mut words = line.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let base64 =
+        if first.starts_with("ssh-") || first.starts_with("ecdsa-") || first.starts_with("rsa-") {
+            words.next().unwrap_or("")
+        } else {
+            first
+        };
+    russh::keys::parse_public_key_base64(base64)
+        .map_err(|_| invalid("a host key could not be parsed"))
+}
+
+/// The base folder without a trailing slash (`/` stays `/`); `.` and `..` segments are refused,
+/// since the server would resolve them and confinement compares resolved paths.
+fn normalise_base(path: &str) -> Result<String> {
+    if path.split('/').any(|s| s == "." || s == "..") {
+        return Err(invalid("the base path may not hold `.` or `..` segments"));
+    }
+    if path.contains('\0') {
+        return Err(invalid("the base path may not hold NUL"));
+    }
+    let trimmed = path.trim_end_matches('/');
+    Ok(if trimmed.is_empty() && path.starts_with('/') {
+        "/".to_owned()
+    } else if trimmed.is_empty() {
+        ".".to_owned()
+    } else {
+        trimmed.to_owned()
+    })
+}
+
+impl std::fmt::Debug for SftpBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SftpBuilder")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("base_path", &self.base_path)
+            .field("private_key", &self.key.as_ref().map(|_| "<redacted>"))
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("host_keys", &self.host_keys.len())
+            .field("insecure_accept_any_host_key", &self.accept_any)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    const KEY: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN9G/G7hxy6lpuXrnnNr9AQIfAbR6Evg195CrYCVYli4";
+
+    fn base() -> SftpBuilder {
+        SftpBackend::builder()
+            .host("h")
+            .user("u")
+            .password("pw-secret")
+            .host_key(KEY)
+    }
+
+    #[test]
+    fn the_base_is_normalised() {
+        assert_eq!(normalise_base("/a/b/").unwrap(), "/a/b");
+        assert_eq!(normalise_base("/").unwrap(), "/");
+        assert_eq!(normalise_base("rel").unwrap(), "rel");
+        assert!(normalise_base("/a/../b").is_err());
+    }
+
+    #[test]
+    fn missing_or_contradictory_settings_are_invalid_arguments() {
+        let cases = [
+            SftpBackend::builder().user("u").password("p").host_key(KEY),
+            SftpBackend::builder().host("h").password("p").host_key(KEY),
+            SftpBackend::builder().host("h").user("u").host_key(KEY),
+            base().insecure_accept_any_host_key(),
+            base().private_key("not a key"),
+            base().connections(0),
+            SftpBackend::builder()
+                .host("h")
+                .user("u")
+                .password("p")
+                .host_key("ssh-ed25519 ???"),
+        ];
+        for builder in cases {
+            let err = builder.build().unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+            assert!(!err.to_string().contains("pw-secret"));
+        }
+    }
+
+    #[test]
+    fn no_secret_in_debug() {
+        let builder = base()
+            .private_key("-----BEGIN key-secret")
+            .passphrase("phrase-secret");
+        let text = format!("{builder:?}");
+        for secret in ["pw-secret", "key-secret", "phrase-secret"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+        let backend = base().build().unwrap();
+        assert!(!format!("{backend:?}").contains("pw-secret"));
+    }
+}

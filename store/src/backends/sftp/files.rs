@@ -1,0 +1,608 @@
+//! The file operations: probes, reads, writes (plain and atomic), delete, rename, copy and
+//! metadata. Requests that do not depend on each other go out together, so most operations
+//! cost one or two round trips.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use futures_util::future::join;
+use russh_sftp::client::error::Error as SftpError;
+use russh_sftp::extensions::HardlinkExtension;
+use russh_sftp::protocol::{FileAttributes, OpenFlags, Packet, StatusCode};
+
+use super::errors::{self, is_missing};
+use super::session::Lease;
+use super::transfer::{self, close_later, UploadError};
+use super::{SftpBackend, NAME};
+use crate::atomic::{refuse_reserved, temp_name};
+use crate::content::{AsyncContent, ByteStream};
+use crate::entry::FileInfo;
+use crate::error::{Error, Result};
+use crate::options::WriteOptions;
+use crate::path::StorePath;
+use crate::write_result::WriteResult;
+
+/// What a path holds, as `stat` (following links) sees it.
+#[derive(Debug)]
+pub(super) enum Kind {
+    File(FileAttributes),
+    Folder,
+    /// Neither: a device, a socket, a fifo. Listed as nothing; written over as a file.
+    Special,
+}
+
+pub(super) fn kind_of(attrs: FileAttributes) -> Kind {
+    if attrs.is_dir() {
+        Kind::Folder
+    } else if attrs.is_regular() {
+        Kind::File(attrs)
+    } else {
+        Kind::Special
+    }
+}
+
+/// The `FileInfo` of `key` from its attributes.
+pub(super) fn info(key: &StorePath, attrs: &FileAttributes) -> FileInfo {
+    let modified = attrs
+        .mtime
+        .map(|t| SystemTime::UNIX_EPOCH + Duration::from_secs(u64::from(t)));
+    FileInfo::new(key.clone(), attrs.size.unwrap_or(0), modified)
+}
+
+pub(super) fn escapes(key: &StorePath) -> Error {
+    Error::invalid_path(key.as_str(), "escapes root").with_backend(NAME)
+}
+
+fn is_folder(key: &StorePath) -> Error {
+    Error::invalid_path(key.as_str(), "is a folder").with_backend(NAME)
+}
+
+fn file_in_the_way(key: &StorePath) -> Error {
+    Error::invalid_path(key.as_str(), "a file is in the way").with_backend(NAME)
+}
+
+/// The two-string payload of `posix-rename@openssh.com`, laid out as `hardlink@`'s.
+fn two_paths(old: &str, new: &str) -> Result<Vec<u8>> {
+    HardlinkExtension {
+        oldpath: old.to_owned(),
+        newpath: new.to_owned(),
+    }
+    .try_into()
+    .map_err(|_| Error::other("an SFTP request could not be encoded").with_backend(NAME))
+}
+
+/// Where a write goes, checked: the target's native path and whether a file is there now.
+pub(super) struct Target {
+    pub native: String,
+    pub parent: String,
+    pub exists: bool,
+}
+
+impl SftpBackend {
+    /// Whether `real` (a path the server resolved) lies in the base folder.
+    pub(super) fn inside(&self, conn: &Lease, real: &str) -> bool {
+        let base = conn.base_real.as_str();
+        base == "/"
+            || real == base
+            || real
+                .strip_prefix(base)
+                .is_some_and(|rest| rest.starts_with('/'))
+    }
+
+    /// Checks that `realpath` of `key` stays in the base folder: `Ok(true)` when it resolves
+    /// (possibly to a missing last component), `Ok(false)` when an ancestor is missing.
+    fn confined(
+        &self,
+        conn: &Lease,
+        key: &StorePath,
+        real: std::result::Result<russh_sftp::protocol::Name, SftpError>,
+    ) -> Result<bool> {
+        match real {
+            Ok(name) => {
+                let real = name
+                    .files
+                    .first()
+                    .map(|f| f.filename.as_str())
+                    .unwrap_or("");
+                if self.inside(conn, real) {
+                    Ok(true)
+                } else {
+                    Err(escapes(key))
+                }
+            }
+            Err(e) if is_missing(&e) => Ok(false),
+            Err(e) => Err(conn.fail(e, key.as_str())),
+        }
+    }
+
+    /// What `key` holds, checked for confinement; `None` when nothing is there.
+    pub(super) async fn kind(&self, conn: &Lease, key: &StorePath) -> Result<Option<Kind>> {
+        let native = self.native(key);
+        let (real, stat) = join(
+            conn.sftp.realpath(native.as_str()),
+            conn.sftp.stat(native.as_str()),
+        )
+        .await;
+        if !self.confined(conn, key, real)? {
+            return Ok(None);
+        }
+        match stat {
+            Ok(attrs) => Ok(Some(kind_of(attrs.attrs))),
+            Err(e) if is_missing(&e) => Ok(None),
+            Err(e) => Err(conn.fail(e, key.as_str())),
+        }
+    }
+
+    /// Opens `key` for reading, checked for confinement, and states it: the handle and the
+    /// file's attributes. `NotFound` when missing, `InvalidPath` for a folder.
+    async fn open_read(&self, conn: &Lease, key: &StorePath) -> Result<(String, FileAttributes)> {
+        let native = self.native(key);
+        let (real, opened) = join(
+            conn.sftp.realpath(native.as_str()),
+            conn.sftp
+                .open(native.as_str(), OpenFlags::READ, FileAttributes::empty()),
+        )
+        .await;
+        let confined = self.confined(conn, key, real);
+        let handle = match (confined, opened) {
+            (Ok(_), Ok(handle)) => handle.handle,
+            (Err(e), Ok(handle)) => {
+                close_later(Arc::new(conn.clone()), handle.handle);
+                return Err(e);
+            }
+            (Err(e), Err(_)) => return Err(e),
+            (Ok(_), Err(e)) => return Err(conn.fail(e, key.as_str())),
+        };
+        match conn.sftp.fstat(handle.as_str()).await {
+            Ok(attrs) if attrs.attrs.is_dir() => {
+                close_later(Arc::new(conn.clone()), handle);
+                Err(is_folder(key))
+            }
+            Ok(attrs) => Ok((handle, attrs.attrs)),
+            Err(e) => Err(conn.fail(e, key.as_str())),
+        }
+    }
+
+    pub(super) async fn read_stream(&self, key: &StorePath) -> Result<ByteStream> {
+        let conn = self.lease().await?;
+        let (handle, attrs) = self.open_read(&conn, key).await?;
+        let size = attrs.size.unwrap_or(u64::MAX);
+        Ok(transfer::stream(
+            Arc::new(conn),
+            handle,
+            key.as_str(),
+            0,
+            size,
+        ))
+    }
+
+    pub(super) async fn read_range(&self, key: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
+        let conn = self.lease().await?;
+        let (handle, attrs) = self.open_read(&conn, key).await?;
+        let size = attrs.size.unwrap_or(u64::MAX);
+        let start = offset.min(size);
+        let end = offset.saturating_add(len).min(size);
+        transfer::collect(Arc::new(conn), handle, key.as_str(), start, end).await
+    }
+
+    pub(super) async fn file_info(&self, key: &StorePath) -> Result<FileInfo> {
+        let conn = self.lease().await?;
+        match self.kind(&conn, key).await? {
+            Some(Kind::File(attrs)) => Ok(info(key, &attrs)),
+            Some(Kind::Folder) => Err(is_folder(key)),
+            Some(Kind::Special) | None => Err(Error::not_found(key.as_str()).with_backend(NAME)),
+        }
+    }
+
+    /// Checks a write to `key` and makes its parent folders: confinement of the target and
+    /// its folder, a folder or (without `overwrite`) a file in the target's place, a file
+    /// where a folder should be (C-2.5, C-2.8). One round trip when the folder exists.
+    pub(super) async fn prepare(
+        &self,
+        conn: &Lease,
+        key: &StorePath,
+        overwrite: bool,
+    ) -> Result<Target> {
+        refuse_reserved(key, NAME)?;
+        let parent_key = key.parent().unwrap_or_default();
+        let native = self.native(key);
+        let parent = self.native(&parent_key);
+        let s = &conn.sftp;
+        let ((real, stat), (parent_real, parent_stat)) = join(
+            join(s.realpath(native.as_str()), s.stat(native.as_str())),
+            join(s.realpath(parent.as_str()), s.stat(parent.as_str())),
+        )
+        .await;
+        self.confined(conn, key, real)?;
+        self.confined(conn, &parent_key, parent_real)?;
+        let exists = match stat.map(|a| kind_of(a.attrs)) {
+            Ok(Kind::Folder) => return Err(is_folder(key)),
+            Ok(_) => true,
+            Err(e) if is_missing(&e) => false,
+            Err(e) => return Err(conn.fail(e, key.as_str())),
+        };
+        if exists && !overwrite {
+            return Err(Error::already_exists(key.as_str()).with_backend(NAME));
+        }
+        match parent_stat.map(|a| kind_of(a.attrs)) {
+            Ok(Kind::Folder) => {}
+            Ok(_) => return Err(file_in_the_way(key)),
+            Err(e) if is_missing(&e) => self.make_folders(conn, key).await?,
+            Err(e) => return Err(conn.fail(e, key.as_str())),
+        }
+        Ok(Target {
+            native,
+            parent,
+            exists,
+        })
+    }
+
+    /// Classifies a refused open or link of `key` after the fact: a file there now is
+    /// `AlreadyExists`, a folder `InvalidPath`, anything else the original error.
+    async fn classify(&self, conn: &Lease, key: &StorePath, err: SftpError) -> Error {
+        if errors::status(&err) != Some(StatusCode::Failure) {
+            return conn.fail(err, key.as_str());
+        }
+        match self.kind(conn, key).await {
+            Ok(Some(Kind::Folder)) => is_folder(key),
+            Ok(Some(_)) => Error::already_exists(key.as_str()).with_backend(NAME),
+            Ok(None) => conn.fail(err, key.as_str()),
+            Err(e) => e,
+        }
+    }
+
+    /// Writes `content` into a file created at `native`, then states and closes it in one
+    /// round trip. On failure the handle is closed; removing the file is the caller's choice.
+    async fn fill(
+        &self,
+        conn: &Lease,
+        handle: String,
+        content: AsyncContent,
+        key: &StorePath,
+    ) -> std::result::Result<FileAttributes, UploadError> {
+        let written = transfer::upload(conn, &handle, content, key.as_str()).await;
+        if let Err(e) = written {
+            let _ = conn.sftp.close(handle).await;
+            return Err(e);
+        }
+        let (stat, closed) = join(
+            conn.sftp.fstat(handle.as_str()),
+            conn.sftp.close(handle.as_str()),
+        )
+        .await;
+        let remote = |e| UploadError::Remote(conn.fail(e, key.as_str()));
+        closed.map_err(remote)?;
+        stat.map(|a| a.attrs).map_err(remote)
+    }
+
+    pub(super) async fn write(
+        &self,
+        key: &StorePath,
+        content: AsyncContent,
+        options: &WriteOptions,
+    ) -> Result<WriteResult> {
+        let conn = self.lease().await?;
+        let target = self.prepare(&conn, key, options.overwrite).await?;
+        let flags = if options.overwrite {
+            OpenFlags::WRITE | OpenFlags::CREATE | OpenFlags::TRUNCATE
+        } else {
+            OpenFlags::WRITE | OpenFlags::CREATE | OpenFlags::EXCLUDE
+        };
+        let handle = match conn
+            .sftp
+            .open(target.native.as_str(), flags, FileAttributes::empty())
+            .await
+        {
+            Ok(handle) => handle.handle,
+            Err(e) => return Err(self.classify(&conn, key, e).await),
+        };
+        match self.fill(&conn, handle, content, key).await {
+            Ok(attrs) => Ok(WriteResult::native(&info(key, &attrs))),
+            Err(e) => {
+                // A file this call created goes again; an overwritten one keeps what arrived.
+                if !target.exists {
+                    let _ = conn.sftp.remove(target.native.as_str()).await;
+                }
+                Err(e.into_error())
+            }
+        }
+    }
+
+    /// A temp next to `target`, open for writing, and a guard that removes it unless disarmed.
+    async fn temp(
+        &self,
+        conn: &Lease,
+        target: &Target,
+        key: &StorePath,
+    ) -> Result<(String, TempGuard)> {
+        let native = format!("{}/{}", target.parent.trim_end_matches('/'), temp_name());
+        let flags = OpenFlags::WRITE | OpenFlags::CREATE | OpenFlags::EXCLUDE;
+        let handle = conn
+            .sftp
+            .open(native.as_str(), flags, FileAttributes::empty())
+            .await
+            .map_err(|e| conn.fail(e, key.as_str()))?;
+        let guard = TempGuard {
+            conn: Some(Arc::new(conn.clone())),
+            native,
+            runtime: tokio::runtime::Handle::try_current().ok(),
+        };
+        Ok((handle.handle, guard))
+    }
+
+    /// Moves the finished temp onto the target: `posix-rename` to replace, a hard link and
+    /// the temp's removal (sent together) to create without replacing.
+    async fn promote(
+        &self,
+        conn: &Lease,
+        temp: TempGuard,
+        target: &Target,
+        key: &StorePath,
+        overwrite: bool,
+    ) -> Result<()> {
+        let s = &conn.sftp;
+        let outcome = if overwrite {
+            if !conn.ext.posix_rename {
+                return Err(Error::other(
+                    "the SFTP server lacks posix-rename@openssh.com, which an atomic overwrite needs",
+                )
+                .with_backend(NAME));
+            }
+            let payload = two_paths(&temp.native, &target.native)?;
+            match s.extended("posix-rename@openssh.com", payload).await {
+                Ok(Packet::Status(st)) if st.status_code == StatusCode::Ok => Ok(()),
+                Ok(Packet::Status(st)) => Err(SftpError::Status(st)),
+                Ok(_) => Err(SftpError::UnexpectedPacket),
+                Err(e) => Err(e),
+            }
+        } else if conn.ext.hardlink {
+            let (linked, _) = join(
+                s.hardlink(temp.native.as_str(), target.native.as_str()),
+                s.remove(temp.native.as_str()),
+            )
+            .await;
+            linked.map(|_| ())
+        } else {
+            // Plain SFTP rename refuses an existing target on OpenSSH and most servers.
+            s.rename(temp.native.as_str(), target.native.as_str())
+                .await
+                .map(|_| ())
+        };
+        match outcome {
+            Ok(()) => {
+                temp.disarm();
+                Ok(())
+            }
+            Err(e) => {
+                let err = self.classify(conn, key, e).await;
+                temp.remove().await;
+                Err(err)
+            }
+        }
+    }
+
+    pub(super) async fn write_atomic(
+        &self,
+        key: &StorePath,
+        content: AsyncContent,
+        options: &WriteOptions,
+    ) -> Result<WriteResult> {
+        let conn = self.lease().await?;
+        let target = self.prepare(&conn, key, options.overwrite).await?;
+        let (handle, temp) = self.temp(&conn, &target, key).await?;
+        match self.fill(&conn, handle, content, key).await {
+            Ok(attrs) => {
+                self.promote(&conn, temp, &target, key, options.overwrite)
+                    .await?;
+                Ok(WriteResult::native(&info(key, &attrs)))
+            }
+            Err(e) => {
+                temp.remove().await;
+                Err(e.into_error())
+            }
+        }
+    }
+
+    pub(super) async fn delete(&self, key: &StorePath, missing_ok: bool) -> Result<()> {
+        let conn = self.lease().await?;
+        let native = self.native(key);
+        let (real, lstat) = join(
+            conn.sftp.realpath(native.as_str()),
+            conn.sftp.lstat(native.as_str()),
+        )
+        .await;
+        // The parent must resolve inside; the entry itself is removed, never followed.
+        let parent = key.parent().unwrap_or_default();
+        let present = match lstat {
+            Ok(attrs) if attrs.attrs.is_dir() => return Err(is_folder(key)),
+            Ok(attrs) if attrs.attrs.is_symlink() => true,
+            Ok(_) => self.confined(&conn, key, real)?,
+            Err(e) if is_missing(&e) => false,
+            Err(e) => return Err(conn.fail(e, key.as_str())),
+        };
+        if present {
+            let parent_native = self.native(&parent);
+            let parent_real = conn.sftp.realpath(parent_native.as_str()).await;
+            self.confined(&conn, &parent, parent_real)?;
+            match conn.sftp.remove(native.as_str()).await {
+                Ok(_) => return Ok(()),
+                Err(e) if is_missing(&e) => {}
+                Err(e) => return Err(conn.fail(e, key.as_str())),
+            }
+        }
+        if missing_ok {
+            Ok(())
+        } else {
+            Err(Error::not_found(key.as_str()).with_backend(NAME))
+        }
+    }
+
+    /// The checks of a rename or copy: `src` is a file, `dst` is not a folder (nor, without
+    /// `overwrite`, a file), both confined; `dst`'s folders are made.
+    async fn transfer_checks(
+        &self,
+        conn: &Lease,
+        src: &StorePath,
+        dst: &StorePath,
+        overwrite: bool,
+    ) -> Result<(FileAttributes, Target)> {
+        let src_attrs = match self.kind(conn, src).await? {
+            Some(Kind::File(attrs)) => attrs,
+            Some(Kind::Folder) => return Err(is_folder(src)),
+            Some(Kind::Special) | None => {
+                return Err(Error::not_found(src.as_str()).with_backend(NAME))
+            }
+        };
+        let target = self.prepare(conn, dst, overwrite).await?;
+        Ok((src_attrs, target))
+    }
+
+    pub(super) async fn rename(
+        &self,
+        src: &StorePath,
+        dst: &StorePath,
+        overwrite: bool,
+    ) -> Result<()> {
+        let conn = self.lease().await?;
+        if src == dst {
+            // Renaming a file onto itself changes nothing, once it is known to be a file.
+            return self
+                .transfer_checks(&conn, src, dst, true)
+                .await
+                .map(|_| ());
+        }
+        let (_, target) = self.transfer_checks(&conn, src, dst, overwrite).await?;
+        let from = self.native(src);
+        let s = &conn.sftp;
+        let outcome = if overwrite && conn.ext.posix_rename {
+            let payload = two_paths(&from, &target.native)?;
+            match s.extended("posix-rename@openssh.com", payload).await {
+                Ok(Packet::Status(st)) if st.status_code == StatusCode::Ok => Ok(()),
+                Ok(Packet::Status(st)) => Err(SftpError::Status(st)),
+                Ok(_) => Err(SftpError::UnexpectedPacket),
+                Err(e) => Err(e),
+            }
+        } else if !overwrite && conn.ext.hardlink {
+            match s.hardlink(from.as_str(), target.native.as_str()).await {
+                Ok(_) => s.remove(from.as_str()).await.map(|_| ()),
+                Err(e) => Err(e),
+            }
+        } else if !overwrite {
+            s.rename(from.as_str(), target.native.as_str())
+                .await
+                .map(|_| ())
+        } else {
+            return Err(Error::other(
+                "the SFTP server lacks posix-rename@openssh.com, which an overwriting rename needs",
+            )
+            .with_backend(NAME));
+        };
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.classify(&conn, dst, e).await),
+        }
+    }
+
+    pub(super) async fn copy(
+        &self,
+        src: &StorePath,
+        dst: &StorePath,
+        overwrite: bool,
+    ) -> Result<()> {
+        let conn = self.lease().await?;
+        if src == dst {
+            return self
+                .transfer_checks(&conn, src, dst, true)
+                .await
+                .map(|_| ());
+        }
+        let (_, target) = self.transfer_checks(&conn, src, dst, overwrite).await?;
+        let (source, attrs) = self.open_read(&conn, src).await?;
+        let (handle, temp) = match self.temp(&conn, &target, dst).await {
+            Ok(opened) => opened,
+            Err(e) => {
+                close_later(Arc::new(conn.clone()), source);
+                return Err(e);
+            }
+        };
+        let copied = if conn.ext.copy_data {
+            self.copy_data(&conn, &source, &handle, src).await
+        } else {
+            let stream = transfer::stream(
+                Arc::new(conn.clone()),
+                source.clone(),
+                src.as_str(),
+                0,
+                attrs.size.unwrap_or(u64::MAX),
+            );
+            transfer::upload(
+                &conn,
+                &handle,
+                AsyncContent::Stream(Box::pin(futures_util::StreamExt::map(stream, |c| {
+                    c.map_err(std::io::Error::other)
+                }))),
+                dst.as_str(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(UploadError::into_error)
+        };
+        let (closed, _) = join(
+            conn.sftp.close(handle.as_str()),
+            conn.sftp.close(source.as_str()),
+        )
+        .await;
+        let copied = copied.and(closed.map(|_| ()).map_err(|e| conn.fail(e, dst.as_str())));
+        match copied {
+            Ok(()) => self.promote(&conn, temp, &target, dst, overwrite).await,
+            Err(e) => {
+                temp.remove().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Server-side copy of a whole open file (`copy-data`, OpenSSH 9.0 and later).
+    async fn copy_data(&self, conn: &Lease, from: &str, to: &str, key: &StorePath) -> Result<()> {
+        let payload = russh_sftp::ser::to_bytes(&(from, 0u64, 0u64, to, 0u64))
+            .map_err(|e| Error::other(format!("an SFTP request could not be encoded: {e}")))?;
+        match conn.sftp.extended("copy-data", payload.to_vec()).await {
+            Ok(Packet::Status(st)) if st.status_code == StatusCode::Ok => Ok(()),
+            Ok(Packet::Status(st)) => Err(conn.fail(SftpError::Status(st), key.as_str())),
+            Ok(_) => Err(conn.fail(SftpError::UnexpectedPacket, key.as_str())),
+            Err(e) => Err(conn.fail(e, key.as_str())),
+        }
+    }
+}
+
+/// Removes a temp when dropped unless disarmed: a failed or cancelled atomic write leaves
+/// nothing behind while the connection lives (best-effort once it has died, C-6.3).
+pub(super) struct TempGuard {
+    conn: Option<Arc<Lease>>,
+    native: String,
+    runtime: Option<tokio::runtime::Handle>,
+}
+
+impl TempGuard {
+    fn disarm(mut self) {
+        self.conn = None;
+    }
+
+    async fn remove(mut self) {
+        if let Some(conn) = self.conn.take() {
+            let _ = conn.sftp.remove(self.native.as_str()).await;
+        }
+    }
+}
+
+impl Drop for TempGuard {
+    fn drop(&mut self) {
+        if let (Some(conn), Some(runtime)) = (self.conn.take(), &self.runtime) {
+            let native = std::mem::take(&mut self.native);
+            runtime.spawn(async move {
+                let _ = conn.sftp.remove(native).await;
+            });
+        }
+    }
+}
