@@ -119,8 +119,17 @@ _sshd_start() {
   chmod 755 /run/sshd   # sshd's privilege-separation folder; /run is a tmpfs
   ssh-keygen -q -t ed25519 -N '' -C store-test-host -f "$d/host_ed25519"
   ssh-keygen -q -t ed25519 -N '' -C store-test-client -f "$d/client_ed25519"
-  cp "$d/client_ed25519.pub" "$d/authorized_keys"
+  ssh-keygen -q -t rsa -b 3072 -N '' -C store-test-client-rsa -f "$d/client_rsa"
+  cat "$d/client_ed25519.pub" "$d/client_rsa.pub" >"$d/authorized_keys"
   chmod 644 "$d/authorized_keys"
+  # A second login, by password, to a folder of its own (a user with no shell and no home).
+  id storetest >/dev/null 2>&1 || useradd -M -d /nonexistent -s /usr/sbin/nologin storetest
+  local password
+  password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')
+  echo "storetest:$password" | chpasswd
+  chmod 755 "$STORE_TEST_STATE" "$d"
+  mkdir -p "$d/pwdata"
+  chown storetest: "$d/pwdata"
   cat >"$d/sshd_config" <<EOF
 ListenAddress 127.0.0.1
 Port $port
@@ -129,7 +138,7 @@ PidFile none
 AuthorizedKeysFile $d/authorized_keys
 StrictModes no
 PubkeyAuthentication yes
-PasswordAuthentication no
+PasswordAuthentication yes
 KbdInteractiveAuthentication no
 UsePAM no
 PermitRootLogin prohibit-password
@@ -150,6 +159,10 @@ EOF
   export STORE_TEST_SFTP_PORT="$port"
   export STORE_TEST_SFTP_USER=root
   export STORE_TEST_SFTP_KEY="$d/client_ed25519"
+  export STORE_TEST_SFTP_RSA_KEY="$d/client_rsa"
+  export STORE_TEST_SFTP_PASSWORD_USER=storetest
+  export STORE_TEST_SFTP_PASSWORD="$password"
+  export STORE_TEST_SFTP_PASSWORD_BASE="$d/pwdata"
   export STORE_TEST_SFTP_HOST_KEY="$(cut -d' ' -f1,2 "$d/host_ed25519.pub")"
   export STORE_TEST_SFTP_KNOWN_HOSTS="$d/known_hosts"
   export STORE_TEST_SFTP_BASE="$d/data"

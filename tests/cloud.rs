@@ -5,23 +5,15 @@
 //!
 //! With the servers down these tests fail, saying how to start them: every one of them runs.
 
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
+mod common;
+
+use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use object_store::integration;
-use store::interop::object_store::{AsObjectStore, ObjectStoreBackend};
+use common::{env, free_port, reachable_at, stream_of, unique, Server};
+use store::interop::object_store::ObjectStoreBackend;
 use store::{AsyncStore, AzureBackend, ErrorKind, S3Backend, Store, WriteOptions};
-
-const HOW: &str = "start the test servers first: run scripts/test, or \
-                   `source scripts/servers.sh && servers_install && servers_start` \
-                   (and `servers_stop` after)";
-
-fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: {HOW}"))
-}
 
 /// Panics with [`HOW`] unless something listens at `endpoint`.
 fn reachable(endpoint: &str) {
@@ -29,24 +21,8 @@ fn reachable(endpoint: &str) {
         .trim_start_matches("http://")
         .split('/')
         .next()
-        .unwrap_or_default()
-        .to_owned();
-    let addr = hostport
-        .parse()
-        .unwrap_or_else(|_| panic!("bad endpoint {endpoint}"));
-    if TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_err() {
-        panic!("no server answers at {endpoint}: {HOW}");
-    }
-}
-
-/// A prefix of its own for every fixture, so tests that run at once never meet.
-fn unique() -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!(
-        "t{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
+        .unwrap_or_default();
+    reachable_at(hostport);
 }
 
 fn s3_at(endpoint: &str, bucket: &str, prefix: &str) -> ObjectStoreBackend {
@@ -111,76 +87,10 @@ store::conformance_tests!(
     [all, flat, sync_world, reverse]
 );
 
-macro_rules! suite {
-    ($($module:ident => $fixture:ident),* $(,)?) => {$(
-        mod $module {
-            use super::*;
-
-            fn objects() -> AsObjectStore {
-                AsObjectStore::new(AsyncStore::new($fixture()))
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn put_get_delete_list() {
-                integration::put_get_delete_list(&objects()).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn put_get_attributes() {
-                integration::put_get_attributes(&objects()).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn get_opts() {
-                integration::get_opts(&objects()).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn put_opts() {
-                integration::put_opts(&objects(), true).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn stream_get() {
-                integration::stream_get(&objects()).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn list_uses_directories_correctly() {
-                integration::list_uses_directories_correctly(&objects()).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn list_with_delimiter() {
-                integration::list_with_delimiter(&objects()).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn rename_and_copy() {
-                integration::rename_and_copy(&objects()).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn copy_if_not_exists() {
-                integration::copy_if_not_exists(&objects()).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn copy_rename_nonexistent_object() {
-                integration::copy_rename_nonexistent_object(&objects()).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn multipart_race_condition() {
-                // S3 completes both uploads and the last one wins; Azure drops the second
-                // upload's blocks when the first commits, so the first wins and the second
-                // fails.
-                let last_writer_wins = stringify!($fixture) == "s3";
-                integration::multipart_race_condition(&objects(), last_writer_wins).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn multipart_out_of_order() {
-                integration::multipart_out_of_order(&objects()).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn list_with_offset_exclusivity() {
-                integration::list_with_offset_exclusivity(&objects()).await;
-            }
-        }
-    )*};
-}
-
-suite!(s3_suite => s3, azure_suite => azure);
+// S3 completes both uploads and the last one wins; Azure drops the second upload's blocks
+// when the first commits, so the first wins and the second fails.
+object_store_suite!(s3_suite => s3, last_writer_wins: true, etags: true);
+object_store_suite!(azure_suite => azure, last_writer_wins: false, etags: true);
 
 /// Every value and error the tests below make, formatted: no secret appears (C-2.13).
 fn assert_no_secret(what: &str, text: &str) {
@@ -274,68 +184,23 @@ async fn a_missing_container_is_an_absent_path() {
     }
 }
 
-/// A server of this test's own, on a free port, that it can kill and start again.
-struct Server {
-    child: Option<Child>,
-    kind: &'static str,
-    _dir: tempfile::TempDir,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-impl Server {
-    fn start(kind: &'static str, port: u16) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let mut command = match kind {
-            "s3" => {
-                let mut c = Command::new(env("STORE_TEST_MOTO"));
-                c.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
-                c
-            }
-            _ => {
-                let mut c = Command::new(env("STORE_TEST_AZURITE"));
-                c.args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string()])
-                    .args(["--inMemoryPersistence", "--disableTelemetry"])
-                    .current_dir(dir.path());
-                c
-            }
-        };
-        let child = command
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting the {kind} server: {e}; {HOW}"));
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let addr = format!("127.0.0.1:{port}").parse().unwrap();
-        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-            assert!(Instant::now() < deadline, "the {kind} server did not start");
-            std::thread::sleep(Duration::from_millis(100));
+/// A server of this test's own, on `port`, that it can kill and start again.
+fn server(kind: &'static str, port: u16, dir: &std::path::Path) -> Server {
+    let command = match kind {
+        "s3" => {
+            let mut c = Command::new(env("STORE_TEST_MOTO"));
+            c.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+            c
         }
-        Server {
-            child: Some(child),
-            kind,
-            _dir: dir,
+        _ => {
+            let mut c = Command::new(env("STORE_TEST_AZURITE"));
+            c.args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string()])
+                .args(["--inMemoryPersistence", "--disableTelemetry"])
+                .current_dir(dir);
+            c
         }
-    }
-
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
+    };
+    Server::spawn(kind, command, port)
 }
 
 /// The server killed in the middle of a streamed upload and of a streamed download: both calls
@@ -345,7 +210,8 @@ impl Drop for Server {
 async fn a_killed_server_mid_transfer_is_backend_unavailable() {
     for kind in ["s3", "azure"] {
         let port = free_port();
-        let mut server = Server::start(kind, port);
+        let dir = tempfile::tempdir().unwrap();
+        let mut server = server(kind, port, dir.path());
         let endpoint = match kind {
             "s3" => format!("http://127.0.0.1:{port}"),
             _ => format!(
@@ -397,10 +263,10 @@ async fn a_killed_server_mid_transfer_is_backend_unavailable() {
         assert!(err.is_retryable(), "{kind}: retryable");
 
         // Mid-upload: a stream that stalls until the server is gone.
-        server = Server::start(kind, port);
+        server = self::server(kind, port, dir.path());
         create_container(kind, &endpoint).await;
         let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(2);
-        let content = store::AsyncContent::stream(tokio_stream_of(rx));
+        let content = store::AsyncContent::stream(stream_of(rx));
         let upload = {
             let store = store.clone();
             tokio::spawn(async move {
@@ -425,7 +291,7 @@ async fn a_killed_server_mid_transfer_is_backend_unavailable() {
         );
 
         // Back: the same instance works, and the interrupted upload left nothing.
-        let _server = Server::start(kind, port);
+        let _server = self::server(kind, port, dir.path());
         create_container(kind, &endpoint).await;
         assert!(!store
             .exists("partial.bin")
@@ -436,14 +302,7 @@ async fn a_killed_server_mid_transfer_is_backend_unavailable() {
             .await
             .expect("a write after restart");
         assert_eq!(store.read_text("again.txt").await.unwrap(), "back");
-        let _ = server.kind;
     }
-}
-
-fn tokio_stream_of(
-    mut rx: tokio::sync::mpsc::Receiver<std::io::Result<bytes::Bytes>>,
-) -> impl futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send {
-    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
 }
 
 /// The bucket or container of a fault test's own server (which starts empty).

@@ -5,66 +5,52 @@
 //!
 //! With the server down these tests fail, saying how to start it: every one of them runs.
 
-use std::net::TcpStream;
+mod common;
+
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::process::Command;
 use std::time::Duration;
 
-use store::{AsyncStore, SftpBackend, SftpBuilder, Store};
+use common::{env, free_port, reachable_at, stream_of, unique, Server};
+use futures_util::{StreamExt, TryStreamExt};
+use store::{AsyncStore, ErrorKind, ListOptions, SftpBackend, SftpBuilder, Store, WriteOptions};
 
-const HOW: &str = "start the test servers first: run scripts/test, or \
-                   `source scripts/servers.sh && servers_install && servers_start` \
-                   (and `servers_stop` after)";
-
-fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: {HOW}"))
-}
-
-/// A folder of its own for every fixture, so tests that run at once never meet.
-fn unique() -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!(
-        "t{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-/// The test server's settings, for a base folder below the test folder.
-fn builder_at(port: &str, folder: &str) -> SftpBuilder {
+/// The test server's settings, for the base folder `folder` below the test folder.
+fn builder_at(port: u16, folder: &str) -> SftpBuilder {
     let host = env("STORE_TEST_SFTP_HOST");
-    if TcpStream::connect_timeout(
-        &format!("{host}:{port}").parse().expect("an address"),
-        Duration::from_secs(2),
-    )
-    .is_err()
-    {
-        panic!("no SFTP server answers at {host}:{port}: {HOW}");
-    }
+    reachable_at(&format!("{host}:{port}"));
     SftpBackend::builder()
         .host(host)
-        .port(port.parse().expect("a port"))
+        .port(port)
         .user(env("STORE_TEST_SFTP_USER"))
         .private_key_file(env("STORE_TEST_SFTP_KEY"))
         .known_hosts(env("STORE_TEST_SFTP_KNOWN_HOSTS"))
-        .base_path(format!("{}/{folder}", env("STORE_TEST_SFTP_BASE")))
+        .base_path(on_disk(folder).to_string_lossy().into_owned())
         .timeout(Duration::from_secs(5))
 }
 
-fn builder(folder: &str) -> SftpBuilder {
-    builder_at(&env("STORE_TEST_SFTP_PORT"), folder)
+fn port() -> u16 {
+    env("STORE_TEST_SFTP_PORT").parse().expect("a port")
 }
 
-/// The base folder of `folder` on this machine's disk (the server is local).
+fn builder(folder: &str) -> SftpBuilder {
+    builder_at(port(), folder)
+}
+
+/// Where the base folder `folder` lies on this machine's disk (the server is local).
 fn on_disk(folder: &str) -> PathBuf {
     PathBuf::from(env("STORE_TEST_SFTP_BASE")).join(folder)
 }
 
-/// A backend on a fresh, existing base folder (the SFTP "container").
-fn sftp() -> SftpBackend {
+/// A fresh, existing base folder (the SFTP "container").
+fn folder() -> String {
     let folder = unique();
     std::fs::create_dir_all(on_disk(&folder)).expect("the base folder");
-    builder(&folder).build().expect("an SFTP backend")
+    folder
+}
+
+fn sftp() -> SftpBackend {
+    builder(&folder()).build().expect("an SFTP backend")
 }
 
 store::conformance_tests!(
@@ -77,3 +63,443 @@ store::conformance_tests!(
     Store::new(sftp()),
     [all, hier, sync_world, reverse]
 );
+
+// Atomic writes: both racing uploads complete, and the later promote wins.
+object_store_suite!(sftp_suite => sftp, last_writer_wins: true, etags: false);
+
+// ---- host keys ----
+
+/// A known_hosts file in a temp folder holding `line`.
+fn known_hosts_with(line: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("known_hosts");
+    std::fs::write(&path, format!("{line}\n")).unwrap();
+    (dir, path)
+}
+
+/// A freshly generated ed25519 public key line, not the server's.
+fn other_key() -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("k");
+    let status = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .status()
+        .expect("ssh-keygen");
+    assert!(status.success());
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    public
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+async fn ping(builder: SftpBuilder) -> store::Result<()> {
+    AsyncStore::new(builder.build()?).ping().await
+}
+
+fn assert_refused(err: store::Error, why: &str) {
+    assert_eq!(err.kind(), ErrorKind::PermissionDenied, "{err}");
+    let text = err.to_string();
+    assert!(text.contains("SHA256:"), "names the fingerprint: {text}");
+    assert!(text.contains(why), "says why ({why}): {text}");
+}
+
+#[tokio::test]
+async fn an_unknown_host_key_is_refused_with_its_fingerprint() {
+    let folder = folder();
+    let (_dir, path) = known_hosts_with("# nothing known");
+    let err = ping(builder(&folder).known_hosts(&path)).await.unwrap_err();
+    assert_refused(err, "not in the known_hosts file");
+
+    // Another host's entry does not vouch for this one.
+    let (_dir, path) = known_hosts_with(&format!("[10.9.9.9]:{} {}", port(), other_key()));
+    let err = ping(builder(&folder).known_hosts(&path)).await.unwrap_err();
+    assert_refused(err, "not in the known_hosts file");
+
+    // A missing file knows nothing.
+    let err = ping(builder(&folder).known_hosts("/nonexistent/known_hosts"))
+        .await
+        .unwrap_err();
+    assert_refused(err, "not in the known_hosts file");
+}
+
+#[tokio::test]
+async fn a_changed_host_key_is_refused_naming_the_line() {
+    let folder = folder();
+    let line = format!("[127.0.0.1]:{} {}", port(), other_key());
+    let (_dir, path) = known_hosts_with(&line);
+    let err = ping(builder(&folder).known_hosts(&path)).await.unwrap_err();
+    assert_refused(err, "line 1");
+}
+
+#[tokio::test]
+async fn a_pinned_key_is_the_only_key_accepted() {
+    let folder = folder();
+    ping(builder(&folder).host_key(env("STORE_TEST_SFTP_HOST_KEY")))
+        .await
+        .expect("the server's own key, pinned");
+    let err = ping(builder(&folder).host_key(other_key()))
+        .await
+        .unwrap_err();
+    assert_refused(err, "not the pinned key");
+}
+
+#[tokio::test]
+async fn the_insecure_option_accepts_any_key_and_says_so() {
+    let folder = folder();
+    let (_dir, path) = known_hosts_with("# nothing known");
+    // Given by name only: alone it connects, beside a known_hosts file it contradicts it.
+    let builder_without_known_hosts = SftpBackend::builder()
+        .host(env("STORE_TEST_SFTP_HOST"))
+        .port(port())
+        .user(env("STORE_TEST_SFTP_USER"))
+        .private_key_file(env("STORE_TEST_SFTP_KEY"))
+        .base_path(on_disk(&folder).to_string_lossy().into_owned());
+    let debug = format!(
+        "{:?}",
+        builder_without_known_hosts
+            .clone()
+            .insecure_accept_any_host_key()
+            .build()
+            .unwrap()
+    );
+    assert!(debug.contains("insecure"), "{debug}");
+    ping(builder_without_known_hosts.insecure_accept_any_host_key())
+        .await
+        .expect("any key accepted");
+    let err = builder(&folder)
+        .known_hosts(&path)
+        .insecure_accept_any_host_key()
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+}
+
+// ---- logins ----
+
+#[tokio::test]
+async fn an_rsa_key_and_a_password_log_in() {
+    let folder = folder();
+    let rsa = builder(&folder).private_key_file(env("STORE_TEST_SFTP_RSA_KEY"));
+    let store = AsyncStore::new(rsa.build().unwrap());
+    store
+        .write("rsa.txt", "by rsa", &WriteOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(store.read_text("rsa.txt").await.unwrap(), "by rsa");
+
+    let password = SftpBackend::builder()
+        .host(env("STORE_TEST_SFTP_HOST"))
+        .port(port())
+        .user(env("STORE_TEST_SFTP_PASSWORD_USER"))
+        .password(env("STORE_TEST_SFTP_PASSWORD"))
+        .known_hosts(env("STORE_TEST_SFTP_KNOWN_HOSTS"))
+        .base_path(env("STORE_TEST_SFTP_PASSWORD_BASE"));
+    let store = AsyncStore::new(password.build().unwrap());
+    store
+        .write(
+            "pw.txt",
+            "by password",
+            &WriteOptions::new().overwrite(true),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.read_text("pw.txt").await.unwrap(), "by password");
+}
+
+#[tokio::test]
+async fn a_wrong_login_is_permission_denied_and_shows_no_secret() {
+    let folder = folder();
+    let wrong_password = "wrong-password-that-must-not-leak";
+    let by_password = SftpBackend::builder()
+        .host(env("STORE_TEST_SFTP_HOST"))
+        .port(port())
+        .user(env("STORE_TEST_SFTP_PASSWORD_USER"))
+        .password(wrong_password)
+        .known_hosts(env("STORE_TEST_SFTP_KNOWN_HOSTS"))
+        .base_path(env("STORE_TEST_SFTP_PASSWORD_BASE"));
+    // A key the server does not know.
+    let dir = tempfile::tempdir().unwrap();
+    let stranger = dir.path().join("stranger");
+    assert!(Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&stranger)
+        .status()
+        .unwrap()
+        .success());
+    let stranger_text = std::fs::read_to_string(&stranger).unwrap();
+    let by_key = builder(&folder).private_key_file(&stranger);
+    for (what, builder) in [("password", by_password), ("key", by_key)] {
+        let backend = builder.build().unwrap();
+        let debug = format!("{backend:?}");
+        let store = AsyncStore::new(backend);
+        let err = store.read_bytes("a.txt").await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::PermissionDenied, "{what}: {err}");
+        let ping = store.ping().await.unwrap_err();
+        assert_eq!(ping.kind(), ErrorKind::PermissionDenied, "{what}: {ping}");
+        for text in [debug, format!("{err} {err:?} {ping:?} {store:?}")] {
+            assert!(!text.contains(wrong_password), "{what}: {text}");
+            assert!(!text.contains(stranger_text.trim()), "{what}: {text}");
+            assert!(!text.contains("BEGIN OPENSSH"), "{what}: {text}");
+        }
+    }
+}
+
+// ---- confinement ----
+
+/// Links on the server's disk that lead out of the base folder are refused for every kind of
+/// call and left out of listings; a link that stays inside is followed.
+#[tokio::test]
+async fn symlinks_out_of_the_base_folder_are_refused() {
+    let folder = folder();
+    let base = on_disk(&folder);
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "outside").unwrap();
+    std::os::unix::fs::symlink(outside.path(), base.join("out")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), base.join("out.txt")).unwrap();
+    std::fs::create_dir(base.join("in")).unwrap();
+    std::fs::write(base.join("in/ok.txt"), "inside").unwrap();
+    std::os::unix::fs::symlink(base.join("in"), base.join("alias")).unwrap();
+
+    let store = AsyncStore::new(builder(&folder).build().unwrap());
+    let escapes = |what: &str, err: store::Error| {
+        assert_eq!(err.kind(), ErrorKind::InvalidPath, "{what}: {err}");
+        assert!(err.to_string().contains("escapes root"), "{what}: {err}");
+        assert!(
+            !err.to_string().contains(&*outside.path().to_string_lossy()),
+            "{what}: no absolute path: {err}"
+        );
+    };
+    escapes(
+        "read through a folder link",
+        store.read_bytes("out/secret.txt").await.unwrap_err(),
+    );
+    escapes(
+        "read of a file link",
+        store.read_bytes("out.txt").await.unwrap_err(),
+    );
+    escapes("info", store.get_file_info("out.txt").await.unwrap_err());
+    escapes("exists", store.exists("out/secret.txt").await.unwrap_err());
+    escapes(
+        "write through a folder link",
+        store
+            .write("out/new.txt", "x", &WriteOptions::new())
+            .await
+            .unwrap_err(),
+    );
+    escapes(
+        "overwrite of a file link",
+        store
+            .write("out.txt", "x", &WriteOptions::new().overwrite(true))
+            .await
+            .unwrap_err(),
+    );
+    escapes(
+        "atomic write through a folder link",
+        store
+            .write_atomic("out/new.txt", "x", &WriteOptions::new())
+            .await
+            .unwrap_err(),
+    );
+    escapes(
+        "parents made through a folder link",
+        store
+            .write("out/a/b.txt", "x", &WriteOptions::new())
+            .await
+            .unwrap_err(),
+    );
+    escapes(
+        "copy from a link",
+        store.copy("out.txt", "copy.txt", false).await.unwrap_err(),
+    );
+    escapes(
+        "rename into a link",
+        store
+            .rename("in/ok.txt", "out/ok.txt", false)
+            .await
+            .unwrap_err(),
+    );
+    match store.list_files("out", &ListOptions::new()).await {
+        Err(e) => escapes("list below a link", e),
+        Ok(_) => panic!("listing below a link out of the base folder"),
+    }
+    // Nothing was written outside, and the file there is untouched.
+    let names: Vec<_> = std::fs::read_dir(outside.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("secret.txt")]);
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("secret.txt")).unwrap(),
+        "outside"
+    );
+
+    // Inside links are followed; outside ones are left out of listings.
+    assert_eq!(store.read_text("alias/ok.txt").await.unwrap(), "inside");
+    let listed: Vec<_> = store
+        .list_files("", &ListOptions::new().recursive(true))
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    let mut keys: Vec<_> = listed.iter().map(|f| f.path.as_str().to_owned()).collect();
+    keys.sort();
+    assert_eq!(keys, ["alias/ok.txt", "in/ok.txt"]);
+    // Deleting the link removes the link, not what it points at.
+    store.delete("out.txt", false).await.unwrap();
+    assert!(outside.path().join("secret.txt").exists());
+}
+
+// ---- faults ----
+
+/// An sshd of this test's own on `port`, with the test server's host key and logins.
+fn own_sshd(port: u16, dir: &std::path::Path) -> Server {
+    let config = dir.join("sshd_config");
+    std::fs::write(
+        &config,
+        format!(
+            "ListenAddress 127.0.0.1\nPort {port}\nHostKey {}\nPidFile none\n\
+             AuthorizedKeysFile {}\nStrictModes no\nUsePAM no\nPasswordAuthentication no\n\
+             KbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\n\
+             Subsystem sftp internal-sftp\n",
+            env("STORE_TEST_SFTP_HOST_KEY_FILE"),
+            env("STORE_TEST_SFTP_AUTHORIZED_KEYS"),
+        ),
+    )
+    .unwrap();
+    let mut command = Command::new(env("STORE_TEST_SSHD"));
+    command.arg("-D").arg("-e").arg("-f").arg(&config);
+    Server::spawn("sshd", command, port)
+}
+
+/// sshd killed in the middle of a streamed download and of a streamed atomic upload: both
+/// calls are BackendUnavailable and retryable, the upload leaves no target (and no visible
+/// temp), and the same backend instance works again once sshd is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_sshd_mid_transfer_is_backend_unavailable() {
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = own_sshd(port, dir.path());
+    let folder = folder();
+    let backend = builder_at(port, &folder)
+        .host_key(env("STORE_TEST_SFTP_HOST_KEY"))
+        .build()
+        .unwrap();
+    let store = AsyncStore::new(backend);
+    let big = bytes::Bytes::from(vec![7u8; 12 * 1024 * 1024]);
+    store
+        .write("whole.bin", big.clone(), &WriteOptions::new())
+        .await
+        .expect("a write");
+
+    // Mid-download: the first chunk arrives, then sshd goes.
+    let mut reader = store.read("whole.bin").await.expect("read");
+    let first = reader.next().await.expect("a chunk").expect("its bytes");
+    assert!(!first.is_empty());
+    server.kill();
+    let mut failure = None;
+    while let Some(chunk) = reader.next().await {
+        if let Err(e) = chunk {
+            failure = Some(e);
+            break;
+        }
+    }
+    let err = failure.expect("the download fails once sshd is gone");
+    assert_eq!(err.kind(), ErrorKind::BackendUnavailable, "download: {err}");
+    assert!(err.is_retryable(), "download: retryable");
+    drop(reader);
+
+    // The next call, with sshd still down, cannot connect.
+    let err = store.read_bytes("whole.bin").await.unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::BackendUnavailable,
+        "while down: {err}"
+    );
+    assert!(err.is_retryable());
+
+    // Mid-upload: a stream that stalls until sshd is gone.
+    server = own_sshd(port, dir.path());
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(2);
+    let upload = {
+        let store = store.clone();
+        let content = store::AsyncContent::stream(stream_of(rx));
+        tokio::spawn(async move {
+            store
+                .write_atomic("partial.bin", content, &WriteOptions::new())
+                .await
+        })
+    };
+    for _ in 0..2 {
+        tx.send(Ok(bytes::Bytes::from(vec![1u8; 5 * 1024 * 1024])))
+            .await
+            .unwrap();
+    }
+    // Let the first requests reach the server; only the error kind is asserted below.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.kill();
+    let _ = tx.send(Ok(bytes::Bytes::from(vec![1u8; 1024]))).await;
+    drop(tx);
+    let err = upload.await.unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BackendUnavailable, "upload: {err}");
+    assert!(err.is_retryable(), "upload: retryable");
+    assert!(
+        !on_disk(&folder).join("partial.bin").exists(),
+        "no target on disk"
+    );
+
+    // Back: the same instance works, and the interrupted upload shows nothing.
+    let _server = own_sshd(port, dir.path());
+    assert!(!store
+        .exists("partial.bin")
+        .await
+        .expect("exists after restart"));
+    let listed: Vec<_> = store
+        .list_files("", &ListOptions::new())
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    let names: Vec<_> = listed.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["whole.bin"], "no temp listed");
+    store
+        .write("again.txt", "back", &WriteOptions::new())
+        .await
+        .expect("a write after restart");
+    assert_eq!(store.read_text("again.txt").await.unwrap(), "back");
+    assert_eq!(store.read_bytes("whole.bin").await.unwrap(), big);
+}
+
+// ---- secrets, both worlds ----
+
+#[test]
+fn the_blocking_store_works_and_shows_no_secret() {
+    let key_text = std::fs::read_to_string(env("STORE_TEST_SFTP_KEY")).unwrap();
+    let secret_line = key_text.lines().nth(1).unwrap().to_owned();
+    let folder = folder();
+    let builder = builder(&folder).private_key_file(env("STORE_TEST_SFTP_KEY"));
+    let builder_debug = format!("{builder:?}");
+    let store = Store::new(builder.build().unwrap());
+    store
+        .write("a/b.txt", "hello", &WriteOptions::new())
+        .unwrap();
+    assert!(store.is_folder("a").unwrap());
+    assert_eq!(store.read_text("a/b.txt").unwrap(), "hello");
+    assert_eq!(
+        std::fs::read_to_string(on_disk(&folder).join("a/b.txt")).unwrap(),
+        "hello"
+    );
+    let err = store.read_bytes("missing.txt").unwrap_err();
+    for text in [builder_debug, format!("{store:?} {err} {err:?}")] {
+        assert!(!text.contains(&secret_line), "{text}");
+    }
+    // Errors name keys, never the server's absolute paths.
+    assert!(
+        !err.to_string().contains(&env("STORE_TEST_SFTP_BASE")),
+        "{err}"
+    );
+}

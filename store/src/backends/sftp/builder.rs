@@ -31,7 +31,7 @@ use crate::secret::Secret;
 /// assert!(!format!("{backend:?}").contains("not-printed"));
 /// # Ok::<(), store::Error>(())
 /// ```
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct SftpBuilder {
     host: Option<String>,
     port: Option<u16>,

@@ -17,7 +17,7 @@ use object_store::{
 use super::errors::{to_object_store, STORE};
 use super::keys::{file_key, folder_key, location};
 use super::upload::Upload;
-use crate::capability::Capability;
+use crate::capability::{Capabilities, Capability};
 use crate::content::AsyncContent;
 use crate::entry::{Attribute, Attributes, Entry, FileInfo, UserMetadata};
 use crate::error::{Error, ErrorKind};
@@ -189,8 +189,14 @@ pub(super) fn join_attributes(
     out
 }
 
-/// The write options of an object_store put.
-fn write_options(mode: &PutMode, attributes: &OsAttributes) -> Result<WriteOptions, Error> {
+/// The write options of an object_store put. An update needs the etag of the version it
+/// replaces: without one (the store's files carry none, or the caller gave only a version id)
+/// it is `Unsupported(ConditionalWrite)`, which object_store knows as `NotImplemented`.
+fn write_options(
+    mode: &PutMode,
+    attributes: &OsAttributes,
+    capabilities: Capabilities,
+) -> Result<WriteOptions, Error> {
     let (attributes, metadata) = split_attributes(attributes)?;
     let mut options = WriteOptions::new().attributes(attributes);
     options.metadata = metadata;
@@ -200,8 +206,9 @@ fn write_options(mode: &PutMode, attributes: &OsAttributes) -> Result<WriteOptio
         PutMode::Update(version) => match &version.e_tag {
             Some(etag) => options.if_match(etag.clone()),
             None => {
-                return Err(Error::invalid_argument(
-                    "PutMode::Update needs an etag: a store has no version ids",
+                return Err(Error::unsupported(
+                    Capability::ConditionalWrite,
+                    capabilities,
                 ))
             }
         },
@@ -230,7 +237,8 @@ impl ObjectStore for AsObjectStore {
     ) -> object_store::Result<PutResult> {
         let fail = self.fail("put_opts");
         let key = file_key(location).map_err(&fail)?;
-        let options = write_options(&opts.mode, &opts.attributes).map_err(&fail)?;
+        let options = write_options(&opts.mode, &opts.attributes, self.store.capabilities())
+            .map_err(&fail)?;
         let content = content(payload);
         let written = if self.store.supports(Capability::AtomicWrite) {
             self.store
@@ -271,7 +279,12 @@ impl ObjectStore for AsObjectStore {
     ) -> object_store::Result<Box<dyn MultipartUpload>> {
         let fail = self.fail("put_multipart_opts");
         let key = file_key(location).map_err(&fail)?;
-        let options = write_options(&PutMode::Overwrite, &opts.attributes).map_err(&fail)?;
+        let options = write_options(
+            &PutMode::Overwrite,
+            &opts.attributes,
+            self.store.capabilities(),
+        )
+        .map_err(&fail)?;
         let writer = self
             .store
             .open_atomic(key.as_str(), &options)

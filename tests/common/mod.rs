@@ -1,0 +1,212 @@
+//! What the tests against real servers share (`cloud.rs`, `sftp.rs`): the environment
+//! `scripts/servers.sh` exports, fresh names, servers of a test's own that it can kill and
+//! restart, streams fed by hand, and object_store's integration suite as a macro.
+
+#![allow(dead_code)]
+
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+pub const HOW: &str = "start the test servers first: run scripts/test, or \
+                       `source scripts/servers.sh && servers_install && servers_start` \
+                       (and `servers_stop` after)";
+
+/// A variable `scripts/servers.sh` exports; panics with [`HOW`] when it is not set.
+pub fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: {HOW}"))
+}
+
+/// Panics with [`HOW`] unless something listens at `host:port`.
+pub fn reachable_at(hostport: &str) {
+    let addr = hostport
+        .parse()
+        .unwrap_or_else(|_| panic!("bad address {hostport}"));
+    if TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_err() {
+        panic!("no server answers at {hostport}: {HOW}");
+    }
+}
+
+/// A name of its own for every fixture, so tests that run at once never meet.
+pub fn unique() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "t{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A server of a test's own, listening on `port` once started; killed when dropped.
+pub struct Server {
+    child: Option<Child>,
+}
+
+impl Server {
+    /// Spawns `command` and waits (up to 60 s) until `port` accepts connections.
+    pub fn spawn(what: &str, mut command: Command, port: u16) -> Server {
+        let child = command
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting the {what} server: {e}; {HOW}"));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let addr = format!("127.0.0.1:{port}").parse().unwrap();
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            assert!(Instant::now() < deadline, "the {what} server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Server { child: Some(child) }
+    }
+
+    /// Kills the server and every process it started (SIGKILL), and reaps it: a crash, for
+    /// servers such as sshd whose connections live in child processes of their own.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let mut pids = descendants(child.id());
+            pids.push(child.id());
+            let _ = Command::new("kill")
+                .arg("-9")
+                .args(pids.iter().map(u32::to_string))
+                .stderr(Stdio::null())
+                .status();
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Every process below `pid`, from the parent ids in `/proc/*/stat`.
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        // The fields after the command name, which is in parentheses: state, then ppid.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((child, ppid));
+        }
+    }
+    let mut found = Vec::new();
+    let mut frontier = vec![pid];
+    while let Some(parent) = frontier.pop() {
+        for &(child, ppid) in &parents {
+            if ppid == parent && !found.contains(&child) {
+                found.push(child);
+                frontier.push(child);
+            }
+        }
+    }
+    found
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A stream of content chunks that a test feeds through `tx`.
+pub fn stream_of(
+    mut rx: tokio::sync::mpsc::Receiver<std::io::Result<bytes::Bytes>>,
+) -> impl futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send {
+    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}
+
+/// object_store's integration suite, one test per function, over
+/// `AsObjectStore::new(AsyncStore::new($fixture()))`. `$last_writer_wins` is what
+/// `multipart_race_condition` expects of two racing multipart uploads. Without `$etags` (a
+/// backend whose files carry no etag, such as SFTP) `put_opts` runs without conditional
+/// updates, and `get_opts`, whose every remaining step needs an etag, checks instead that none
+/// is claimed: should one appear, that test fails and the suite's own `get_opts` is due.
+#[macro_export]
+macro_rules! object_store_suite {
+    ($module:ident => $fixture:ident, last_writer_wins: $last_writer_wins:expr, etags: $etags:expr) => {
+        mod $module {
+            use super::*;
+            use object_store::integration;
+            use store::interop::object_store::AsObjectStore;
+
+            fn objects() -> AsObjectStore {
+                AsObjectStore::new(store::AsyncStore::new($fixture()))
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn put_get_delete_list() {
+                integration::put_get_delete_list(&objects()).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn put_get_attributes() {
+                integration::put_get_attributes(&objects()).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn get_opts() {
+                let objects = objects();
+                if $etags {
+                    integration::get_opts(&objects).await;
+                } else {
+                    use object_store::ObjectStoreExt;
+                    let path = object_store::path::Path::from("no-etag");
+                    objects.put(&path, "x".into()).await.unwrap();
+                    let meta = objects.head(&path).await.unwrap();
+                    assert_eq!(meta.e_tag, None, "an etag appeared: run get_opts");
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn put_opts() {
+                integration::put_opts(&objects(), $etags).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn stream_get() {
+                integration::stream_get(&objects()).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn list_uses_directories_correctly() {
+                integration::list_uses_directories_correctly(&objects()).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn list_with_delimiter() {
+                integration::list_with_delimiter(&objects()).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn rename_and_copy() {
+                integration::rename_and_copy(&objects()).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn copy_if_not_exists() {
+                integration::copy_if_not_exists(&objects()).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn copy_rename_nonexistent_object() {
+                integration::copy_rename_nonexistent_object(&objects()).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn multipart_race_condition() {
+                integration::multipart_race_condition(&objects(), $last_writer_wins).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn multipart_out_of_order() {
+                integration::multipart_out_of_order(&objects()).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn list_with_offset_exclusivity() {
+                integration::list_with_offset_exclusivity(&objects()).await;
+            }
+        }
+    };
+}
