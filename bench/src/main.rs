@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run --release --manifest-path bench/Cargo.toml            # the full run
 //! cargo run --release --manifest-path bench/Cargo.toml -- --quick # a smoke run, < 1 minute
+//! cargo run --release --manifest-path bench/Cargo.toml -- sftp     # SFTP, against the test sshd
 //! ```
 //!
 //! Every row runs all its contenders on the same data in the same process, interleaved in
@@ -18,6 +19,7 @@ mod data;
 mod interop_rows;
 mod report;
 mod rss;
+mod sftp_rows;
 mod sync_rows;
 mod timing;
 
@@ -35,8 +37,17 @@ fn main() -> BenchResult<()> {
         [] => run(Config::full()),
         ["--quick"] => run(Config::quick()),
         ["rss", job, who, dir] => rss::run_child(job, who, Path::new(dir)),
-        _ => Err("usage: bench [--quick] | bench rss <job> <contender> <dir>".into()),
+        ["sftp"] => sftp(false),
+        ["sftp", "--quick"] => sftp(true),
+        _ => Err("usage: bench [--quick] | bench sftp [--quick] | bench rss <job> <contender> <dir>".into()),
     }
+}
+
+/// The SFTP rows alone: they need the test sshd (`scripts/servers.sh`).
+fn sftp(quick: bool) -> BenchResult<()> {
+    let data = DataDir::create()?;
+    println!("{}", sftp_rows::section(quick, data.path())?);
+    Ok(())
 }
 
 /// The whole benchmark: every section, printed as markdown on stdout (progress on stderr).

@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use futures_util::future::join;
+use futures_util::StreamExt;
 use russh_sftp::client::error::Error as SftpError;
 use russh_sftp::extensions::HardlinkExtension;
 use russh_sftp::protocol::{FileAttributes, OpenFlags, Packet, StatusCode};
@@ -134,9 +135,8 @@ impl SftpBackend {
         }
     }
 
-    /// Opens `key` for reading, checked for confinement, and states it: the handle and the
-    /// file's attributes. `NotFound` when missing, `InvalidPath` for a folder.
-    async fn open_read(&self, conn: &Lease, key: &StorePath) -> Result<(String, FileAttributes)> {
+    /// Opens `key` for reading, checked for confinement (one round trip).
+    async fn open_confined(&self, conn: &Lease, key: &StorePath) -> Result<String> {
         let native = self.native(key);
         let (real, opened) = join(
             conn.sftp.realpath(native.as_str()),
@@ -144,24 +144,44 @@ impl SftpBackend {
                 .open(native.as_str(), OpenFlags::READ, FileAttributes::empty()),
         )
         .await;
-        let confined = self.confined(conn, key, real);
-        let handle = match (confined, opened) {
-            (Ok(_), Ok(handle)) => handle.handle,
+        match (self.confined(conn, key, real), opened) {
+            (Ok(_), Ok(handle)) => Ok(handle.handle),
             (Err(e), Ok(handle)) => {
                 close_later(Arc::new(conn.clone()), handle.handle);
-                return Err(e);
+                Err(e)
             }
-            (Err(e), Err(_)) => return Err(e),
-            (Ok(_), Err(e)) => return Err(conn.fail(e, key.as_str())),
-        };
-        match conn.sftp.fstat(handle.as_str()).await {
+            (Err(e), Err(_)) => Err(e),
+            (Ok(_), Err(e)) => Err(conn.fail(e, key.as_str())),
+        }
+    }
+
+    /// The attributes of an open file; a folder is `InvalidPath` and gets its handle closed.
+    fn regular(
+        &self,
+        conn: &Lease,
+        key: &StorePath,
+        handle: &str,
+        stat: std::result::Result<russh_sftp::protocol::Attrs, SftpError>,
+    ) -> Result<FileAttributes> {
+        match stat {
             Ok(attrs) if attrs.attrs.is_dir() => {
-                close_later(Arc::new(conn.clone()), handle);
+                close_later(Arc::new(conn.clone()), handle.to_owned());
                 Err(is_folder(key))
             }
-            Ok(attrs) => Ok((handle, attrs.attrs)),
-            Err(e) => Err(conn.fail(e, key.as_str())),
+            Ok(attrs) => Ok(attrs.attrs),
+            Err(e) => {
+                close_later(Arc::new(conn.clone()), handle.to_owned());
+                Err(conn.fail(e, key.as_str()))
+            }
         }
+    }
+
+    /// Opens `key` for reading and states it: the handle and the file's attributes.
+    async fn open_read(&self, conn: &Lease, key: &StorePath) -> Result<(String, FileAttributes)> {
+        let handle = self.open_confined(conn, key).await?;
+        let stat = conn.sftp.fstat(handle.as_str()).await;
+        let attrs = self.regular(conn, key, &handle, stat)?;
+        Ok((handle, attrs))
     }
 
     pub(super) async fn read_stream(&self, key: &StorePath) -> Result<ByteStream> {
@@ -177,13 +197,46 @@ impl SftpBackend {
         ))
     }
 
+    /// The first request of the range goes out with the `fstat`, so a small file costs two
+    /// round trips in all.
     pub(super) async fn read_range(&self, key: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
         let conn = self.lease().await?;
-        let (handle, attrs) = self.open_read(&conn, key).await?;
+        let handle = self.open_confined(&conn, key).await?;
+        // Offsets past i64::MAX are past any file, and servers refuse them as malformed.
+        let first = match offset > i64::MAX as u64 {
+            true => 0,
+            false => len.min(u64::from(conn.ext.read_len)) as u32,
+        };
+        let head = async {
+            match first {
+                0 => None,
+                _ => Some(conn.sftp.read(handle.as_str(), offset, first).await),
+            }
+        };
+        let (stat, head) = join(conn.sftp.fstat(handle.as_str()), head).await;
+        let attrs = self.regular(&conn, key, &handle, stat)?;
         let size = attrs.size.unwrap_or(u64::MAX);
-        let start = offset.min(size);
         let end = offset.saturating_add(len).min(size);
-        transfer::collect(Arc::new(conn), handle, key.as_str(), start, end).await
+        let head = match head {
+            None => Bytes::new(),
+            Some(Ok(data)) => Bytes::from(data.data),
+            Some(Err(e)) if errors::status(&e) == Some(StatusCode::Eof) => Bytes::new(),
+            Some(Err(e)) => {
+                close_later(Arc::new(conn.clone()), handle);
+                return Err(conn.fail(e, key.as_str()));
+            }
+        };
+        let got = offset + head.len() as u64;
+        if got >= end || head.is_empty() {
+            close_later(Arc::new(conn), handle);
+            let keep = (end.saturating_sub(offset)).min(head.len() as u64) as usize;
+            return Ok(head.slice(..keep));
+        }
+        let rest = transfer::collect(Arc::new(conn), handle, key.as_str(), got, end).await?;
+        let mut whole = bytes::BytesMut::with_capacity(head.len() + rest.len());
+        whole.extend_from_slice(&head);
+        whole.extend_from_slice(&rest);
+        Ok(whole.freeze())
     }
 
     pub(super) async fn file_info(&self, key: &StorePath) -> Result<FileInfo> {
@@ -252,30 +305,6 @@ impl SftpBackend {
         }
     }
 
-    /// Writes `content` into a file created at `native`, then states and closes it in one
-    /// round trip. On failure the handle is closed; removing the file is the caller's choice.
-    async fn fill(
-        &self,
-        conn: &Lease,
-        handle: String,
-        content: AsyncContent,
-        key: &StorePath,
-    ) -> std::result::Result<FileAttributes, UploadError> {
-        let written = transfer::upload(conn, &handle, content, key.as_str()).await;
-        if let Err(e) = written {
-            let _ = conn.sftp.close(handle).await;
-            return Err(e);
-        }
-        let (stat, closed) = join(
-            conn.sftp.fstat(handle.as_str()),
-            conn.sftp.close(handle.as_str()),
-        )
-        .await;
-        let remote = |e| UploadError::Remote(conn.fail(e, key.as_str()));
-        closed.map_err(remote)?;
-        stat.map(|a| a.attrs).map_err(remote)
-    }
-
     pub(super) async fn write(
         &self,
         key: &StorePath,
@@ -297,7 +326,7 @@ impl SftpBackend {
             Ok(handle) => handle.handle,
             Err(e) => return Err(self.classify(&conn, key, e).await),
         };
-        match self.fill(&conn, handle, content, key).await {
+        match transfer::upload(&conn, &handle, content, key.as_str()).await {
             Ok(attrs) => Ok(WriteResult::native(&info(key, &attrs))),
             Err(e) => {
                 // A file this call created goes again; an overwritten one keeps what arrived.
@@ -391,7 +420,7 @@ impl SftpBackend {
         let conn = self.lease().await?;
         let target = self.prepare(&conn, key, options.overwrite).await?;
         let (handle, temp) = self.temp(&conn, &target, key).await?;
-        match self.fill(&conn, handle, content, key).await {
+        match transfer::upload(&conn, &handle, content, key.as_str()).await {
             Ok(attrs) => {
                 self.promote(&conn, temp, &target, key, options.overwrite)
                     .await?;
@@ -527,33 +556,24 @@ impl SftpBackend {
             }
         };
         let copied = if conn.ext.copy_data {
-            self.copy_data(&conn, &source, &handle, src).await
-        } else {
-            let stream = transfer::stream(
-                Arc::new(conn.clone()),
-                source.clone(),
-                src.as_str(),
-                0,
-                attrs.size.unwrap_or(u64::MAX),
-            );
-            transfer::upload(
-                &conn,
-                &handle,
-                AsyncContent::Stream(Box::pin(futures_util::StreamExt::map(stream, |c| {
-                    c.map_err(std::io::Error::other)
-                }))),
-                dst.as_str(),
+            let copied = self.copy_data(&conn, &source, &handle, src).await;
+            let (closed, _) = join(
+                conn.sftp.close(handle.as_str()),
+                conn.sftp.close(source.as_str()),
             )
-            .await
-            .map(|_| ())
-            .map_err(UploadError::into_error)
+            .await;
+            copied.and(closed.map(|_| ()).map_err(|e| conn.fail(e, dst.as_str())))
+        } else {
+            // Through this process: the stream owns (and closes) the source handle, the
+            // upload the temp's.
+            let size = attrs.size.unwrap_or(u64::MAX);
+            let stream = transfer::stream(Arc::new(conn.clone()), source, src.as_str(), 0, size);
+            let content = AsyncContent::stream(stream.map(|c| c.map_err(std::io::Error::other)));
+            transfer::upload(&conn, &handle, content, dst.as_str())
+                .await
+                .map(|_| ())
+                .map_err(UploadError::into_error)
         };
-        let (closed, _) = join(
-            conn.sftp.close(handle.as_str()),
-            conn.sftp.close(source.as_str()),
-        )
-        .await;
-        let copied = copied.and(closed.map(|_| ()).map_err(|e| conn.fail(e, dst.as_str())));
         match copied {
             Ok(()) => self.promote(&conn, temp, &target, dst, overwrite).await,
             Err(e) => {

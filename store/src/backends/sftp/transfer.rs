@@ -5,10 +5,11 @@
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
+use futures_util::future::join;
 use futures_util::stream::{FuturesOrdered, FuturesUnordered};
 use futures_util::{Future, StreamExt};
 use russh_sftp::client::error::Error as SftpError;
-use russh_sftp::protocol::StatusCode;
+use russh_sftp::protocol::{FileAttributes, StatusCode};
 
 use super::errors;
 use super::session::{Lease, IN_FLIGHT};
@@ -31,24 +32,30 @@ impl UploadError {
     }
 }
 
-/// Writes `content` to the open `handle` from offset 0; the number of bytes written.
+/// Writes `content` to the open `handle` from offset 0, then states and closes it: the file's
+/// attributes after the write. The `fstat` and the `close` go out with the last window of
+/// writes (the server answers in order), so a small file costs one round trip here. The
+/// handle is closed on every path.
 pub(super) async fn upload(
     conn: &Lease,
     handle: &str,
     content: AsyncContent,
     key: &str,
-) -> std::result::Result<u64, UploadError> {
+) -> std::result::Result<FileAttributes, UploadError> {
     let chunk = conn.ext.write_len as usize;
     let mut in_flight = FuturesUnordered::new();
     let mut offset = 0u64;
     let mut failed: Option<UploadError> = None;
     let send = |offset: u64, data: Bytes| conn.sftp.write(handle, offset, data.to_vec());
+    let remote = |e| UploadError::Remote(conn.fail(e, key));
 
+    // Keeps at most `limit` writes outstanding; the first failure stops the upload.
     macro_rules! drain_to {
         ($limit:expr) => {
             while in_flight.len() > $limit {
                 if let Some(Err(e)) = in_flight.next().await {
-                    return Err(UploadError::Remote(conn.fail(e, key)));
+                    failed = Some(remote(e));
+                    break;
                 }
             }
         };
@@ -56,7 +63,7 @@ pub(super) async fn upload(
 
     match content {
         AsyncContent::Bytes(mut data) => {
-            while !data.is_empty() {
+            while !data.is_empty() && failed.is_none() {
                 let piece = data.split_to(data.len().min(chunk));
                 let len = piece.len() as u64;
                 in_flight.push(send(offset, piece));
@@ -66,23 +73,19 @@ pub(super) async fn upload(
         }
         AsyncContent::Stream(mut stream) => {
             let mut pending = BytesMut::new();
-            loop {
-                let next = stream.next().await;
-                let end = match next {
+            while failed.is_none() {
+                let end = match stream.next().await {
                     Some(Ok(bytes)) => {
                         pending.extend_from_slice(&bytes);
                         false
                     }
                     Some(Err(e)) => {
                         failed = Some(UploadError::Source(content_error(e)));
-                        true
+                        break;
                     }
                     None => true,
                 };
-                if failed.is_some() {
-                    break;
-                }
-                while pending.len() >= chunk || end && !pending.is_empty() {
+                while (pending.len() >= chunk || end && !pending.is_empty()) && failed.is_none() {
                     let piece = pending.split_to(pending.len().min(chunk)).freeze();
                     let len = piece.len() as u64;
                     in_flight.push(send(offset, piece));
@@ -95,11 +98,25 @@ pub(super) async fn upload(
             }
         }
     }
-    drain_to!(0);
-    match failed {
-        Some(e) => Err(e),
-        None => Ok(offset),
+    if let Some(failure) = failed {
+        while in_flight.next().await.is_some() {}
+        let _ = conn.sftp.close(handle).await;
+        return Err(failure);
     }
+    let writes = async {
+        while let Some(written) = in_flight.next().await {
+            written?;
+        }
+        Ok(())
+    };
+    let (written, (stat, closed)) = join(
+        writes,
+        join(conn.sftp.fstat(handle), conn.sftp.close(handle)),
+    )
+    .await;
+    written.map_err(remote)?;
+    closed.map_err(remote)?;
+    Ok(stat.map_err(remote)?.attrs)
 }
 
 /// A READ request in flight: where it starts, how much it asked for, and the answer.
