@@ -63,7 +63,17 @@ fn bad_urls_and_options_are_clear_errors() {
         ),
         ("file:///tmp/x", &[("fsync", "yes")], "takes true or false"),
         ("s3://bucket/x?region=eu", &[], "takes no query"),
-        ("sftp://me@host/base", &[], "needs the `sftp` feature"),
+        (
+            "sftp://me@host/base",
+            &[("knwon_hosts", "/x")],
+            "did you mean `known_hosts`?",
+        ),
+        ("sftp://host/base", &[], "names its user"),
+        (
+            "sftp://me@host/base",
+            &[("connections", "many")],
+            "takes a whole number",
+        ),
         (
             "s3://bucket/x",
             &[("regoin", "eu")],
@@ -172,14 +182,47 @@ fn cloud_urls_reach_the_test_servers() {
         ],
     )
     .unwrap();
-    for store in [s3, azure] {
+    let folder = format!("from-url-{}", std::process::id());
+    let base = format!("{}/{folder}", env("STORE_TEST_SFTP_BASE"));
+    std::fs::create_dir_all(&base).unwrap();
+    let sftp = Store::from_url(
+        &format!(
+            "sftp://{}@{}:{}{base}",
+            env("STORE_TEST_SFTP_USER"),
+            env("STORE_TEST_SFTP_HOST"),
+            env("STORE_TEST_SFTP_PORT")
+        ),
+        [
+            ("private_key_file", env("STORE_TEST_SFTP_KEY")),
+            ("known_hosts", env("STORE_TEST_SFTP_KNOWN_HOSTS")),
+            ("connections", "2".into()),
+            ("timeout_secs", "5".into()),
+        ],
+    )
+    .unwrap();
+    // A password in the URL: moved into a Secret, never shown.
+    let password = env("STORE_TEST_SFTP_PASSWORD");
+    let by_password = Store::from_url(
+        &format!(
+            "sftp://{}:{password}@{}:{}{}",
+            env("STORE_TEST_SFTP_PASSWORD_USER"),
+            env("STORE_TEST_SFTP_HOST"),
+            env("STORE_TEST_SFTP_PORT"),
+            env("STORE_TEST_SFTP_PASSWORD_BASE")
+        ),
+        [("host_key", env("STORE_TEST_SFTP_HOST_KEY"))],
+    )
+    .unwrap();
+    for store in [s3, azure, sftp, by_password] {
         store
-            .write("a.txt", "from a URL", &WriteOptions::new())
+            .write("a.txt", "from a URL", &WriteOptions::new().overwrite(true))
             .unwrap_or_else(|e| panic!("{e}: {how}"));
         assert_eq!(store.read_text("a.txt").unwrap(), "from a URL");
         let shown = format!("{store:?} {:?}", store.read_bytes("missing").unwrap_err());
         assert!(
-            !shown.contains("url-s3-secret") && !shown.contains(&env("STORE_TEST_AZURE_KEY")),
+            !shown.contains("url-s3-secret")
+                && !shown.contains(&env("STORE_TEST_AZURE_KEY"))
+                && !shown.contains(&password),
             "{shown}"
         );
     }

@@ -81,6 +81,32 @@ fn errors_carry_line_and_column() {
             "line",
             "unknown field",
         ),
+        // Each backend setting is checked when the file is read, and reported at its key.
+        (
+            "[backends.a]\ntype = \"s3\"\nbucket = \"b\"\n  regoin = \"eu\"\n",
+            "line 4, column 3",
+            "did you mean `region`?",
+        ),
+        (
+            "[backends.a]\ntype = \"local\"\npath = \"/x\"\nfsync = \"yes\"\n",
+            "line 4, column 1",
+            "takes true or false",
+        ),
+        (
+            "[backends.a]\ntype = \"sftp\"\nhost = \"h\"\nport = \"twenty-two\"\n",
+            "line 4, column 1",
+            "port number",
+        ),
+        (
+            "[backends.a]\ntype = \"sftp\"\nconnections = \"lots\"\n",
+            "line 3, column 1",
+            "whole number",
+        ),
+        (
+            "[backends.a]\ntype = \"ftp\"\n",
+            "line 2, column 1",
+            "unknown backend type `ftp`",
+        ),
     ];
     for (toml, place, what) in cases {
         let err = Registry::from_toml_str(toml).unwrap_err();
@@ -113,7 +139,16 @@ backend = "archive"
 [stores.broken]
 backend = "typo"
 "#;
-    let registry = Registry::from_toml_str(toml).unwrap();
+    // The typo is caught as the file is read, at its line, and shows no value.
+    let err = Registry::from_toml_str(toml).unwrap_err();
+    assert!(err.to_string().contains("line 12, column 1"), "{err}");
+    assert!(err.to_string().contains("did you mean `region`?"), "{err}");
+    assert!(
+        !format!("{err} {err:?}").contains("toml-literal-secret"),
+        "{err:?}"
+    );
+    let toml = toml.replace("regoin", "region");
+    let registry = Registry::from_toml_str(&toml).unwrap();
     let shown = format!("{registry:?}");
     assert!(
         !shown.contains("toml-literal-secret") && !shown.contains("AKID"),
@@ -123,12 +158,6 @@ backend = "typo"
     assert!(
         err.to_string().contains("STORE_REGISTRY_TEST_SECRET"),
         "{err}"
-    );
-    let err = registry.store("broken").unwrap_err();
-    assert!(err.to_string().contains("did you mean `region`?"), "{err}");
-    assert!(
-        !format!("{err} {err:?}").contains("toml-literal-secret"),
-        "{err:?}"
     );
     std::env::set_var("STORE_REGISTRY_TEST_SECRET", "env-secret");
     let store = registry.store("reports").unwrap();

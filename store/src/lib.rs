@@ -81,12 +81,13 @@
 //! | [`AsyncMemoryBackend`] | async | hierarchical | the same tree, natively async, reads streamed in chunks |
 //! | `S3Backend` (feature `s3`) | async | flat | Amazon S3 and S3-compatible services |
 //! | `AzureBackend` (feature `azure`) | async | flat | Azure Blob Storage |
+//! | `SftpBackend` (feature `sftp`) | async | hierarchical | SFTP servers, host keys checked, confined to a base folder |
 //! | `interop::object_store::ObjectStoreBackend` (feature `object-store`) | async | flat | any `object_store::ObjectStore` |
 //!
 //! Start on a local folder with [`Store::open_local`], which fails on a missing root;
 //! [`Store::local`] accepts one that does not exist yet. [`Store::from_url`] opens any of them
 //! from a URL and explicit options (`memory://`, `file:///srv/data`, `s3://bucket/root`,
-//! `az://container/root`), and `Registry` (feature `toml`) from named backends and stores in a
+//! `az://container/root`, `sftp://user@host/base`), and `Registry` (feature `toml`) from named backends and stores in a
 //! TOML file; every credential is a [`Secret`], which never prints.
 //!
 //! # The adapters

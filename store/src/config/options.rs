@@ -67,7 +67,10 @@ impl Options {
     }
 
     /// A credential option.
-    #[cfg_attr(not(any(feature = "s3", feature = "azure")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "s3", feature = "azure", feature = "sftp")),
+        allow(dead_code)
+    )]
     pub(crate) fn secret(&self, key: &str) -> Option<Secret> {
         self.secrets.get(key).cloned()
     }

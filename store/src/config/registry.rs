@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::Deserialize;
 
+use super::url::{check_kind, check_setting};
 use super::{open_url, Opened};
 use crate::api::{AsyncBackend, Backend};
 use crate::error::{Error, Result};
@@ -21,8 +22,8 @@ use crate::stores::blocking::Store;
 ///
 /// ```toml
 /// [backends.archive]
-/// type = "s3"                 # memory, local, s3 or azure
-/// bucket = "reports"          # local: path = "…"; azure: container = "…"
+/// type = "s3"                 # memory, local, s3, azure or sftp
+/// bucket = "reports"          # local: path; azure: container; sftp: host, port, user, base_path
 /// region = "eu-west-1"
 /// access_key_id = "AKID…"
 /// secret_access_key = { env = "AWS_SECRET_ACCESS_KEY" }   # read when the backend is built
@@ -146,6 +147,42 @@ impl Registry {
                 Error::invalid_argument(format!("store registry: store `{name}`: {e}"))
             })?;
             stores.insert(name, (store.backend.into_inner(), root));
+        }
+        // Every setting is checked now, each error at its key: a second, span-keeping parse
+        // of the same text finds where each key is.
+        let layout = toml::de::DeTable::parse(text).ok();
+        fn find<'t, 'i>(
+            table: &'t toml::de::DeTable<'i>,
+            name: &str,
+        ) -> Option<(Range<usize>, &'t toml::de::DeValue<'i>)> {
+            table
+                .iter()
+                .find(|(k, _)| k.get_ref() == name)
+                .map(|(k, v)| (k.span(), v.get_ref()))
+        }
+        let span_of = |backend: &str, key: &str| -> Option<Range<usize>> {
+            let root = layout.as_ref()?.get_ref();
+            let backends = find(root, "backends")?.1.as_table()?;
+            let table = find(backends, backend)?.1.as_table()?;
+            find(table, key).map(|(span, _)| span)
+        };
+        for (name, backend) in &raw.backends {
+            let fail = |key: &str, e: Error| {
+                at(
+                    text,
+                    span_of(name, key),
+                    format!("backend `{name}`: {}", e.message()),
+                )
+            };
+            check_kind(&backend.kind).map_err(|e| fail("type", e))?;
+            for (key, value) in &backend.settings {
+                let given = match value {
+                    RawValue::Text(t) => Some(t.clone()),
+                    RawValue::Flag(b) => Some(b.to_string()),
+                    RawValue::Env { .. } => None,
+                };
+                check_setting(&backend.kind, key, given.as_deref()).map_err(|e| fail(key, e))?;
+            }
         }
         let backends = raw
             .backends
@@ -292,6 +329,7 @@ impl Named {
     fn open(&self) -> Result<Opened> {
         let mut options: Vec<(String, String)> = Vec::new();
         let mut location = None;
+        let mut sftp: Vec<(&str, String)> = Vec::new();
         for (key, setting) in &self.settings {
             let value = match setting {
                 Setting::Value(v) => v.expose().to_owned(),
@@ -307,15 +345,23 @@ impl Named {
             );
             if locates {
                 location = Some(value);
+            } else if self.kind == "sftp"
+                && matches!(key.as_str(), "host" | "port" | "user" | "base_path")
+            {
+                sftp.push((key.as_str(), value));
             } else {
                 options.push((key.clone(), value));
             }
+        }
+        if self.kind == "sftp" {
+            location = Some(sftp_url(&sftp)?);
         }
         let url = match (self.kind.as_str(), location) {
             ("memory", _) => "memory://".to_owned(),
             ("local", Some(path)) => path,
             ("s3", Some(bucket)) => format!("s3://{bucket}"),
             ("azure", Some(container)) => format!("az://{container}"),
+            ("sftp", Some(url)) => url,
             ("local" | "s3" | "azure", None) => {
                 let what = match self.kind.as_str() {
                     "local" => "path",
@@ -328,13 +374,37 @@ impl Named {
                 )));
             }
             (other, _) => {
-                return Err(Error::invalid_argument(format!(
-                    "unknown backend type `{other}` (known: memory, local, s3, azure)"
-                )))
+                return Err(check_kind(other).err().unwrap_or_else(|| {
+                    Error::invalid_argument(format!("a {other} backend cannot be built here"))
+                }))
             }
         };
         open_url(&url, options).map(|(opened, _)| opened)
     }
+}
+
+/// The `sftp://` URL of an sftp backend's `host`, `port`, `user` and `base_path`, each
+/// encoded by the url crate, so no value can change the URL's shape.
+fn sftp_url(parts: &[(&str, String)]) -> Result<String> {
+    let get = |key: &str| {
+        parts
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let need = |key: &str| {
+        get(key).ok_or_else(|| Error::invalid_argument(format!("an sftp backend needs `{key}`")))
+    };
+    let bad = |key: &str| Error::invalid_argument(format!("the sftp setting `{key}` is malformed"));
+    let mut url = url::Url::parse("sftp://placeholder").map_err(|_| bad("host"))?;
+    url.set_host(Some(need("host")?)).map_err(|_| bad("host"))?;
+    url.set_username(need("user")?).map_err(|_| bad("user"))?;
+    if let Some(port) = get("port") {
+        let port = port.parse::<u16>().map_err(|_| bad("port"))?;
+        url.set_port(Some(port)).map_err(|_| bad("port"))?;
+    }
+    url.set_path(get("base_path").unwrap_or("/"));
+    Ok(url.into())
 }
 
 impl fmt::Debug for Registry {

@@ -1,6 +1,7 @@
 //! Backends from URLs: `memory://`, `file:///abs/path` (or a plain path), `s3://bucket/root`,
-//! `az://container/root` and Azure's `abfs[s]://` and `https://…blob.core.windows.net/` forms.
-//! The URL's path is the store's root; everything else comes from explicit options.
+//! `az://container/root`, Azure's `abfs[s]://` and `https://…blob.core.windows.net/` forms,
+//! and `sftp://user@host:port/base/path`. The URL's path is the store's root (for SFTP, the
+//! base folder on the server); everything else comes from explicit options.
 
 use std::sync::Arc;
 
@@ -19,7 +20,10 @@ pub(crate) enum Opened {
     /// `AsyncStore`, so neither goes through an adapter.
     Memory,
     Blocking(Arc<dyn Backend>),
-    #[cfg_attr(not(any(feature = "s3", feature = "azure")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "s3", feature = "azure", feature = "sftp")),
+        allow(dead_code)
+    )]
     Async(Arc<dyn AsyncBackend>),
 }
 
@@ -55,6 +59,17 @@ const S3_KEYS: &[(&str, Kind)] = &[
     ("check_ancestors", Kind::Flag),
     ("from_env", Kind::Flag),
 ];
+const SFTP_KEYS: &[(&str, Kind)] = &[
+    ("password", Kind::Secret),
+    ("private_key", Kind::Secret),
+    ("private_key_file", Kind::Text),
+    ("passphrase", Kind::Secret),
+    ("known_hosts", Kind::Text),
+    ("host_key", Kind::Text),
+    ("insecure_accept_any_host_key", Kind::Flag),
+    ("connections", Kind::Text),
+    ("timeout_secs", Kind::Text),
+];
 const AZURE_KEYS: &[(&str, Kind)] = &[
     ("account", Kind::Text),
     ("access_key", Kind::Secret),
@@ -64,6 +79,69 @@ const AZURE_KEYS: &[(&str, Kind)] = &[
     ("check_ancestors", Kind::Flag),
     ("from_env", Kind::Flag),
 ];
+
+/// The scheme and option keys of each registry backend type, and the keys that locate it
+/// (which make its URL rather than options).
+#[cfg(feature = "toml")]
+fn registry_keys(
+    kind: &str,
+) -> Option<(
+    &'static str,
+    &'static [(&'static str, Kind)],
+    &'static [&'static str],
+)> {
+    Some(match kind {
+        "memory" => ("memory", &[], &[]),
+        "local" => ("file", FILE_KEYS, &["path"]),
+        "s3" => ("s3", S3_KEYS, &["bucket"]),
+        "azure" => ("azure", AZURE_KEYS, &["container"]),
+        "sftp" => ("sftp", SFTP_KEYS, &["host", "port", "user", "base_path"]),
+        _ => return None,
+    })
+}
+
+/// Checks that `kind` is a registry backend type.
+#[cfg(feature = "toml")]
+pub(crate) fn check_kind(kind: &str) -> Result<()> {
+    match registry_keys(kind) {
+        Some(_) => Ok(()),
+        None => Err(invalid(format!(
+            "unknown backend type `{kind}` (known: memory, local, s3, azure, sftp)"
+        ))),
+    }
+}
+
+/// Checks one setting of a registry backend of type `kind` without building anything: the key
+/// is one that type takes, and a given flag or number is well formed (a value from the
+/// environment, `None` here, is checked when the backend is built).
+#[cfg(feature = "toml")]
+pub(crate) fn check_setting(kind: &str, key: &str, value: Option<&str>) -> Result<()> {
+    check_kind(kind)?;
+    let Some((scheme, keys, locating)) = registry_keys(kind) else {
+        return Ok(());
+    };
+    if locating.contains(&key) {
+        return match (key, value) {
+            ("port", Some(port)) if port.parse::<u16>().is_err() => {
+                Err(invalid("sftp setting `port` takes a port number"))
+            }
+            _ => Ok(()),
+        };
+    }
+    let kind_of = keys.iter().find(|(k, _)| *k == key).map(|(_, kind)| *kind);
+    let value = match (value, kind_of) {
+        (Some(v), _) => v,
+        (None, Some(Kind::Flag)) => "false",
+        (None, _) => "",
+    };
+    Options::parse(scheme, keys, [(key, value)])?;
+    if matches!(key, "connections" | "timeout_secs") && !value.is_empty() {
+        value
+            .parse::<u64>()
+            .map_err(|_| invalid(format!("{scheme} option `{key}` takes a whole number")))?;
+    }
+    Ok(())
+}
 
 fn invalid(message: impl Into<std::borrow::Cow<'static, str>>) -> Error {
     Error::invalid_argument(message)
@@ -129,11 +207,9 @@ pub(crate) fn open_url<K: AsRef<str>, V: Into<String>>(
         "https" | "http" if parsed.host_str().is_some_and(|h| h.ends_with(".blob.core.windows.net")) => {
             open_azure(&parsed, options)
         }
-        "sftp" => Err(invalid(
-            "the sftp scheme needs the `sftp` feature, which this version of store does not have yet",
-        )),
+        "sftp" => open_sftp(&parsed, options),
         other => Err(invalid(format!(
-            "unknown store URL scheme `{other}` (known: memory, file, s3, az, abfs, abfss, https://<account>.blob.core.windows.net)"
+            "unknown store URL scheme `{other}` (known: memory, file, s3, az, abfs, abfss, https://<account>.blob.core.windows.net, sftp)"
         ))),
     }
 }
@@ -271,4 +347,92 @@ fn open_azure<K: AsRef<str>, V: Into<String>>(
 ) -> Result<(Opened, StorePath)> {
     let _ = AZURE_KEYS;
     Err(invalid("the Azure schemes need store's `azure` feature"))
+}
+
+/// A whole number option of `scheme`; a malformed one is `InvalidArgument` naming the key.
+#[cfg(feature = "sftp")]
+fn number(options: &Options, scheme: &str, key: &str) -> Result<Option<u64>> {
+    options
+        .text(key)
+        .map(|v| {
+            v.parse::<u64>()
+                .map_err(|_| invalid(format!("{scheme} option `{key}` takes a whole number")))
+        })
+        .transpose()
+}
+
+/// `sftp://user[:password]@host[:port]/base/path`: the password moves into a [`Secret`] at
+/// once (the URL itself is never kept or shown); the path is the base folder on the server.
+#[cfg(feature = "sftp")]
+fn open_sftp<K: AsRef<str>, V: Into<String>>(
+    url: &Url,
+    options: impl IntoIterator<Item = (K, V)>,
+) -> Result<(Opened, StorePath)> {
+    let options = Options::parse("sftp", SFTP_KEYS, options)?;
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| invalid("an sftp URL names its host: sftp://user@host/base/path"))?;
+    let decode = |s: &str| percent_decode_str(s).decode_utf8_lossy().into_owned();
+    let user = decode(url.username());
+    if user.is_empty() {
+        return Err(invalid(
+            "an sftp URL names its user: sftp://user@host/base/path",
+        ));
+    }
+    let segments: Vec<String> = path_segments(url).into_iter().map(decode).collect();
+    let mut builder = crate::SftpBackend::builder()
+        .host(host.trim_start_matches('[').trim_end_matches(']'))
+        .user(user)
+        .base_path(format!("/{}", segments.join("/")));
+    if let Some(port) = url.port() {
+        builder = builder.port(port);
+    }
+    let in_url = url
+        .password()
+        .filter(|p| !p.is_empty())
+        .map(|p| crate::Secret::new(decode(p)));
+    match (in_url, options.secret("password")) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "give the sftp password in the URL or as an option, not both",
+            ))
+        }
+        (Some(password), None) | (None, Some(password)) => builder = builder.password(password),
+        (None, None) => {}
+    }
+    if let Some(key) = options.secret("private_key") {
+        builder = builder.private_key(key);
+    }
+    if let Some(path) = options.text("private_key_file") {
+        builder = builder.private_key_file(path);
+    }
+    if let Some(passphrase) = options.secret("passphrase") {
+        builder = builder.passphrase(passphrase);
+    }
+    if let Some(path) = options.text("known_hosts") {
+        builder = builder.known_hosts(path);
+    }
+    if let Some(key) = options.text("host_key") {
+        builder = builder.host_key(key);
+    }
+    if options.flag("insecure_accept_any_host_key") {
+        builder = builder.insecure_accept_any_host_key();
+    }
+    if let Some(n) = number(&options, "sftp", "connections")? {
+        builder = builder.connections(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    if let Some(secs) = number(&options, "sftp", "timeout_secs")? {
+        builder = builder.timeout(std::time::Duration::from_secs(secs));
+    }
+    Ok((Opened::Async(Arc::new(builder.build()?)), StorePath::root()))
+}
+
+#[cfg(not(feature = "sftp"))]
+fn open_sftp<K: AsRef<str>, V: Into<String>>(
+    _url: &Url,
+    _options: impl IntoIterator<Item = (K, V)>,
+) -> Result<(Opened, StorePath)> {
+    let _ = SFTP_KEYS;
+    Err(invalid("the sftp scheme needs store's `sftp` feature"))
 }

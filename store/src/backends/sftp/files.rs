@@ -59,7 +59,7 @@ fn is_folder(key: &StorePath) -> Error {
     Error::invalid_path(key.as_str(), "is a folder").with_backend(NAME)
 }
 
-fn file_in_the_way(key: &StorePath) -> Error {
+pub(super) fn file_in_the_way(key: &StorePath) -> Error {
     Error::invalid_path(key.as_str(), "a file is in the way").with_backend(NAME)
 }
 
@@ -248,9 +248,10 @@ impl SftpBackend {
         }
     }
 
-    /// Checks a write to `key` and makes its parent folders: confinement of the target and
-    /// its folder, a folder or (without `overwrite`) a file in the target's place, a file
-    /// where a folder should be (C-2.5, C-2.8). One round trip when the folder exists.
+    /// Checks a write to `key` and makes its parent folders: confinement of the target (the
+    /// server resolves every folder on the way, so this covers the parents too), a folder or
+    /// (without `overwrite`) a file in the target's place, and a file where a folder should be
+    /// (C-2.5, C-2.8). One round trip of two requests when the folder exists.
     pub(super) async fn prepare(
         &self,
         conn: &Lease,
@@ -262,13 +263,9 @@ impl SftpBackend {
         let native = self.native(key);
         let parent = self.native(&parent_key);
         let s = &conn.sftp;
-        let ((real, stat), (parent_real, parent_stat)) = join(
-            join(s.realpath(native.as_str()), s.stat(native.as_str())),
-            join(s.realpath(parent.as_str()), s.stat(parent.as_str())),
-        )
-        .await;
-        self.confined(conn, key, real)?;
-        self.confined(conn, &parent_key, parent_real)?;
+        let (real, stat) = join(s.realpath(native.as_str()), s.stat(native.as_str())).await;
+        // `false`: a folder on the way is missing, or is a file.
+        let resolved = self.confined(conn, key, real)?;
         let exists = match stat.map(|a| kind_of(a.attrs)) {
             Ok(Kind::Folder) => return Err(is_folder(key)),
             Ok(_) => true,
@@ -278,11 +275,10 @@ impl SftpBackend {
         if exists && !overwrite {
             return Err(Error::already_exists(key.as_str()).with_backend(NAME));
         }
-        match parent_stat.map(|a| kind_of(a.attrs)) {
-            Ok(Kind::Folder) => {}
-            Ok(_) => return Err(file_in_the_way(key)),
-            Err(e) if is_missing(&e) => self.make_folders(conn, key).await?,
-            Err(e) => return Err(conn.fail(e, key.as_str())),
+        // OpenSSH resolves a path whose last component alone is missing; a missing folder,
+        // or a file, on the way fails the resolution, and making the folders tells which.
+        if !resolved {
+            self.make_folders(conn, key).await?;
         }
         Ok(Target {
             native,

@@ -6,7 +6,7 @@ use futures_util::future::{join, join_all};
 use russh_sftp::protocol::{FileAttributes, StatusCode};
 
 use super::errors::{self, is_missing};
-use super::files::{escapes, info, kind_of, Kind};
+use super::files::{escapes, file_in_the_way, info, kind_of, Kind};
 use super::session::Lease;
 use super::{SftpBackend, NAME};
 use crate::atomic::is_temp_name;
@@ -56,17 +56,11 @@ impl SftpBackend {
                     // Already there (or raced in): it must be a folder inside the base.
                     match self.kind(conn, &folder).await? {
                         Some(Kind::Folder) => {}
-                        Some(_) => {
-                            return Err(Error::invalid_path(key.as_str(), "a file is in the way")
-                                .with_backend(NAME))
-                        }
+                        Some(_) => return Err(file_in_the_way(key)),
                         None => return Err(conn.fail(e, key.as_str())),
                     }
                 }
-                Err(e) if is_missing(&e) => {
-                    return Err(Error::invalid_path(key.as_str(), "a file is in the way")
-                        .with_backend(NAME))
-                }
+                Err(e) if is_missing(&e) => return Err(file_in_the_way(key)),
                 Err(e) => return Err(conn.fail(e, key.as_str())),
             }
             i += 1;

@@ -277,6 +277,8 @@ async fn connect(settings: &Arc<Settings>) -> Result<Conn> {
         nodelay: true,
         // A larger window lets a streamed transfer keep many requests in flight.
         window_size: 16 * 1024 * 1024,
+        // Fewer, larger channel packets from the server for streamed reads.
+        maximum_packet_size: 256 * 1024,
         inactivity_timeout: None,
         ..client::Config::default()
     });
