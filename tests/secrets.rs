@@ -81,8 +81,11 @@ impl Shown {
     }
 }
 
-/// The URLs and options of every backend, each with its secrets, and what each should do.
-fn urls() -> Vec<(&'static str, String, Vec<(&'static str, String)>)> {
+/// A case: what it is, its URL, and its options.
+type Case = (&'static str, String, Vec<(&'static str, String)>);
+
+/// The URLs and options of every backend, each with its secrets.
+fn urls() -> Vec<Case> {
     let s3 = env("STORE_TEST_S3_ENDPOINT");
     let az = env("STORE_TEST_AZURE_ENDPOINT");
     let closed = "http://127.0.0.1:9"; // the discard port: nothing listens there

@@ -80,16 +80,18 @@ const AZURE_KEYS: &[(&str, Kind)] = &[
     ("from_env", Kind::Flag),
 ];
 
-/// The scheme and option keys of each registry backend type, and the keys that locate it
-/// (which make its URL rather than options).
+/// A registry backend type's scheme, its option keys, and the keys that locate it (which
+/// make its URL rather than options).
 #[cfg(feature = "toml")]
-fn registry_keys(
-    kind: &str,
-) -> Option<(
+type RegistryKeys = (
     &'static str,
     &'static [(&'static str, Kind)],
     &'static [&'static str],
-)> {
+);
+
+/// The [`RegistryKeys`] of each registry backend type.
+#[cfg(feature = "toml")]
+fn registry_keys(kind: &str) -> Option<RegistryKeys> {
     Some(match kind {
         "memory" => ("memory", &[], &[]),
         "local" => ("file", FILE_KEYS, &["path"]),

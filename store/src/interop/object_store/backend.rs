@@ -130,7 +130,8 @@ impl ObjectStoreBackend {
     }
 
     /// Create-only copies and renames check the destination, then copy over it; the race
-    /// between the two is the one the docs of such a configuration name.
+    /// between the two is the one the docs of such a configuration name. Only S3 needs it.
+    #[cfg(feature = "s3")]
     pub(crate) fn with_check_then_copy(mut self) -> Self {
         self.check_then_copy = true;
         self
