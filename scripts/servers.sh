@@ -124,8 +124,14 @@ _sshd_start() {
   chmod 644 "$d/authorized_keys"
   # A second login, by password, to a folder of its own (a user with no shell and no home).
   id storetest >/dev/null 2>&1 || useradd -M -d /nonexistent -s /usr/sbin/nologin storetest
+  # Random, made once per machine and kept with the tools, so runs side by side agree on it.
   local password
-  password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')
+  if [ ! -s "$STORE_TEST_TOOLS/storetest-password" ]; then
+    mkdir -p "$STORE_TEST_TOOLS"
+    (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(18))' \
+      >"$STORE_TEST_TOOLS/storetest-password")
+  fi
+  password=$(cat "$STORE_TEST_TOOLS/storetest-password")
   echo "storetest:$password" | chpasswd
   chmod 755 "$STORE_TEST_STATE" "$d"
   mkdir -p "$d/pwdata"

@@ -294,23 +294,42 @@ fn poll_send(
         if let Some(w) = write.as_mut() {
             if let Poll::Ready(result) = w.as_mut().poll(cx) {
                 *write = None;
-                return Poll::Ready(Err(result.err().unwrap_or_else(|| {
-                    Error::other("the atomic write ended before its content")
-                })));
+                return Poll::Ready(Err(ended(result)));
             }
         }
         if pending.is_empty() || (!all && pending.len() < CHUNK_SIZE) {
             return Poll::Ready(Ok(()));
         }
         if ready!(chunks.poll_reserve(cx)).is_err() {
-            return Poll::Ready(Err(Error::other("the atomic write stopped reading")));
+            return stopped(write, cx);
         }
         let take = pending.len().min(CHUNK_SIZE);
         let chunk = pending.split_to(take).freeze();
         if chunks.send_item(chunk).is_err() {
-            return Poll::Ready(Err(Error::other("the atomic write stopped reading")));
+            return stopped(write, cx);
         }
     }
+}
+
+/// The channel closed: the write has ended, or is ending, and its own error is the one to
+/// report (an `AlreadyExists` found at the promote, say), not the closed channel.
+fn stopped(
+    write: &mut Option<BoxFuture<'static, Result<WriteResult>>>,
+    cx: &mut Context<'_>,
+) -> Poll<Result<()>> {
+    let Some(w) = write.as_mut() else {
+        return Poll::Ready(Err(Error::other("the atomic write stopped reading")));
+    };
+    let result = ready!(w.as_mut().poll(cx));
+    *write = None;
+    Poll::Ready(Err(ended(result)))
+}
+
+/// The error of a write that ended while content was still to come.
+fn ended(result: Result<WriteResult>) -> Error {
+    result
+        .err()
+        .unwrap_or_else(|| Error::other("the atomic write ended before its content"))
 }
 
 /// The chunks the writer sends, ended by its commit; without one (a drop or an abort), an

@@ -251,26 +251,38 @@ impl SftpBackend {
     /// Checks a write to `key` and makes its parent folders: confinement of the target (the
     /// server resolves every folder on the way, so this covers the parents too), a folder or
     /// (without `overwrite`) a file in the target's place, and a file where a folder should be
-    /// (C-2.5, C-2.8). One round trip of two requests when the folder exists.
+    /// (C-2.5, C-2.8). One round trip when the folder exists.
+    ///
+    /// A plain write passes `probe = false`: its open finds a folder or (exclusive) a file in
+    /// the way by failing, so only the resolution goes out, and `exists` then means "may
+    /// exist" for an overwrite.
     pub(super) async fn prepare(
         &self,
         conn: &Lease,
         key: &StorePath,
         overwrite: bool,
+        probe: bool,
     ) -> Result<Target> {
         refuse_reserved(key, NAME)?;
         let parent_key = key.parent().unwrap_or_default();
         let native = self.native(key);
         let parent = self.native(&parent_key);
         let s = &conn.sftp;
-        let (real, stat) = join(s.realpath(native.as_str()), s.stat(native.as_str())).await;
+        let stat = async {
+            match probe {
+                true => Some(s.stat(native.as_str()).await),
+                false => None,
+            }
+        };
+        let (real, stat) = join(s.realpath(native.as_str()), stat).await;
         // `false`: a folder on the way is missing, or is a file.
         let resolved = self.confined(conn, key, real)?;
-        let exists = match stat.map(|a| kind_of(a.attrs)) {
-            Ok(Kind::Folder) => return Err(is_folder(key)),
-            Ok(_) => true,
-            Err(e) if is_missing(&e) => false,
-            Err(e) => return Err(conn.fail(e, key.as_str())),
+        let exists = match stat.map(|st| st.map(|a| kind_of(a.attrs))) {
+            None => overwrite,
+            Some(Ok(Kind::Folder)) => return Err(is_folder(key)),
+            Some(Ok(_)) => true,
+            Some(Err(e)) if is_missing(&e) => false,
+            Some(Err(e)) => return Err(conn.fail(e, key.as_str())),
         };
         if exists && !overwrite {
             return Err(Error::already_exists(key.as_str()).with_backend(NAME));
@@ -308,7 +320,7 @@ impl SftpBackend {
         options: &WriteOptions,
     ) -> Result<WriteResult> {
         let conn = self.lease().await?;
-        let target = self.prepare(&conn, key, options.overwrite).await?;
+        let target = self.prepare(&conn, key, options.overwrite, false).await?;
         let flags = if options.overwrite {
             OpenFlags::WRITE | OpenFlags::CREATE | OpenFlags::TRUNCATE
         } else {
@@ -325,7 +337,8 @@ impl SftpBackend {
         match transfer::upload(&conn, &handle, content, key.as_str()).await {
             Ok(attrs) => Ok(WriteResult::native(&info(key, &attrs))),
             Err(e) => {
-                // A file this call created goes again; an overwritten one keeps what arrived.
+                // A file this call created goes again; one it may have overwritten keeps what
+                // arrived (a plain write is not atomic).
                 if !target.exists {
                     let _ = conn.sftp.remove(target.native.as_str()).await;
                 }
@@ -414,7 +427,7 @@ impl SftpBackend {
         options: &WriteOptions,
     ) -> Result<WriteResult> {
         let conn = self.lease().await?;
-        let target = self.prepare(&conn, key, options.overwrite).await?;
+        let target = self.prepare(&conn, key, options.overwrite, true).await?;
         let (handle, temp) = self.temp(&conn, &target, key).await?;
         match transfer::upload(&conn, &handle, content, key.as_str()).await {
             Ok(attrs) => {
@@ -479,7 +492,7 @@ impl SftpBackend {
                 return Err(Error::not_found(src.as_str()).with_backend(NAME))
             }
         };
-        let target = self.prepare(conn, dst, overwrite).await?;
+        let target = self.prepare(conn, dst, overwrite, true).await?;
         Ok((src_attrs, target))
     }
 
