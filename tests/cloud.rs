@@ -11,7 +11,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{env, free_port, reachable_at, stream_of, unique, Server};
+use common::{env, free_port, reachable_at, stalled_upload, unique, Server};
 use store::interop::object_store::ObjectStoreBackend;
 use store::{AsyncStore, AzureBackend, ErrorKind, S3Backend, Store, WriteOptions};
 
@@ -265,22 +265,7 @@ async fn a_killed_server_mid_transfer_is_backend_unavailable() {
         // Mid-upload: a stream that stalls until the server is gone.
         server = self::server(kind, port, dir.path());
         create_container(kind, &endpoint).await;
-        let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(2);
-        let content = store::AsyncContent::stream(stream_of(rx));
-        let upload = {
-            let store = store.clone();
-            tokio::spawn(async move {
-                store
-                    .write_atomic("partial.bin", content, &WriteOptions::new())
-                    .await
-            })
-        };
-        for _ in 0..2 {
-            tx.send(Ok(bytes::Bytes::from(vec![1u8; 5 * 1024 * 1024])))
-                .await
-                .unwrap();
-        }
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        let (upload, tx) = stalled_upload(&store, "partial.bin").await;
         server.kill();
         drop(tx);
         let err = upload.await.unwrap().unwrap_err();

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{env, free_port, reachable_at, stream_of, unique, Server};
+use common::{env, free_port, reachable_at, stalled_upload, unique, Server};
 use futures_util::{StreamExt, TryStreamExt};
 use store::{AsyncStore, ErrorKind, ListOptions, SftpBackend, SftpBuilder, Store, WriteOptions};
 
@@ -423,23 +423,7 @@ async fn a_killed_sshd_mid_transfer_is_backend_unavailable() {
 
     // Mid-upload: a stream that stalls until sshd is gone.
     server = own_sshd(port, dir.path());
-    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(2);
-    let upload = {
-        let store = store.clone();
-        let content = store::AsyncContent::stream(stream_of(rx));
-        tokio::spawn(async move {
-            store
-                .write_atomic("partial.bin", content, &WriteOptions::new())
-                .await
-        })
-    };
-    for _ in 0..2 {
-        tx.send(Ok(bytes::Bytes::from(vec![1u8; 5 * 1024 * 1024])))
-            .await
-            .unwrap();
-    }
-    // Let the first requests reach the server; only the error kind is asserted below.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (upload, tx) = stalled_upload(&store, "partial.bin").await;
     server.kill();
     let _ = tx.send(Ok(bytes::Bytes::from(vec![1u8; 1024]))).await;
     drop(tx);

@@ -128,6 +128,36 @@ pub fn stream_of(
     futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
 }
 
+/// A streamed `write_atomic` of `key` in a task of its own, fed 10 MiB through the returned
+/// sender and then left waiting for more: a fault test kills its server while the upload is
+/// under way, then drops the sender.
+pub async fn stalled_upload(
+    store: &store::AsyncStore,
+    key: &'static str,
+) -> (
+    tokio::task::JoinHandle<store::Result<store::WriteResult>>,
+    tokio::sync::mpsc::Sender<std::io::Result<bytes::Bytes>>,
+) {
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(2);
+    let upload = {
+        let store = store.clone();
+        let content = store::AsyncContent::stream(stream_of(rx));
+        tokio::spawn(async move {
+            store
+                .write_atomic(key, content, &store::WriteOptions::new())
+                .await
+        })
+    };
+    for _ in 0..2 {
+        tx.send(Ok(bytes::Bytes::from(vec![1u8; 5 * 1024 * 1024])))
+            .await
+            .unwrap();
+    }
+    // Let the first requests reach the server; tests assert only error kinds after this.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    (upload, tx)
+}
+
 /// object_store's integration suite, one test per function, over
 /// `AsObjectStore::new(AsyncStore::new($fixture()))`. `$last_writer_wins` is what
 /// `multipart_race_condition` expects of two racing multipart uploads. Without `$etags` (a

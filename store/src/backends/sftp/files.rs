@@ -73,6 +73,32 @@ fn two_paths(old: &str, new: &str) -> Result<Vec<u8>> {
     .map_err(|_| Error::other("an SFTP request could not be encoded").with_backend(NAME))
 }
 
+/// `posix-rename@openssh.com`: `from` replaces `to` in one step.
+async fn posix_rename(
+    conn: &Lease,
+    from: &str,
+    to: &str,
+) -> Result<std::result::Result<(), SftpError>> {
+    if !conn.ext.posix_rename {
+        return Err(Error::other(
+            "the SFTP server lacks posix-rename@openssh.com, which an atomic replace needs",
+        )
+        .with_backend(NAME));
+    }
+    Ok(
+        match conn
+            .sftp
+            .extended("posix-rename@openssh.com", two_paths(from, to)?)
+            .await
+        {
+            Ok(Packet::Status(st)) if st.status_code == StatusCode::Ok => Ok(()),
+            Ok(Packet::Status(st)) => Err(SftpError::Status(st)),
+            Ok(_) => Err(SftpError::UnexpectedPacket),
+            Err(e) => Err(e),
+        },
+    )
+}
+
 /// Where a write goes, checked: the target's native path and whether a file is there now.
 pub(super) struct Target {
     pub native: String,
@@ -381,19 +407,7 @@ impl SftpBackend {
     ) -> Result<()> {
         let s = &conn.sftp;
         let outcome = if overwrite {
-            if !conn.ext.posix_rename {
-                return Err(Error::other(
-                    "the SFTP server lacks posix-rename@openssh.com, which an atomic overwrite needs",
-                )
-                .with_backend(NAME));
-            }
-            let payload = two_paths(&temp.native, &target.native)?;
-            match s.extended("posix-rename@openssh.com", payload).await {
-                Ok(Packet::Status(st)) if st.status_code == StatusCode::Ok => Ok(()),
-                Ok(Packet::Status(st)) => Err(SftpError::Status(st)),
-                Ok(_) => Err(SftpError::UnexpectedPacket),
-                Err(e) => Err(e),
-            }
+            posix_rename(conn, &temp.native, &target.native).await?
         } else if conn.ext.hardlink {
             let (linked, _) = join(
                 s.hardlink(temp.native.as_str(), target.native.as_str()),
@@ -513,28 +527,18 @@ impl SftpBackend {
         let (_, target) = self.transfer_checks(&conn, src, dst, overwrite).await?;
         let from = self.native(src);
         let s = &conn.sftp;
-        let outcome = if overwrite && conn.ext.posix_rename {
-            let payload = two_paths(&from, &target.native)?;
-            match s.extended("posix-rename@openssh.com", payload).await {
-                Ok(Packet::Status(st)) if st.status_code == StatusCode::Ok => Ok(()),
-                Ok(Packet::Status(st)) => Err(SftpError::Status(st)),
-                Ok(_) => Err(SftpError::UnexpectedPacket),
-                Err(e) => Err(e),
-            }
-        } else if !overwrite && conn.ext.hardlink {
+        let outcome = if overwrite {
+            posix_rename(&conn, &from, &target.native).await?
+        } else if conn.ext.hardlink {
             match s.hardlink(from.as_str(), target.native.as_str()).await {
                 Ok(_) => s.remove(from.as_str()).await.map(|_| ()),
                 Err(e) => Err(e),
             }
-        } else if !overwrite {
+        } else {
+            // Plain SFTP rename refuses an existing target on OpenSSH and most servers.
             s.rename(from.as_str(), target.native.as_str())
                 .await
                 .map(|_| ())
-        } else {
-            return Err(Error::other(
-                "the SFTP server lacks posix-rename@openssh.com, which an overwriting rename needs",
-            )
-            .with_backend(NAME));
         };
         match outcome {
             Ok(()) => Ok(()),
