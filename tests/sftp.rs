@@ -487,3 +487,42 @@ fn the_blocking_store_works_and_shows_no_secret() {
         "{err}"
     );
 }
+
+/// Create-only atomic writes promote with a hard link, which fails on an existing target: of
+/// eight racing creators of one key exactly one wins, the others are AlreadyExists, the file
+/// holds the winner's bytes whole, and no temp is left in the folder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_atomic_creators_one_wins() {
+    let folder = folder();
+    let store = AsyncStore::new(builder(&folder).build().unwrap());
+    let mut tasks = Vec::new();
+    for i in 0..8u8 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let body = vec![i; 300 * 1024];
+            store
+                .write_atomic("race/one.bin", body, &WriteOptions::new())
+                .await
+                .map(|_| i)
+        }));
+    }
+    let mut winners = Vec::new();
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(i) => winners.push(i),
+            Err(e) => assert_eq!(e.kind(), ErrorKind::AlreadyExists, "{e}"),
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one creator wins: {winners:?}");
+    let got = store.read_bytes("race/one.bin").await.unwrap();
+    assert_eq!(
+        got,
+        vec![winners[0]; 300 * 1024],
+        "the winner's bytes, whole"
+    );
+    let names: Vec<_> = std::fs::read_dir(on_disk(&folder).join("race"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, ["one.bin"], "no temp left behind");
+}
