@@ -491,23 +491,26 @@ impl SftpBackend {
     }
 
     /// The checks of a rename or copy: `src` is a file, `dst` is not a folder (nor, without
-    /// `overwrite`, a file), both confined; `dst`'s folders are made.
+    /// `overwrite`, a file), both confined; `dst`'s folders are made. `None` when `src` is
+    /// `dst`: a file moved or copied onto itself changes nothing, once it is known to be one.
     async fn transfer_checks(
         &self,
         conn: &Lease,
         src: &StorePath,
         dst: &StorePath,
         overwrite: bool,
-    ) -> Result<(FileAttributes, Target)> {
-        let src_attrs = match self.kind(conn, src).await? {
-            Some(Kind::File(attrs)) => attrs,
+    ) -> Result<Option<Target>> {
+        match self.kind(conn, src).await? {
+            Some(Kind::File(_)) => {}
             Some(Kind::Folder) => return Err(is_folder(src)),
             Some(Kind::Special) | None => {
                 return Err(Error::not_found(src.as_str()).with_backend(NAME))
             }
-        };
-        let target = self.prepare(conn, dst, overwrite, true).await?;
-        Ok((src_attrs, target))
+        }
+        if src == dst {
+            return Ok(None);
+        }
+        self.prepare(conn, dst, overwrite, true).await.map(Some)
     }
 
     pub(super) async fn rename(
@@ -517,14 +520,9 @@ impl SftpBackend {
         overwrite: bool,
     ) -> Result<()> {
         let conn = self.lease().await?;
-        if src == dst {
-            // Renaming a file onto itself changes nothing, once it is known to be a file.
-            return self
-                .transfer_checks(&conn, src, dst, true)
-                .await
-                .map(|_| ());
-        }
-        let (_, target) = self.transfer_checks(&conn, src, dst, overwrite).await?;
+        let Some(target) = self.transfer_checks(&conn, src, dst, overwrite).await? else {
+            return Ok(());
+        };
         let from = self.native(src);
         let s = &conn.sftp;
         let outcome = if overwrite {
@@ -553,13 +551,9 @@ impl SftpBackend {
         overwrite: bool,
     ) -> Result<()> {
         let conn = self.lease().await?;
-        if src == dst {
-            return self
-                .transfer_checks(&conn, src, dst, true)
-                .await
-                .map(|_| ());
-        }
-        let (_, target) = self.transfer_checks(&conn, src, dst, overwrite).await?;
+        let Some(target) = self.transfer_checks(&conn, src, dst, overwrite).await? else {
+            return Ok(());
+        };
         let (source, attrs) = self.open_read(&conn, src).await?;
         let (handle, temp) = match self.temp(&conn, &target, dst).await {
             Ok(opened) => opened,
