@@ -107,16 +107,6 @@ pub(super) struct Target {
 }
 
 impl SftpBackend {
-    /// Whether `real` (a path the server resolved) lies in the base folder.
-    pub(super) fn inside(&self, conn: &Lease, real: &str) -> bool {
-        let base = conn.base_real.as_str();
-        base == "/"
-            || real == base
-            || real
-                .strip_prefix(base)
-                .is_some_and(|rest| rest.starts_with('/'))
-    }
-
     /// Checks that `realpath` of `key` stays in the base folder: `Ok(true)` when it resolves
     /// (possibly to a missing last component), `Ok(false)` when an ancestor is missing.
     fn confined(
@@ -132,7 +122,7 @@ impl SftpBackend {
                     .first()
                     .map(|f| f.filename.as_str())
                     .unwrap_or("");
-                if self.inside(conn, real) {
+                if conn.inside(real) {
                     Ok(true)
                 } else {
                     Err(escapes(key))

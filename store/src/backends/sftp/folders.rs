@@ -120,7 +120,7 @@ impl SftpBackend {
     async fn follow(&self, conn: &Lease, native: &str, above: &str) -> Option<(Kind, String)> {
         let (real, stat) = join(conn.sftp.realpath(native), conn.sftp.stat(native)).await;
         let real = real.ok()?.files.into_iter().next()?.filename;
-        if !self.inside(conn, &real) {
+        if !conn.inside(&real) {
             return None;
         }
         let kind = kind_of(stat.ok()?.attrs);
@@ -152,7 +152,7 @@ impl SftpBackend {
             Err(e) if is_missing(&e) => return Ok(Vec::new()),
             Err(e) => return Err(conn.fail(e, key.as_str())),
         };
-        if !self.inside(&conn, &real) {
+        if !conn.inside(&real) {
             return Err(escapes(key));
         }
         let mut out = Vec::new();

@@ -82,6 +82,11 @@ pub(super) struct Conn {
 }
 
 impl Conn {
+    /// Whether `real` (a path the server resolved) lies in the base folder.
+    pub fn inside(&self, real: &str) -> bool {
+        within(&self.base_real, real)
+    }
+
     /// Whether the transport is gone.
     fn is_dead(&self) -> bool {
         self.dead.load(Ordering::Relaxed) || self.ssh.is_closed()
@@ -96,6 +101,15 @@ impl Conn {
         }
         mapped
     }
+}
+
+/// Whether the path `real` is `base` or below it, comparing whole segments.
+fn within(base: &str, real: &str) -> bool {
+    base == "/"
+        || real == base
+        || real
+            .strip_prefix(base)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// A connection taken from the pool for one call; counts as busy until dropped.
@@ -426,5 +440,20 @@ impl std::fmt::Debug for Settings {
             .field("host_keys", &host_keys)
             .field("base_path", &self.base)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::within;
+
+    #[test]
+    fn within_compares_whole_segments() {
+        assert!(within("/srv/data", "/srv/data"));
+        assert!(within("/srv/data", "/srv/data/a/b"));
+        assert!(!within("/srv/data", "/srv/database"));
+        assert!(!within("/srv/data", "/srv"));
+        assert!(!within("/srv/data", "/etc/passwd"));
+        assert!(within("/", "/anything"));
     }
 }
