@@ -449,24 +449,23 @@ impl SftpBackend {
     pub(super) async fn delete(&self, key: &StorePath, missing_ok: bool) -> Result<()> {
         let conn = self.lease().await?;
         let native = self.native(key);
-        let (real, lstat) = join(
-            conn.sftp.realpath(native.as_str()),
+        // The entry is removed, never followed, so its folder is what must resolve inside;
+        // both requests go out together.
+        let parent = key.parent().unwrap_or_default();
+        let parent_native = self.native(&parent);
+        let (parent_real, lstat) = join(
+            conn.sftp.realpath(parent_native.as_str()),
             conn.sftp.lstat(native.as_str()),
         )
         .await;
-        // The parent must resolve inside; the entry itself is removed, never followed.
-        let parent = key.parent().unwrap_or_default();
+        self.confined(&conn, &parent, parent_real)?;
         let present = match lstat {
             Ok(attrs) if attrs.attrs.is_dir() => return Err(is_folder(key)),
-            Ok(attrs) if attrs.attrs.is_symlink() => true,
-            Ok(_) => self.confined(&conn, key, real)?,
+            Ok(_) => true,
             Err(e) if is_missing(&e) => false,
             Err(e) => return Err(conn.fail(e, key.as_str())),
         };
         if present {
-            let parent_native = self.native(&parent);
-            let parent_real = conn.sftp.realpath(parent_native.as_str()).await;
-            self.confined(&conn, &parent, parent_real)?;
             match conn.sftp.remove(native.as_str()).await {
                 Ok(_) => return Ok(()),
                 Err(e) if is_missing(&e) => {}
