@@ -82,6 +82,7 @@ fn expansion_of_store_api() {
 /// to one shows as a small diff.
 fn expand_small(methods: proc_macro2::TokenStream) -> String {
     let item = quote::quote! {
+        #[store(derivations = crate::__private)]
         pub trait Backend: Send + Sync + 'static {
             /// The backend's name.
             #[store(pure)]
@@ -156,12 +157,13 @@ option_snapshots! {
             Ok(())
         }
     }
-    store_name: {
-        /// The stores expose it as `ping`.
-        #[store(store_name = ping, async_default = asynchronous::ready)]
-        fn check_health(&self) -> Result<()> {
-            Ok(())
-        }
+    mutates_flags_and_derivation: {
+        /// An operation that changes what is stored, needed by a flag, derived from another.
+        #[store(gate = Move, file(src, dst), mutates, flags(AtomicMove), derive_from(copy))]
+        fn rename(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()>;
+        /// What `rename` derives from.
+        #[store(gate = Copy, file(src, dst), mutates)]
+        fn copy(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()>;
     }
     async_default: {
         /// The async method's default body is a derived operation.
@@ -170,9 +172,9 @@ option_snapshots! {
             blocking::read_bytes(self, path)
         }
     }
-    reverse: {
+    async_to_sync: {
         /// The async-to-blocking adapter's body is a function of the runtime support.
-        #[store(pure, reverse = reverse::capabilities)]
+        #[store(pure, async_to_sync = async_to_sync::capabilities)]
         fn capabilities(&self) -> Capabilities;
     }
 }

@@ -8,11 +8,9 @@
 //!
 //! The options of each method, in `#[store(...)]`, are documented on [`dual_api`].
 
-use std::any::{Any, TypeId};
-
 use bytes::Bytes;
 
-use crate::adapters::async_to_sync as reverse;
+use crate::adapters::async_to_sync;
 use crate::capability::Capabilities;
 use crate::content::{Content, ListIter, ReadStream, SeekableStream};
 use crate::derived::{self, asynchronous, blocking};
@@ -38,13 +36,14 @@ pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T
 /// argument before calling in, but a backend called directly must still apply the root rule
 /// (C-2.3) and the precondition order (C-2.4).
 #[dual_api(stores(crate::Store, crate::AsyncStore))]
+#[store(derivations = crate::__private)]
 pub trait Backend: Send + Sync + 'static {
     /// The stable id of the backend type, e.g. `memory` or `local`.
     #[store(pure)]
     fn name(&self) -> &'static str;
 
     /// What this instance can do; constant for its lifetime.
-    #[store(pure, reverse = reverse::capabilities)]
+    #[store(pure, async_to_sync = async_to_sync::capabilities)]
     fn capabilities(&self) -> Capabilities;
 
     /// Whether folders are real or implied by key prefixes.
@@ -54,7 +53,7 @@ pub trait Backend: Send + Sync + 'static {
     }
 
     /// Whether `close()` ends this instance for good (C-2.10).
-    #[store(pure, reverse = reverse::terminal)]
+    #[store(pure, async_to_sync = async_to_sync::terminal)]
     fn close_is_terminal(&self) -> bool {
         false
     }
@@ -79,8 +78,11 @@ pub trait Backend: Send + Sync + 'static {
     }
 
     /// The native client of type `type_id`, if the backend exposes one.
-    #[store(pure, reverse = reverse::no_native)]
-    fn unwrap_native(&self, type_id: TypeId) -> Option<&(dyn Any + Send + Sync)> {
+    #[store(pure, async_to_sync = async_to_sync::no_native)]
+    fn unwrap_native(
+        &self,
+        type_id: ::core::any::TypeId,
+    ) -> Option<&(dyn ::core::any::Any + Send + Sync)> {
         let _ = type_id;
         None
     }
@@ -88,14 +90,14 @@ pub trait Backend: Send + Sync + 'static {
     /// Makes the cheapest call that touches the container; read-only. Fails with
     /// `PermissionDenied` for bad credentials, `NotFound` for a missing container and
     /// `BackendUnavailable` when the service cannot be reached.
-    #[store(store_name = ping, async_default = asynchronous::ready)]
-    fn check_health(&self) -> Result<()> {
+    #[store(async_default = asynchronous::ready)]
+    fn ping(&self) -> Result<()> {
         Ok(())
     }
 
     /// Releases resources; idempotent. Terminal backends refuse every later call with
     /// `BackendUnavailable` (C-2.10); a store closes its backend only if it owns it (C-1.8).
-    #[store(manual, async_default = asynchronous::ready, reverse = reverse::close)]
+    #[store(manual, async_default = asynchronous::ready, async_to_sync = async_to_sync::close)]
     fn close(&self) -> Result<()> {
         Ok(())
     }
@@ -103,22 +105,22 @@ pub trait Backend: Send + Sync + 'static {
     /// Whether a file or folder exists at `path`. `false` only for a confirmed absence (the
     /// path is missing, below a file, or in a missing container); a refusal or an unreachable
     /// backend is an error, never a guessed `false` (C-1.7). Ungated.
-    #[store(folder(path))]
+    #[store(folder(path), derive_from(is_file, is_folder))]
     fn exists(&self, path: &StorePath) -> Result<bool>;
 
     /// Whether `path` is a file; the probe rules of [`exists`](Self::exists).
-    #[store(folder(path))]
+    #[store(folder(path), derive_from(get_file_info))]
     fn is_file(&self, path: &StorePath) -> Result<bool>;
 
     /// Whether `path` is a folder; the root always is. The probe rules of
     /// [`exists`](Self::exists).
-    #[store(folder(path))]
+    #[store(folder(path), derive_from(list_files, list_folders))]
     fn is_folder(&self, path: &StorePath) -> Result<bool>;
 
     /// Opens the file at `path` for streaming, at byte 0. `NotFound` when it is missing,
     /// `InvalidPath` when it is a folder; errors knowable up front come from this call, later
     /// ones from the stream.
-    #[store(gate = Read, file(path))]
+    #[store(gate = Read, file(path), derive_from(read_bytes), flags(LazyRead, SeekableRead))]
     fn read(&self, path: &StorePath) -> Result<ReadStream>;
 
     /// Reads the whole file at `path` into memory; the errors of [`read`](Self::read).
@@ -136,7 +138,7 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Opens the file at `path` as `Read + Seek` at byte 0, spooling (in memory, then a temp
     /// file) when the backend's stream is not seekable. The errors of [`read`](Self::read).
-    #[store(gate = Read, file(path), sync_only)]
+    #[store(gate = Read, file(path), sync_only, flags(SeekableRead))]
     fn read_seekable(&self, path: &StorePath) -> Result<SeekableStream> {
         blocking::read_seekable(self, path)
     }
@@ -150,7 +152,12 @@ pub trait Backend: Send + Sync + 'static {
     /// Not atomic: an overwrite may be seen empty or half-written by a concurrent reader, and a
     /// failed write may leave part of the content behind. Use
     /// [`write_atomic`](Self::write_atomic) where that matters.
-    #[store(gate = Write, file(path))]
+    #[store(
+        gate = Write,
+        file(path),
+        mutates,
+        flags(WriteResultNative, UserMetadata, Attributes, ConditionalWrite)
+    )]
     fn write(
         &self,
         path: &StorePath,
@@ -166,7 +173,7 @@ pub trait Backend: Send + Sync + 'static {
     /// In the async world over a blocking backend the write runs on tokio's blocking pool:
     /// dropping the future does not stop it, and a write already under way still lands —
     /// whole, never in part.
-    #[store(gate = AtomicWrite, file(path))]
+    #[store(gate = AtomicWrite, file(path), mutates)]
     fn write_atomic(
         &self,
         path: &StorePath,
@@ -177,18 +184,18 @@ pub trait Backend: Send + Sync + 'static {
     /// Opens a writer whose content appears at `path` only on `commit()`; dropping it without
     /// a commit leaves nothing behind (C-6.4). `AlreadyExists` without `overwrite`, checked at
     /// open and again at commit.
-    #[store(gate = AtomicWrite, file(path), sync_only, reverse = reverse::open_atomic)]
+    #[store(gate = AtomicWrite, file(path), mutates, sync_only, async_to_sync = async_to_sync::open_atomic)]
     fn open_atomic(&self, path: &StorePath, options: &WriteOptions) -> Result<AtomicWriter>;
 
     /// Deletes the file at `path`. `NotFound` when it is missing unless `missing_ok`;
     /// `InvalidPath` when it is a folder, even with `missing_ok`.
-    #[store(gate = Delete, file(path))]
+    #[store(gate = Delete, file(path), mutates)]
     fn delete(&self, path: &StorePath, missing_ok: bool) -> Result<()>;
 
     /// Deletes the folder at `path`, never the root. `NotFound` when it is missing unless
     /// `missing_ok`; `InvalidPath` when it is a file; `DirectoryNotEmpty` when it holds
     /// anything and `recursive` is off.
-    #[store(gate = Delete, subfolder(path))]
+    #[store(gate = Delete, subfolder(path), mutates)]
     fn delete_folder(&self, path: &StorePath, options: &DeleteFolderOptions) -> Result<()>;
 
     /// Lists the files below `path`: direct children, or every depth with `recursive`
@@ -223,16 +230,16 @@ pub trait Backend: Send + Sync + 'static {
     /// Moves the file `src` to `dst`, creating `dst`'s parents (C-2.9). `NotFound` for a
     /// missing `src`, `AlreadyExists` for an existing `dst` without `overwrite`, `InvalidPath`
     /// when either is a folder. Atomic only where the backend declares `AtomicMove`.
-    #[store(gate = Move, file(src, dst))]
+    #[store(gate = Move, file(src, dst), mutates, flags(AtomicMove))]
     fn rename(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()>;
 
     /// Copies the file `src` to `dst`; the rules and errors of [`rename`](Self::rename).
-    #[store(gate = Copy, file(src, dst))]
+    #[store(gate = Copy, file(src, dst), mutates)]
     fn copy(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()>;
 
     /// Facts about the file at `path`: size, modification time, and what else the backend
     /// knows. `NotFound` when it is missing, `InvalidPath` when it is a folder.
-    #[store(gate = Metadata, file(path))]
+    #[store(gate = Metadata, file(path), flags(UserMetadata, Attributes, ConditionalWrite))]
     fn get_file_info(&self, path: &StorePath) -> Result<FileInfo>;
 
     /// Aggregate facts about the folder at `path`, recursive over every file below.

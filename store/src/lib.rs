@@ -116,12 +116,16 @@
 
 extern crate self as store;
 
+// First, with its macros in textual scope: the backends inside this crate reach the
+// definition through the callback `#[dual_api]` writes here (see `#[store::backend]`).
+#[macro_use]
 mod api;
 mod atomic;
 mod capability;
 mod content;
 mod entry;
 mod error;
+mod operation;
 mod options;
 mod path;
 mod pattern;
@@ -141,7 +145,7 @@ pub mod interop;
 pub mod conformance;
 
 pub use crate::api::{
-    AsyncBackend, AsyncBackendSyncAdapter, Backend, BoxFuture, SyncBackendAdapter,
+    AsyncBackend, AsyncBackendSyncAdapter, Backend, BoxFuture, SyncBackendAdapter, OPERATIONS,
 };
 pub use crate::atomic::{AsyncAtomicWriter, AtomicSink, AtomicWriter};
 pub use crate::backends::{AsyncMemoryBackend, LocalBackend, MemoryBackend};
@@ -162,6 +166,7 @@ pub use crate::entry::{
     Attribute, Attributes, ContentDigest, Entry, FileInfo, FolderEntry, FolderInfo, UserMetadata,
 };
 pub use crate::error::{Error, ErrorKind, Result};
+pub use crate::operation::{Argument, ArgumentKind, Operation, OutputKind, PathRole};
 pub use crate::options::{
     DeleteFolderOptions, ListOptions, Precondition, WriteOptions, METADATA_LIMIT,
 };
@@ -190,4 +195,16 @@ pub mod __private {
     pub use crate::derived::{asynchronous, blocking};
     pub use crate::stores::filter::{keep_iter, keep_stream};
     pub use store_macros::__backend_impl as backend_impl;
+
+    /// The names `api.rs` spells its types with, for the trait impls `#[store::backend]`
+    /// writes: every item of the crate root, the std prelude and the primitive types. The
+    /// impls import it inside a `const _` block, so signatures read as in `api.rs` and resolve
+    /// the same in any crate.
+    pub mod names {
+        pub use crate::*;
+        // Both globs hold a `Result`; the definition means this crate's.
+        pub use crate::Result;
+        pub use ::core::primitive::*;
+        pub use ::std::prelude::rust_2021::*;
+    }
 }

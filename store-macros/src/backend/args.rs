@@ -1,34 +1,29 @@
 //! The arguments of `#[store::backend(name = "...", flags(...), namespace = flat)]`.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
+use quote::format_ident;
 use syn::punctuated::Punctuated;
-use syn::{Ident, ItemImpl, LitStr, Token};
+use syn::{Ident, LitStr, Path, Token};
 
-use crate::definition::{closest, Ctxt};
-
-/// The quality flags a backend may declare (C-5.1), as written in `flags(...)`.
-pub(crate) const FLAGS: &[(&str, &str)] = &[
-    ("atomic_move", "AtomicMove"),
-    ("seekable_read", "SeekableRead"),
-    ("lazy_read", "LazyRead"),
-    ("write_result_native", "WriteResultNative"),
-    ("user_metadata", "UserMetadata"),
-    ("conditional_write", "ConditionalWrite"),
-    ("attributes", "Attributes"),
-];
+use crate::definition::Ctxt;
 
 pub(crate) struct BackendArgs {
     pub(crate) name: Option<LitStr>,
-    pub(crate) flags: Vec<Ident>,
+    /// Each flag as written (`atomic_move`) and as the capability it names (`AtomicMove`,
+    /// spanned on the written token so rustc reports a wrong one there).
+    pub(crate) flags: Vec<(Ident, Ident)>,
     pub(crate) flat: bool,
+    /// The path to the `store` crate: `::store`, or `crate` inside it.
+    pub(crate) krate: Path,
 }
 
 impl BackendArgs {
-    pub(crate) fn parse(cx: &Ctxt, tokens: TokenStream, item: &ItemImpl) -> BackendArgs {
+    pub(crate) fn parse(cx: &Ctxt, tokens: TokenStream) -> BackendArgs {
         let mut args = BackendArgs {
             name: None,
             flags: Vec::new(),
             flat: false,
+            krate: syn::parse_quote!(::store),
         };
         let parser = syn::meta::parser(|meta| {
             if meta.path.is_ident("name") {
@@ -44,21 +39,13 @@ impl BackendArgs {
                 let content;
                 syn::parenthesized!(content in meta.input);
                 let flags = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
-                for ident in flags {
-                    if !FLAGS.iter().any(|(name, _)| ident == name) {
-                        let names: Vec<&str> = FLAGS.iter().map(|(n, _)| *n).collect();
-                        let hint = closest(&ident.to_string(), &names)
-                            .map(|c| format!("; did you mean `{c}`?"))
-                            .unwrap_or_default();
-                        return Err(syn::Error::new(
-                            ident.span(),
-                            format!(
-                                "unknown flag `{ident}`; expected one of: {}{hint}",
-                                names.join(", ")
-                            ),
-                        ));
-                    }
-                    args.flags.push(ident);
+                for written in flags {
+                    let capability = format_ident!(
+                        "{}",
+                        camel_case(&written.to_string()),
+                        span = written.span()
+                    );
+                    args.flags.push((written, capability));
                 }
             } else if meta.path.is_ident("namespace") {
                 let value: Ident = meta.value()?.parse()?;
@@ -72,31 +59,61 @@ impl BackendArgs {
                         ))
                     }
                 }
+            } else if meta.path.is_ident("crate") {
+                args.krate = meta.value()?.parse()?;
             } else {
-                return Err(meta
-                    .error("unknown `backend` argument; expected `name`, `flags` or `namespace`"));
+                return Err(meta.error(
+                    "unknown `backend` argument; expected `name`, `flags`, `namespace` or `crate`",
+                ));
             }
             Ok(())
         });
         if let Err(err) = syn::parse::Parser::parse2(parser, tokens) {
             cx.syn_error(err);
         }
-        if args.name.is_none() {
-            cx.syn_error(syn::Error::new(
-                item.self_ty.as_ref().span_or_call_site(),
-                "missing `name = \"...\"`: every backend has a stable name (contract clause C-2.1)",
-            ));
-        }
         args
     }
+
 }
 
-trait SpanOrCallSite {
-    fn span_or_call_site(&self) -> Span;
+/// `atomic_move` → `AtomicMove`.
+fn camel_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().chain(chars).collect::<String>()
+            })
+        })
+        .collect()
 }
 
-impl SpanOrCallSite for syn::Type {
-    fn span_or_call_site(&self) -> Span {
-        syn::spanned::Spanned::span(self)
+/// The `crate` argument out of the raw arguments, before the definition is at hand: the
+/// attribute needs it to know how to reach the definition.
+pub(crate) fn krate(tokens: &TokenStream) -> Option<Path> {
+    let mut found = None;
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("crate") {
+            found = Some(meta.value()?.parse()?);
+        } else if meta.input.peek(Token![=]) {
+            let _: syn::Expr = meta.value()?.parse()?;
+        } else if meta.input.peek(syn::token::Paren) {
+            let _content;
+            syn::parenthesized!(_content in meta.input);
+        }
+        Ok(())
+    });
+    let _ = syn::parse::Parser::parse2(parser, tokens.clone());
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn flags_become_capability_names() {
+        assert_eq!(super::camel_case("atomic_move"), "AtomicMove");
+        assert_eq!(super::camel_case("write_result_native"), "WriteResultNative");
+        assert_eq!(super::camel_case("lazy_read"), "LazyRead");
     }
 }

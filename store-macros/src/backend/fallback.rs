@@ -5,34 +5,35 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::{ImplItem, ItemImpl};
+use syn::{ImplItem, ItemImpl, Path};
 
-use super::codegen::signature;
-use crate::definition::Definition;
+use super::codegen::trait_path;
+use crate::definition::{Definition, World};
 
-pub(crate) fn generate(def: &Definition, item: &ItemImpl) -> TokenStream {
+pub(crate) fn generate(def: &Definition, item: &ItemImpl, krate: &Path) -> TokenStream {
     let (impl_generics, _, where_clause) = item.generics.split_for_impl();
     let self_ty = &item.self_ty;
     let user_attrs = &item.attrs;
     let user_items = &item.items;
-    let pure = |name: &str| def.methods.iter().any(|m| m.ident() == name && m.is_pure());
+    let pure = |name: &str| def.method(name).is_some_and(|m| m.is_pure());
     // The world the user wrote most of: an I/O operation written as `async fn`.
     let asynchronous = item.items.iter().any(|i| match i {
         ImplItem::Fn(f) => f.sig.asyncness.is_some() && !pure(&f.sig.ident.to_string()),
         _ => false,
     });
-    let trait_ident = if asynchronous {
-        quote!(::store::AsyncBackend)
+    let world = if asynchronous {
+        World::Async
     } else {
-        quote!(::store::Backend)
+        World::Blocking
     };
+    let trait_path = trait_path(def, krate, world);
     let required = def
         .methods
         .iter()
-        .filter(|m| m.default.is_none() && !m.is_pure())
-        .filter(|m| !(asynchronous && m.options.sync_only.is_some()))
+        .filter(|m| m.default.is_none() && m.in_world(world))
+        .filter(|m| !matches!(m.ident().to_string().as_str(), "name" | "capabilities"))
         .map(|m| {
-            let sig = signature(m, asynchronous);
+            let sig = m.signature(world);
             quote!(#sig { ::core::unreachable!() })
         });
     quote! {
@@ -41,19 +42,24 @@ pub(crate) fn generate(def: &Definition, item: &ItemImpl) -> TokenStream {
             #(#user_items)*
 
             #[doc(hidden)]
-            pub const CAPABILITIES: ::store::Capabilities = ::store::Capabilities::of(&[]);
+            pub const CAPABILITIES: #krate::Capabilities = #krate::Capabilities::of(&[]);
         }
 
-        impl #impl_generics #trait_ident for #self_ty #where_clause {
-            fn name(&self) -> &'static str {
-                ::core::unreachable!()
-            }
+        const _: () = {
+            use #krate::__private::names::*;
 
-            fn capabilities(&self) -> ::store::Capabilities {
-                ::core::unreachable!()
-            }
+            #[automatically_derived]
+            impl #impl_generics #trait_path for #self_ty #where_clause {
+                fn name(&self) -> &'static str {
+                    ::core::unreachable!()
+                }
 
-            #(#required)*
-        }
+                fn capabilities(&self) -> Capabilities {
+                    ::core::unreachable!()
+                }
+
+                #(#required)*
+            }
+        };
     }
 }

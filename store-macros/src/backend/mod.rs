@@ -18,10 +18,18 @@ use quote::quote;
 
 use crate::definition::{self, Ctxt};
 
-/// The attribute: forwards to the definition callback.
+/// The attribute: forwards to the definition callback. Outside `store` the callback is a path
+/// (`::store::__store_definition!`); inside it (`crate = crate`) its textual name, the one
+/// way rustc lets a crate call a `macro_export` macro that another macro wrote.
 pub(crate) fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
+    let krate = args::krate(&args).unwrap_or_else(|| syn::parse_quote!(::store));
+    let callback = if krate.is_ident("crate") {
+        quote!(__store_definition!)
+    } else {
+        quote!(#krate::__store_definition!)
+    };
     quote! {
-        ::store::__store_definition!([::store::__private::backend_impl] (#args) #item);
+        #callback([#krate::__private::backend_impl] (#args) #item);
     }
 }
 
@@ -39,16 +47,17 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         return err.to_compile_error();
     }
     let cx = Ctxt::new();
-    let args = args::BackendArgs::parse(&cx, parsed.args, &parsed.item);
+    let args = args::BackendArgs::parse(&cx, parsed.args);
+    let krate = args.krate.clone();
     let backend = model::Backend::from_syn(&cx, &def, parsed.item.clone(), args);
     match (cx.check(), backend) {
         (Ok(()), Some(backend)) => codegen::generate(&def, &backend),
         (Err(err), _) => {
             let errors = err.to_compile_error();
-            let fallback = fallback::generate(&def, &parsed.item);
+            let fallback = fallback::generate(&def, &parsed.item, &krate);
             quote!(#fallback #errors)
         }
         // Every `None` comes with an error; should one not, the fallback still compiles.
-        (Ok(()), None) => fallback::generate(&def, &parsed.item),
+        (Ok(()), None) => fallback::generate(&def, &parsed.item, &krate),
     }
 }

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use syn::parse::{Parse, ParseStream};
-use syn::{FnArg, Ident, ImplItem, ImplItemFn, ItemImpl, ItemTrait, LitStr, ReturnType};
+use syn::{FnArg, Ident, ImplItem, ImplItemFn, ItemImpl, ItemTrait, ReturnType};
 
 use super::args::BackendArgs;
 use super::shape::shape;
-use crate::definition::{closest, Ctxt, Definition, Method};
+use crate::definition::{closest, Ctxt, Definition, Method, World};
 
 /// `{ definition } (args) impl-block`, as the definition callback passes it.
 pub(crate) struct Input {
@@ -35,10 +35,8 @@ impl Parse for Input {
 /// A validated backend.
 pub(crate) struct Backend {
     pub(crate) item: ItemImpl,
-    pub(crate) asynchronous: bool,
-    pub(crate) name: LitStr,
-    pub(crate) flags: Vec<Ident>,
-    pub(crate) flat: bool,
+    pub(crate) world: World,
+    pub(crate) args: BackendArgs,
     /// The definition's methods the user wrote, by name.
     pub(crate) implemented: BTreeMap<String, ImplItemFn>,
 }
@@ -48,16 +46,60 @@ impl Backend {
         self.implemented.contains_key(name)
     }
 
-    /// Whether the backend implements `name`, or gets it derived from what it implements.
-    pub(crate) fn provides(&self, name: &str) -> bool {
-        self.has(name) || (name == "read" && self.has("read_bytes"))
+    /// Whether the backend has `method` in its world: written, or derived (`derive_from`)
+    /// from operations it has.
+    pub(crate) fn provides(&self, def: &Definition, method: &Method) -> bool {
+        self.provides_within(def, method, 0)
     }
-}
 
-/// Methods the macro writes itself.
-const DERIVED: &[&str] = &["name", "capabilities"];
+    fn provides_within(&self, def: &Definition, method: &Method, depth: usize) -> bool {
+        if !method.in_world(self.world) {
+            return false;
+        }
+        if self.has(&method.ident().to_string()) {
+            return true;
+        }
+        let from = method.derive_from();
+        // A derivation cycle in the definition provides nothing; the depth bounds the walk.
+        !from.is_empty()
+            && depth < def.methods.len()
+            && from.iter().all(|name| {
+                def.method(&name.to_string())
+                    .is_some_and(|m| self.provides_within(def, m, depth + 1))
+            })
+    }
 
-impl Backend {
+    /// Whether `method` is derived here: not written, but everything it derives from is.
+    pub(crate) fn derives(&self, def: &Definition, method: &Method) -> bool {
+        !self.has(&method.ident().to_string()) && self.provides(def, method)
+    }
+
+    /// The gates this backend enables (C-2.2): a gate is on when the backend provides every
+    /// operation of that gate that has no default body in its world, and at least one.
+    pub(crate) fn gates<'d>(&self, def: &'d Definition) -> Vec<&'d Ident> {
+        def.gates()
+            .into_iter()
+            .filter(|gate| {
+                let ops: Vec<&Method> = self.gate_operations(def, gate).collect();
+                ops.iter().any(|m| self.provides(def, m))
+                    && ops
+                        .iter()
+                        .all(|m| m.default.is_some() || self.provides(def, m))
+            })
+            .collect()
+    }
+
+    fn gate_operations<'d>(
+        &self,
+        def: &'d Definition,
+        gate: &'d Ident,
+    ) -> impl Iterator<Item = &'d Method> + 'd {
+        let world = self.world;
+        def.methods
+            .iter()
+            .filter(move |m| m.gate() == Some(gate) && m.in_world(world))
+    }
+
     pub(crate) fn from_syn(
         cx: &Ctxt,
         def: &Definition,
@@ -67,30 +109,15 @@ impl Backend {
         if let Some((_, path, _)) = &item.trait_ {
             cx.error_spanned_by(path, "write the backend as a plain `impl Type { ... }` block: `#[store::backend]` writes the trait impl");
         }
-        let by_name: BTreeMap<String, &Method> = def
-            .methods
-            .iter()
-            .map(|m| (m.ident().to_string(), m))
-            .collect();
-        let names: Vec<&str> = by_name
-            .keys()
-            .map(String::as_str)
-            .filter(|n| !DERIVED.contains(n))
-            .collect();
+        let names: Vec<String> = def.methods.iter().map(|m| m.ident().to_string()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let mut implemented = BTreeMap::new();
         let mut world: Option<(bool, Ident)> = None;
         for impl_item in &item.items {
             let ImplItem::Fn(f) = impl_item else { continue };
             let ident = &f.sig.ident;
             let name = ident.to_string();
-            if DERIVED.contains(&name.as_str()) {
-                cx.error_spanned_by(
-                    ident,
-                    format!("`{name}` is written by `#[store::backend]`: set `name = \"...\"`; capabilities follow from the operations implemented and `flags(...)`"),
-                );
-                continue;
-            }
-            let Some(method) = by_name.get(&name) else {
+            let Some(method) = def.method(&name) else {
                 let hint = closest(&name, &names)
                     .map(|c| format!("; did you mean `{c}`?"))
                     .unwrap_or_default();
@@ -132,108 +159,176 @@ impl Backend {
             check_signature(cx, method, f, is_async && !method.is_pure());
             implemented.insert(name, f.clone());
         }
-        let asynchronous = world.as_ref().is_some_and(|(a, _)| *a);
         if world.is_none() {
             cx.error_spanned_by(
                 &item.self_ty,
                 "implement at least one operation of the storage contract",
             );
         }
+        if args.name.is_none() && !implemented.contains_key("name") {
+            cx.error_spanned_by(
+                &item.self_ty,
+                "missing `name = \"...\"`: every backend has a stable name (contract clause C-2.1)",
+            );
+        }
         let backend = Backend {
             item,
-            asynchronous,
-            name: args.name.clone()?,
-            flags: args.flags,
-            flat: args.flat,
+            world: match world {
+                Some((true, _)) => World::Async,
+                _ => World::Blocking,
+            },
+            args,
             implemented,
         };
         backend.check_world(cx, def);
-        backend.check_pairs(cx);
-        backend.check_flags(cx);
-        backend.check_probes(cx);
+        backend.check_gates(cx, def);
+        backend.check_flags(cx, def);
+        backend.check_required(cx, def);
         Some(backend)
     }
 
     fn check_world(&self, cx: &Ctxt, def: &Definition) {
-        for method in &def.methods {
-            if method.options.sync_only.is_some() && self.asynchronous {
-                if let Some(f) = self.implemented.get(&method.ident().to_string()) {
+        for method in def.methods.iter().filter(|m| !m.in_world(self.world)) {
+            if let Some(f) = self.implemented.get(&method.ident().to_string()) {
+                cx.error_spanned_by(
+                    &f.sig.ident,
+                    format!("`{}` exists only in the blocking world", method.ident()),
+                );
+            }
+        }
+    }
+
+    /// A gate is all or nothing: a backend that writes one of its operations writes every one
+    /// without a default body (or what it derives from).
+    fn check_gates(&self, cx: &Ctxt, def: &Definition) {
+        for gate in def.gates() {
+            let ops: Vec<&Method> = self.gate_operations(def, gate).collect();
+            let needed: Vec<&Method> = ops.iter().copied().filter(|m| m.default.is_none()).collect();
+            let missing: Vec<&Method> = needed
+                .iter()
+                .copied()
+                .filter(|m| !self.provides(def, m))
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let list = |methods: &[&Method]| {
+                methods
+                    .iter()
+                    .map(|m| format!("`{}`", m.ident()))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            };
+            let missing_list = missing
+                .iter()
+                .map(|m| match m.derive_from().as_slice() {
+                    [] => format!("`{}`", m.ident()),
+                    from => format!(
+                        "`{}` (or {}, from which it is derived)",
+                        m.ident(),
+                        from.iter()
+                            .map(|f| format!("`{f}`"))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                })
+                .collect::<Vec<_>>()
+                .join(" and ");
+            for m in &ops {
+                if let Some(f) = self.implemented.get(&m.ident().to_string()) {
                     cx.error_spanned_by(
                         &f.sig.ident,
-                        format!("`{}` exists only in the blocking world", method.ident()),
-                    );
-                }
-            }
-        }
-        if !self.asynchronous && self.has("write_atomic") && !self.has("open_atomic") {
-            let f = &self.implemented["write_atomic"];
-            cx.error_spanned_by(&f.sig.ident, "a blocking backend with `write_atomic` must also implement `open_atomic`: its writer outlives the call");
-        }
-    }
-
-    fn check_pairs(&self, cx: &Ctxt) {
-        for (a, b, gate) in [
-            ("delete", "delete_folder", "Delete"),
-            ("list_files", "list_folders", "List"),
-        ] {
-            for (have, missing) in [(a, b), (b, a)] {
-                if self.has(have) && !self.has(missing) {
-                    cx.error_spanned_by(
-                        &self.implemented[have].sig.ident,
-                        format!("{gate} needs both `{a}` and `{b}`: implement `{missing}` too (contract clause C-2.2)"),
+                        format!(
+                            "{gate} needs {}: implement {missing_list} too (contract clause C-2.2)",
+                            list(&needed)
+                        ),
                     );
                 }
             }
         }
     }
 
-    fn check_flags(&self, cx: &Ctxt) {
-        for flag in &self.flags {
-            let missing = match flag.to_string().as_str() {
-                "atomic_move" => (!self.has("rename")).then_some("`rename`"),
-                "seekable_read" if self.asynchronous => {
-                    Some("the blocking world (async streams are not seekable)")
-                }
-                "seekable_read" | "lazy_read" => {
-                    (!self.provides("read")).then_some("`read` or `read_bytes`")
-                }
-                "write_result_native" => (!self.has("write")).then_some("`write`"),
-                "user_metadata" | "attributes" => (!(self.has("write")
-                    && self.has("get_file_info")))
-                .then_some("`write` and `get_file_info`"),
-                "conditional_write" => (!(self.has("write") && self.has("get_file_info")))
-                    .then_some("`write` and `get_file_info` (the etag to match)"),
-                _ => None,
+    /// Each flag is one the definition declares, on operations this backend provides.
+    fn check_flags(&self, cx: &Ctxt, def: &Definition) {
+        let declared = def.flags();
+        for (written, capability) in &self.args.flags {
+            if !declared.iter().any(|d| *d == capability) {
+                let known: Vec<String> = declared.iter().map(|d| snake_case(&d.to_string())).collect();
+                let known: Vec<&str> = known.iter().map(String::as_str).collect();
+                let hint = closest(&written.to_string(), &known)
+                    .map(|c| format!("; did you mean `{c}`?"))
+                    .unwrap_or_default();
+                let gate = def.gates().iter().any(|g| *g == capability);
+                let why = if gate {
+                    " (gates follow from the operations implemented)"
+                } else {
+                    ""
+                };
+                cx.error_spanned_by(
+                    written,
+                    format!(
+                        "unknown flag `{written}`{why}; expected one of: {}{hint}",
+                        known.join(", ")
+                    ),
+                );
+                continue;
+            }
+            let missing: Vec<String> = def
+                .methods
+                .iter()
+                .filter(|m| m.flags().any(|f| f == capability) && !self.provides(def, m))
+                .map(|m| match m.in_world(self.world) {
+                    true => format!("`{}`", m.ident()),
+                    false => format!("`{}`, which the async world does not have", m.ident()),
+                })
+                .collect();
+            if !missing.is_empty() {
+                cx.error_spanned_by(
+                    written,
+                    format!(
+                        "the flag `{written}` needs {} (contract clause C-2.2)",
+                        missing.join(" and ")
+                    ),
+                );
+            }
+        }
+    }
+
+    /// What every backend must have (the probes): written, or derived.
+    fn check_required(&self, cx: &Ctxt, def: &Definition) {
+        for method in def.methods.iter().filter(|m| m.is_required(self.world)) {
+            if self.provides(def, method) {
+                continue;
+            }
+            let from = method.derive_from();
+            let from = match from.as_slice() {
+                [] => String::new(),
+                from => format!(
+                    ", or {} from which it is derived",
+                    from.iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ),
             };
-            if let Some(missing) = missing {
-                cx.error_spanned_by(
-                    flag,
-                    format!("the flag `{flag}` needs {missing} (contract clause C-2.2)"),
-                );
-            }
+            cx.error_spanned_by(
+                &self.item.self_ty,
+                format!("implement `{}`{from}", method.ident()),
+            );
         }
     }
+}
 
-    fn check_probes(&self, cx: &Ctxt) {
-        let file = self.has("is_file") || self.has("get_file_info");
-        let folder = self.has("is_folder") || self.has("list_files");
-        for (probe, ok, from) in [
-            ("is_file", file, "`get_file_info`"),
-            ("is_folder", folder, "`list_files` and `list_folders`"),
-            (
-                "exists",
-                self.has("exists") || (file && folder),
-                "`is_file` and `is_folder`",
-            ),
-        ] {
-            if !ok {
-                cx.error_spanned_by(
-                    &self.item.self_ty,
-                    format!("implement `{probe}`, or {from} from which it is derived"),
-                );
-            }
+/// `AtomicMove` → `atomic_move`.
+fn snake_case(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
         }
+        out.extend(c.to_lowercase());
     }
+    out
 }
 
 /// Compares the user's signature with the definition's, in the backend's world.

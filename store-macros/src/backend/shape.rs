@@ -4,7 +4,7 @@
 use quote::ToTokens;
 use syn::{GenericArgument, PathArguments, Type};
 
-use crate::definition::{async_name, world_type};
+use crate::definition::async_name;
 
 /// The shape of `ty`, with the async world's names when `asynchronous`.
 pub(crate) fn shape(ty: &Type, asynchronous: bool) -> String {
@@ -43,41 +43,21 @@ pub(crate) fn shape(ty: &Type, asynchronous: bool) -> String {
                 _ => name,
             }
         }
+        Type::TraitObject(t) => {
+            let bounds: Vec<String> = t
+                .bounds
+                .iter()
+                .map(|b| match b {
+                    syn::TypeParamBound::Trait(t) => t
+                        .path
+                        .segments
+                        .last()
+                        .map_or_else(String::new, |s| s.ident.to_string()),
+                    other => other.to_token_stream().to_string().replace(' ', ""),
+                })
+                .collect();
+            format!("dyn {}", bounds.join("+"))
+        }
         other => other.to_token_stream().to_string().replace(' ', ""),
-    }
-}
-
-/// `ty` spelled with absolute `::store::` paths, so generated signatures resolve anywhere:
-/// the definition names only `store` types and primitives.
-pub(crate) fn absolute(ty: &Type, asynchronous: bool) -> proc_macro2::TokenStream {
-    use quote::quote;
-    match ty {
-        Type::Reference(r) => {
-            let inner = absolute(&r.elem, asynchronous);
-            let lifetime = &r.lifetime;
-            quote!(&#lifetime #inner)
-        }
-        Type::Tuple(t) if t.elems.is_empty() => quote!(()),
-        Type::Path(p) if p.qself.is_none() => {
-            let Some(last) = p.path.segments.last() else {
-                return ty.to_token_stream();
-            };
-            let ident = &last.ident;
-            if ["u64", "usize", "bool", "str", "String"].contains(&ident.to_string().as_str()) {
-                return quote!(#ident);
-            }
-            let name = world_type(&ident.to_string(), asynchronous);
-            match &last.arguments {
-                PathArguments::AngleBracketed(args) => {
-                    let inner = args.args.iter().map(|a| match a {
-                        GenericArgument::Type(t) => absolute(t, asynchronous),
-                        other => other.to_token_stream(),
-                    });
-                    quote!(::store::#name<#(#inner),*>)
-                }
-                _ => quote!(::store::#name),
-            }
-        }
-        other => other.to_token_stream(),
     }
 }

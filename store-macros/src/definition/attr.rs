@@ -1,11 +1,95 @@
 //! Typed values of the `#[store(...)]` method options, parsed with duplicate and unknown-key
-//! errors spanned on the key.
+//! errors spanned on the key. Every option is listed once, in [`Key::ALL`]; what it takes is
+//! an exhaustive `match`, so the compiler holds the two together.
 
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::{Attribute, Ident, Path};
 
 use super::ctxt::Ctxt;
+
+/// One `#[store(...)]` option.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Key {
+    Gate,
+    File,
+    Folder,
+    Subfolder,
+    Pattern,
+    Materialize,
+    Filter,
+    Pure,
+    SyncOnly,
+    Manual,
+    Mutates,
+    AsyncDefault,
+    AsyncToSync,
+    DeriveFrom,
+    Flags,
+}
+
+/// What an option takes after its key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// Nothing: `pure`.
+    Flag,
+    /// `= path`: `gate = Read`, `filter = FileFilter`.
+    Path,
+    /// `(a, b)`: `file(src, dst)`, `derive_from(read_bytes)`.
+    Names,
+}
+
+impl Key {
+    /// Every option, by the name it is written with.
+    pub(crate) const ALL: [(&'static str, Key); 15] = [
+        ("gate", Key::Gate),
+        ("file", Key::File),
+        ("folder", Key::Folder),
+        ("subfolder", Key::Subfolder),
+        ("pattern", Key::Pattern),
+        ("materialize", Key::Materialize),
+        ("filter", Key::Filter),
+        ("pure", Key::Pure),
+        ("sync_only", Key::SyncOnly),
+        ("manual", Key::Manual),
+        ("mutates", Key::Mutates),
+        ("async_default", Key::AsyncDefault),
+        ("async_to_sync", Key::AsyncToSync),
+        ("derive_from", Key::DeriveFrom),
+        ("flags", Key::Flags),
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        Key::ALL
+            .iter()
+            .find(|(_, key)| *key == self)
+            .map_or("", |(name, _)| name)
+    }
+
+    fn form(self) -> Form {
+        match self {
+            Key::Materialize | Key::Pure | Key::SyncOnly | Key::Manual | Key::Mutates => Form::Flag,
+            Key::Gate | Key::Filter | Key::AsyncDefault | Key::AsyncToSync => Form::Path,
+            Key::File
+            | Key::Folder
+            | Key::Subfolder
+            | Key::Pattern
+            | Key::DeriveFrom
+            | Key::Flags => Form::Names,
+        }
+    }
+
+    /// The path role this key gives its arguments, if it is a role.
+    pub(crate) fn role(self) -> Option<Role> {
+        match self {
+            Key::File => Some(Role::File),
+            Key::Folder => Some(Role::Folder),
+            Key::Subfolder => Some(Role::Subfolder),
+            Key::Pattern => Some(Role::Pattern),
+            _ => None,
+        }
+    }
+}
 
 /// The role of a path argument (C-1.2).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -20,73 +104,79 @@ pub(crate) enum Role {
     Pattern,
 }
 
-impl Role {
-    pub(crate) const ALL: [(&'static str, Role); 4] = [
-        ("file", Role::File),
-        ("folder", Role::Folder),
-        ("subfolder", Role::Subfolder),
-        ("pattern", Role::Pattern),
-    ];
+/// The value of one option as written.
+#[derive(Clone)]
+enum Value {
+    Flag,
+    Path(Path),
+    Names(Vec<Ident>),
 }
 
-/// Every key `#[store(...)]` accepts, for the "unknown option" message.
-pub(crate) const KEYS: &[&str] = &[
-    "gate",
-    "file",
-    "folder",
-    "subfolder",
-    "pattern",
-    "materialize",
-    "filter",
-    "pure",
-    "sync_only",
-    "manual",
-    "store_name",
-    "async_default",
-    "reverse",
-];
-
-/// A flag option: present or not, with the span of its key for later errors.
-pub(crate) type Flag = Option<Span>;
-
-/// The parsed options of one method.
+/// The parsed options of one method: each key with the span of its name and its value.
 #[derive(Default, Clone)]
 pub(crate) struct Options {
-    pub(crate) gate: Option<Ident>,
-    pub(crate) roles: Vec<(Role, Ident)>,
-    pub(crate) materialize: Flag,
-    pub(crate) filter: Option<Path>,
-    pub(crate) pure: Flag,
-    pub(crate) sync_only: Flag,
-    pub(crate) manual: Flag,
-    pub(crate) store_name: Option<Ident>,
-    pub(crate) async_default: Option<Path>,
-    pub(crate) reverse: Option<Path>,
+    given: Vec<(Key, Span, Value)>,
+}
+
+impl Options {
+    /// The span of the flag `key`, when given.
+    pub(crate) fn flag(&self, key: Key) -> Option<Span> {
+        self.given
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, span, _)| *span)
+    }
+
+    /// The path given to `key`.
+    pub(crate) fn path(&self, key: Key) -> Option<&Path> {
+        self.given.iter().find_map(|(k, _, v)| match v {
+            Value::Path(path) if *k == key => Some(path),
+            _ => None,
+        })
+    }
+
+    /// The single identifier given to `key` (`gate = Read`).
+    pub(crate) fn ident(&self, key: Key) -> Option<&Ident> {
+        self.path(key).and_then(Path::get_ident)
+    }
+
+    /// The names given to `key`, over every time it is written.
+    pub(crate) fn names(&self, key: Key) -> impl Iterator<Item = &Ident> {
+        self.given.iter().flat_map(move |(k, _, v)| match v {
+            Value::Names(names) if *k == key => names.as_slice(),
+            _ => &[],
+        })
+    }
+
+    /// Each argument given a role, with its role.
+    pub(crate) fn roles(&self) -> impl Iterator<Item = (Role, &Ident)> {
+        self.given.iter().flat_map(|(k, _, v)| {
+            let names = match v {
+                Value::Names(names) => names.as_slice(),
+                _ => &[],
+            };
+            k.role()
+                .into_iter()
+                .flat_map(move |role| names.iter().map(move |n| (role, n)))
+        })
+    }
+
+    /// Every key given, with the span of its name, in the order written.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = (Key, Span)> + '_ {
+        self.given.iter().map(|(k, span, _)| (*k, *span))
+    }
 }
 
 /// Splits `attrs` into the `#[store]` options and the attributes to keep (docs and the rest).
 pub(crate) fn take_options(cx: &Ctxt, attrs: Vec<Attribute>) -> (Options, Vec<Attribute>) {
     let mut options = Options::default();
-    let mut seen: Vec<String> = Vec::new();
     let mut kept = Vec::new();
     for attr in attrs {
         if !attr.path().is_ident("store") {
             kept.push(attr);
             continue;
         }
-        let result = attr.parse_nested_meta(|meta| {
-            let key = match meta.path.get_ident() {
-                Some(ident) => ident.to_string(),
-                None => return Err(meta.error("expected a `store` option name")),
-            };
-            if seen.contains(&key) && !is_role(&key) {
-                cx.error_spanned_by(&meta.path, format!("duplicate `store` option `{key}`"));
-                skip_value(&meta)?;
-                return Ok(());
-            }
-            seen.push(key.clone());
-            parse_one(cx, &mut options, &key, &meta)
-        });
+        let result = attr.parse_nested_meta(|meta| parse_one(cx, &mut options, &meta));
         if let Err(err) = result {
             cx.syn_error(err);
         }
@@ -94,48 +184,46 @@ pub(crate) fn take_options(cx: &Ctxt, attrs: Vec<Attribute>) -> (Options, Vec<At
     (options, kept)
 }
 
-fn is_role(key: &str) -> bool {
-    Role::ALL.iter().any(|(name, _)| *name == key)
-}
-
-fn parse_one(
-    cx: &Ctxt,
-    options: &mut Options,
-    key: &str,
-    meta: &ParseNestedMeta,
-) -> syn::Result<()> {
-    let span = meta.path.get_ident().map(Ident::span);
-    match key {
-        "gate" => options.gate = Some(meta.value()?.parse()?),
-        "filter" => options.filter = Some(meta.value()?.parse()?),
-        "store_name" => options.store_name = Some(meta.value()?.parse()?),
-        "async_default" => options.async_default = Some(meta.value()?.parse()?),
-        "reverse" => options.reverse = Some(meta.value()?.parse()?),
-        "materialize" => options.materialize = span,
-        "pure" => options.pure = span,
-        "sync_only" => options.sync_only = span,
-        "manual" => options.manual = span,
-        _ => {
-            if let Some((_, role)) = Role::ALL.iter().find(|(name, _)| *name == key) {
-                meta.parse_nested_meta(|arg| {
-                    match arg.path.get_ident() {
-                        Some(ident) => options.roles.push((*role, ident.clone())),
-                        None => return Err(arg.error("expected an argument name")),
-                    }
-                    Ok(())
-                })?;
-            } else {
-                cx.error_spanned_by(
-                    &meta.path,
-                    format!(
-                        "unknown `store` option `{key}`; expected one of: {}",
-                        KEYS.join(", ")
-                    ),
-                );
-                skip_value(meta)?;
-            }
-        }
+fn parse_one(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta) -> syn::Result<()> {
+    let Some(ident) = meta.path.get_ident() else {
+        return Err(meta.error("expected a `store` option name"));
+    };
+    let name = ident.to_string();
+    let Some(key) = Key::ALL.iter().find(|(n, _)| *n == name).map(|(_, k)| *k) else {
+        let names: Vec<&str> = Key::ALL.iter().map(|(n, _)| *n).collect();
+        let hint = super::closest(&name, &names)
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        cx.error_spanned_by(
+            &meta.path,
+            format!(
+                "unknown `store` option `{name}`; expected one of: {}{hint}",
+                names.join(", ")
+            ),
+        );
+        return skip_value(meta);
+    };
+    // Lists may be split over several attributes (`file(src)`, `file(dst)`); the rest once.
+    if key.form() != Form::Names && options.flag(key).is_some() {
+        cx.error_spanned_by(&meta.path, format!("duplicate `store` option `{name}`"));
+        return skip_value(meta);
     }
+    let value = match key.form() {
+        Form::Flag => Value::Flag,
+        Form::Path => Value::Path(meta.value()?.parse()?),
+        Form::Names => {
+            let mut names = Vec::new();
+            meta.parse_nested_meta(|arg| match arg.path.get_ident() {
+                Some(ident) => {
+                    names.push(ident.clone());
+                    Ok(())
+                }
+                None => Err(arg.error("expected a name")),
+            })?;
+            Value::Names(names)
+        }
+    };
+    options.given.push((key, ident.span(), value));
     Ok(())
 }
 

@@ -5,22 +5,9 @@ use std::collections::HashSet;
 use syn::visit::Visit;
 use syn::{FnArg, GenericParam, Pat, ReturnType};
 
+use super::attr::Key;
 use super::ctxt::Ctxt;
 use super::model::{ArgKind, Definition, Method, Output};
-
-/// The names of the gate capabilities, the only ones a `gate = ...` may name (C-5.1): the set
-/// `store::Capabilities::GATES` holds. Quality flags never gate.
-const GATE_NAMES: &[&str] = &[
-    "Read",
-    "Write",
-    "Delete",
-    "List",
-    "Glob",
-    "Move",
-    "Copy",
-    "AtomicWrite",
-    "Metadata",
-];
 
 /// Validates the definition: trait-level checks decide [`Definition::sound`], and each method's
 /// own checks its [`Method::valid`].
@@ -29,14 +16,18 @@ pub(crate) fn check(cx: &Ctxt, def: &mut Definition) {
     check_trait(cx, def);
     def.sound = cx.error_count() == before;
     let mut names = HashSet::new();
-    for method in &mut def.methods {
+    let mut valid = Vec::with_capacity(def.methods.len());
+    for method in &def.methods {
         let before = cx.error_count();
         if !names.insert(method.ident().to_string()) {
             cx.error_spanned_by(method.ident(), "duplicate method name");
         }
         check_signature(cx, method);
-        check_options(cx, method);
-        method.valid &= cx.error_count() == before;
+        check_options(cx, def, method);
+        valid.push(cx.error_count() == before);
+    }
+    for (method, valid) in def.methods.iter_mut().zip(valid) {
+        method.valid &= valid;
         // Everything generated names the backend: without a sound `name` nothing can be.
         if method.ident() == "name" && !method.valid {
             def.sound = false;
@@ -197,25 +188,11 @@ fn refuse_in_type(cx: &Ctxt, ty: &syn::Type) {
     }
 }
 
-fn check_options(cx: &Ctxt, method: &Method) {
+fn check_options(cx: &Ctxt, def: &Definition, method: &Method) {
     let o = &method.options;
-    if let Some(gate) = &o.gate {
-        let name = gate.to_string();
-        if !GATE_NAMES.contains(&name.as_str()) {
-            let hint = closest(&name, GATE_NAMES)
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
-            cx.error_spanned_by(
-                gate,
-                format!(
-                    "`{name}` is not a gate; expected one of: {}{hint}",
-                    GATE_NAMES.join(", ")
-                ),
-            );
-        }
-    }
+    // A gate is emitted as `Capability::<gate>` spanned on its token: rustc checks the name.
     let mut with_role = HashSet::new();
-    for (_, name) in &o.roles {
+    for (_, name) in o.roles() {
         if !with_role.insert(name.to_string()) {
             cx.error_spanned_by(name, format!("argument `{name}` has more than one role"));
             continue;
@@ -234,24 +211,17 @@ fn check_options(cx: &Ctxt, method: &Method) {
             Some(_) => {}
         }
     }
-    if let Some(pure) = o.pure {
-        let conflicts = [
-            ("`gate`", o.gate.is_some()),
-            ("`materialize`", o.materialize.is_some()),
-            ("`filter`", o.filter.is_some()),
-            ("`sync_only`", o.sync_only.is_some()),
-            ("`manual`", o.manual.is_some()),
-            ("`store_name`", o.store_name.is_some()),
-            ("`async_default`", o.async_default.is_some()),
-            ("a role", !o.roles.is_empty()),
-        ];
-        for (name, present) in conflicts {
-            if present {
-                cx.syn_error(syn::Error::new(
-                    pure,
-                    format!("`pure` methods do no I/O and cannot also take {name}"),
-                ));
-            }
+    if let Some(pure) = o.flag(Key::Pure) {
+        // Only the blocking adapter's body over an async backend may differ.
+        let allowed = [Key::Pure, Key::AsyncToSync];
+        for (key, _) in o.keys().filter(|(key, _)| !allowed.contains(key)) {
+            cx.syn_error(syn::Error::new(
+                pure,
+                format!(
+                    "`pure` methods do no I/O and cannot also take `{}`",
+                    key.name()
+                ),
+            ));
         }
         return;
     }
@@ -266,8 +236,9 @@ fn check_options(cx: &Ctxt, method: &Method) {
             );
         }
     }
-    match (&method.output, o.materialize) {
-        (Output::List(_), None) => cx.error_spanned_by(
+    let materialize = o.flag(Key::Materialize);
+    match (&method.output, materialize) {
+        (Output::List, None) => cx.error_spanned_by(
             &method.sig.output,
             "a method returning `Result<ListIter<T>>` needs `#[store(materialize)]`: the async adapter collects it in one blocking call",
         ),
@@ -275,33 +246,47 @@ fn check_options(cx: &Ctxt, method: &Method) {
             method.output_span,
             "I/O methods must return `Result<T>`; mark methods without I/O `#[store(pure)]`",
         )),
-        (Output::Plain(_) | Output::ReadStream, Some(span)) => cx.syn_error(syn::Error::new(
+        (Output::Plain | Output::ReadStream, Some(span)) => cx.syn_error(syn::Error::new(
             span,
             "`materialize` applies only to methods returning `Result<ListIter<T>>`",
         )),
         _ => {}
     }
-    if let (Some(filter), None) = (&o.filter, o.materialize) {
+    if let (Some(filter), None) = (method.filter(), materialize) {
         cx.error_spanned_by(filter, "`filter` applies only to `materialize` listings");
     }
-    if let (Some(span), Some(path)) = (o.sync_only, &o.async_default) {
-        let _ = span;
+    let sync_only = o.flag(Key::SyncOnly);
+    if let (Some(_), Some(path)) = (sync_only, method.async_default()) {
         cx.error_spanned_by(
             path,
             "a `sync_only` method has no async world to give a default to",
         );
     }
-    if let (Some(span), None, None) = (o.sync_only, &method.default, &o.reverse) {
+    if let (Some(span), None, None) = (sync_only, &method.default, method.async_to_sync()) {
         cx.syn_error(syn::Error::new(
             span,
-            "a `sync_only` method needs a default body or `reverse = path`: the blocking adapter over an async backend has no async method to call",
+            "a `sync_only` method needs a default body or `async_to_sync = path`: the blocking adapter over an async backend has no async method to call",
         ));
     }
-    if let (Some(path), None) = (&o.async_default, &method.default) {
+    if let (Some(path), None) = (method.async_default(), &method.default) {
         cx.error_spanned_by(
             path,
             "`async_default` needs a default body in the blocking definition too",
         );
+    }
+    for from in method.derive_from() {
+        if from == method.ident() || def.method(&from.to_string()).is_none_or(Method::is_pure) {
+            cx.error_spanned_by(
+                from,
+                format!("`derive_from` names other I/O operations of the trait; `{from}` is not one"),
+            );
+        }
+    }
+    if let (Some(span), None) = (o.flag(Key::DeriveFrom), &def.derivations) {
+        cx.syn_error(syn::Error::new(
+            span,
+            "`derive_from` needs `#[store(derivations = path)]` on the trait: the module whose `blocking` and `asynchronous` submodules hold the derivations",
+        ));
     }
 }
 

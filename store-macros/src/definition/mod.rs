@@ -12,8 +12,8 @@ mod types;
 pub(crate) use self::attr::Role;
 pub(crate) use self::check::closest;
 pub(crate) use self::ctxt::Ctxt;
-pub(crate) use self::model::{ArgKind, Args, Definition, Method, Output};
-pub(crate) use self::types::{async_name, world_type, CONTENT, LIST_ITER, READ_STREAM};
+pub(crate) use self::model::{ArgKind, Args, Definition, Method, Output, World};
+pub(crate) use self::types::async_name;
 
 use syn::ItemTrait;
 

@@ -7,7 +7,9 @@ use syn::{
     Type,
 };
 
-use super::attr::{self, Options, Role};
+use quote::quote;
+
+use super::attr::{self, Key, Options, Role};
 use super::ctxt::Ctxt;
 use super::types;
 
@@ -54,6 +56,9 @@ pub(crate) struct Definition {
     /// The input trait, `#[store]` options stripped; re-emitted as the blocking trait.
     pub(crate) item: ItemTrait,
     pub(crate) methods: Vec<Method>,
+    /// `#[store(derivations = path)]` on the trait: the module whose `blocking` and
+    /// `asynchronous` submodules hold, under each derivable operation's name, its derivation.
+    pub(crate) derivations: Option<Path>,
     /// Whether the trait itself (its generics, supertraits, `name`) passed validation; if not,
     /// nothing can be generated from it.
     pub(crate) sound: bool,
@@ -83,11 +88,11 @@ pub(crate) struct Arg {
 #[derive(Clone)]
 pub(crate) enum Output {
     /// `Result<T>` for a plain `T`.
-    Plain(Type),
+    Plain,
     /// `Result<ReadStream>`: a byte stream in the async world.
     ReadStream,
     /// `Result<ListIter<T>>`: a listing.
-    List(Type),
+    List,
     /// Anything else (only valid on pure methods).
     Other,
 }
@@ -108,6 +113,13 @@ pub(crate) struct Method {
     pub(crate) output_span: Span,
 }
 
+/// The two worlds every operation exists in (or, `sync_only`, the first alone).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum World {
+    Blocking,
+    Async,
+}
+
 impl Method {
     pub(crate) fn ident(&self) -> &Ident {
         &self.sig.ident
@@ -117,16 +129,101 @@ impl Method {
         self.attrs.iter().filter(|a| a.path().is_ident("doc"))
     }
 
+    /// No I/O: identical and synchronous in both worlds, not forwarded by the stores.
     pub(crate) fn is_pure(&self) -> bool {
-        self.options.pure.is_some()
+        self.options.flag(Key::Pure).is_some()
     }
 
-    /// The name the stores use.
-    pub(crate) fn store_ident(&self) -> Ident {
-        self.options
-            .store_name
-            .clone()
-            .unwrap_or_else(|| self.sig.ident.clone())
+    /// The capability the stores check before forwarding (C-5.1), as written.
+    pub(crate) fn gate(&self) -> Option<&Ident> {
+        self.options.ident(Key::Gate)
+    }
+
+    /// Whether the method exists in `world`.
+    pub(crate) fn in_world(&self, world: World) -> bool {
+        world == World::Blocking || self.options.flag(Key::SyncOnly).is_none()
+    }
+
+    /// The stores write their own public method.
+    pub(crate) fn is_manual(&self) -> bool {
+        self.options.flag(Key::Manual).is_some()
+    }
+
+    /// The method changes what is stored.
+    pub(crate) fn mutates(&self) -> bool {
+        self.options.flag(Key::Mutates).is_some()
+    }
+
+    /// The filter the stores apply to a listing.
+    pub(crate) fn filter(&self) -> Option<&Path> {
+        self.options.path(Key::Filter)
+    }
+
+    /// The body of the async method, where the definition gives one.
+    pub(crate) fn async_default(&self) -> Option<&Path> {
+        self.options.path(Key::AsyncDefault)
+    }
+
+    /// The body of the method in the blocking adapter over an async backend.
+    pub(crate) fn async_to_sync(&self) -> Option<&Path> {
+        self.options.path(Key::AsyncToSync)
+    }
+
+    /// The operations this one is derived from, in a backend that does not write it.
+    pub(crate) fn derive_from(&self) -> Vec<&Ident> {
+        self.options.names(Key::DeriveFrom).collect()
+    }
+
+    /// The capability flags that need this operation.
+    pub(crate) fn flags(&self) -> impl Iterator<Item = &Ident> {
+        self.options.names(Key::Flags)
+    }
+
+    /// A backend must provide it (write it or have it derived): no default body and, in
+    /// `world`, no gate to answer `Unsupported` with.
+    pub(crate) fn is_required(&self, world: World) -> bool {
+        self.in_world(world) && !self.is_pure() && self.default.is_none() && self.gate().is_none()
+    }
+
+    /// The return type in `world` (`Result<T>`, its world types spelled for that world).
+    pub(crate) fn output_type(&self, world: World) -> Type {
+        let ty = match &self.sig.output {
+            ReturnType::Type(_, ty) => (**ty).clone(),
+            ReturnType::Default => syn::parse_quote!(()),
+        };
+        match world {
+            World::Blocking => ty,
+            World::Async => types::in_async_world(&ty),
+        }
+    }
+
+    /// The signature in `world`: as written in the blocking world; in the async world a boxed
+    /// `Send` future, every reference tied to it, each world type in its async spelling.
+    /// Every generator asks this one function.
+    ///
+    /// The receiver is made here, not taken from the definition: the definition reaches
+    /// `#[store::backend]` through `macro_rules!`, whose hygiene would set its `self` apart
+    /// from the `self` of generated bodies.
+    pub(crate) fn signature(&self, world: World) -> TokenStream {
+        let ident = self.ident();
+        if world == World::Blocking || self.is_pure() {
+            let args = self.args.iter().map(|a| {
+                let (name, ty) = (&a.ident, &a.ty);
+                quote!(#name: #ty)
+            });
+            let output = &self.sig.output;
+            return quote!(fn #ident(&self, #(#args),*) #output);
+        }
+        let lt = types::future_lifetime();
+        let args = self.args.iter().map(|a| {
+            let name = &a.ident;
+            let ty = types::in_async_world(&a.ty);
+            quote!(#name: #ty)
+        });
+        let output = self.output_type(World::Async);
+        quote! {
+            fn #ident<#lt>(&#lt self, #(#args),*) -> ::store::BoxFuture<#lt, #output>
+        }
     }
 }
 
@@ -134,6 +231,7 @@ impl Definition {
     /// The model of `item`, its options parsed; items other than methods are reported and
     /// left out.
     pub(crate) fn from_syn(cx: &Ctxt, mut item: ItemTrait) -> Definition {
+        let derivations = trait_options(cx, &mut item.attrs);
         let mut methods = Vec::new();
         item.items.retain_mut(|trait_item| match trait_item {
             TraitItem::Fn(f) => {
@@ -156,8 +254,36 @@ impl Definition {
         Definition {
             item,
             methods,
+            derivations,
             sound: true,
         }
+    }
+
+    /// The method called `name`.
+    pub(crate) fn method(&self, name: &str) -> Option<&Method> {
+        self.methods.iter().find(|m| m.ident() == name)
+    }
+
+    /// Every capability flag the definition names, once each, in order.
+    pub(crate) fn flags(&self) -> Vec<&Ident> {
+        let mut flags: Vec<&Ident> = Vec::new();
+        for flag in self.methods.iter().flat_map(Method::flags) {
+            if !flags.iter().any(|f| *f == flag) {
+                flags.push(flag);
+            }
+        }
+        flags
+    }
+
+    /// Every gate the definition names, once each, in order.
+    pub(crate) fn gates(&self) -> Vec<&Ident> {
+        let mut gates: Vec<&Ident> = Vec::new();
+        for gate in self.methods.iter().filter_map(Method::gate) {
+            if !gates.iter().any(|g| *g == gate) {
+                gates.push(gate);
+            }
+        }
+        gates
     }
 
     /// What the fallback expansion generates from: the methods that passed validation, and a
@@ -197,6 +323,7 @@ impl Definition {
         Definition {
             item,
             methods: self.methods.iter().filter(|m| m.valid).cloned().collect(),
+            derivations: self.derivations.clone(),
             sound: self.sound,
         }
     }
@@ -248,14 +375,36 @@ impl Method {
     }
 }
 
+/// Takes the trait's own `#[store(derivations = path)]` out of `attrs`.
+fn trait_options(cx: &Ctxt, attrs: &mut Vec<Attribute>) -> Option<Path> {
+    let mut derivations = None;
+    attrs.retain(|attr| {
+        if !attr.path().is_ident("store") {
+            return true;
+        }
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("derivations") {
+                derivations = Some(meta.value()?.parse()?);
+                Ok(())
+            } else {
+                Err(meta.error("unknown `store` option on the trait; expected `derivations = path`"))
+            }
+        });
+        if let Err(err) = result {
+            cx.syn_error(err);
+        }
+        false
+    });
+    derivations
+}
+
 fn classify(ident: &Ident, ty: &Type, options: &Options) -> ArgKind {
     if let Some(inner) = types::shared_ref(ty) {
         if types::is_named(inner, "StorePath") || types::is_named(inner, "Pattern") {
             let role = options
-                .roles
-                .iter()
-                .find(|(_, name)| name == ident)
-                .map(|(role, _)| *role);
+                .roles()
+                .find(|(_, name)| *name == ident)
+                .map(|(role, _)| role);
             return ArgKind::Path(role);
         }
         return ArgKind::Ref;
@@ -273,9 +422,9 @@ fn classify_output(ty: &Type) -> Output {
     };
     if types::is_named(ok, types::READ_STREAM) {
         Output::ReadStream
-    } else if let Some(item) = types::single_argument(ok, types::LIST_ITER) {
-        Output::List(item.clone())
+    } else if types::single_argument(ok, types::LIST_ITER).is_some() {
+        Output::List
     } else {
-        Output::Plain(ok.clone())
+        Output::Plain
     }
 }

@@ -1,9 +1,9 @@
 //! The one table of the types the two worlds spell differently, recognising them, and the
 //! shapes we refuse in types.
 
-use proc_macro2::Ident;
 use quote::format_ident;
 use syn::visit::Visit;
+use syn::visit_mut::{self, VisitMut};
 use syn::{GenericArgument, Lifetime, PathArguments, Type, TypeImplTrait};
 
 /// The content of a write: `Content` blocking, `AsyncContent` async.
@@ -30,13 +30,42 @@ pub(crate) fn async_name(name: &str) -> &str {
         .map_or(name, |(_, asynchronous)| asynchronous)
 }
 
-/// The identifier of the world type `blocking` (a name of the table) in one world.
-pub(crate) fn world_type(blocking: &str, asynchronous: bool) -> Ident {
-    if asynchronous {
-        format_ident!("{}", async_name(blocking))
-    } else {
-        format_ident!("{}", blocking)
+/// The lifetime every reference of an async method is tied to.
+pub(crate) fn future_lifetime() -> Lifetime {
+    Lifetime::new("'a", proc_macro2::Span::call_site())
+}
+
+/// `ty` as the async world spells it: each world type by its async name, under `::store::`,
+/// with its arguments kept, and every elided reference lifetime tied to the future's.
+pub(crate) fn in_async_world(ty: &Type) -> Type {
+    struct Async;
+    impl VisitMut for Async {
+        fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+            if r.lifetime.is_none() {
+                r.lifetime = Some(future_lifetime());
+            }
+            self.visit_type_mut(&mut r.elem);
+        }
+
+        fn visit_type_mut(&mut self, ty: &mut Type) {
+            visit_mut::visit_type_mut(self, ty);
+            let Type::Path(p) = ty else { return };
+            let Some(last) = p.path.segments.last() else {
+                return;
+            };
+            let name = last.ident.to_string();
+            let renamed = async_name(&name);
+            if p.qself.is_some() || renamed == name {
+                return;
+            }
+            let ident = format_ident!("{}", renamed, span = last.ident.span());
+            let args = &last.arguments;
+            *ty = syn::parse_quote!(::store::#ident #args);
+        }
     }
+    let mut ty = ty.clone();
+    Async.visit_type_mut(&mut ty);
+    ty
 }
 
 /// The last segment's identifier of a path type, e.g. `Content` for `crate::Content`.

@@ -6,14 +6,14 @@ use quote::{format_ident, quote};
 
 use super::codegen::{doc_lines, moved_args, Names};
 use super::wrapper::Wrapper;
-use crate::definition::{ArgKind, Definition, Method, Output};
+use crate::definition::{ArgKind, Definition, Method, Output, World};
 
 pub(crate) fn generate(def: &Definition, names: &Names) -> TokenStream {
     let vis = &def.item.vis;
     let Names {
         sync_trait,
         async_trait,
-        reverse,
+        async_adapter,
         ..
     } = names;
     let doc = doc_lines(&format!(
@@ -28,7 +28,7 @@ pub(crate) fn generate(def: &Definition, names: &Names) -> TokenStream {
     let methods = def.methods.iter().filter_map(|m| method(m, async_trait));
     let wrapper = Wrapper {
         vis,
-        ident: reverse,
+        ident: async_adapter,
         param: format_ident!("A"),
         wrapped: async_trait,
         doc,
@@ -46,7 +46,7 @@ pub(crate) fn generate(def: &Definition, names: &Names) -> TokenStream {
     quote! {
         #wrapper
 
-        impl<A: #async_trait + ?::core::marker::Sized> #sync_trait for #reverse<A> {
+        impl<A: #async_trait + ?::core::marker::Sized> #sync_trait for #async_adapter<A> {
             #(#methods)*
         }
     }
@@ -56,7 +56,7 @@ fn method(method: &Method, async_trait: &syn::Ident) -> Option<TokenStream> {
     let ident = method.ident();
     let sig = &method.sig;
     let names: Vec<_> = method.args.iter().map(|a| &a.ident).collect();
-    if let Some(path) = &method.options.reverse {
+    if let Some(path) = method.async_to_sync() {
         return Some(quote! {
             #sig {
                 #path(&self.inner, &self.runtime, #(#names),*)
@@ -70,7 +70,7 @@ fn method(method: &Method, async_trait: &syn::Ident) -> Option<TokenStream> {
             }
         });
     }
-    if method.options.sync_only.is_some() {
+    if !method.in_world(World::Async) {
         // No async counterpart: the blocking default body applies (checked to exist).
         return None;
     }
@@ -93,10 +93,10 @@ fn method(method: &Method, async_trait: &syn::Ident) -> Option<TokenStream> {
         Output::ReadStream => quote! {
             #call.map(|stream| ::store::__private::blocking_reader(stream, ::std::sync::Arc::clone(&self.runtime)))
         },
-        Output::List(_) => quote! {
+        Output::List => quote! {
             #call.map(|stream| ::store::__private::blocking_list(stream, ::std::sync::Arc::clone(&self.runtime)))
         },
-        Output::Plain(_) | Output::Other => call,
+        Output::Plain | Output::Other => call,
     };
     Some(quote! {
         #sig {

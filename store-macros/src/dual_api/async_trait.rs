@@ -3,8 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::codegen::{async_arg_type, async_methods, doc_lines, future_lifetime, ok_type, Names};
-use crate::definition::{Definition, Method};
+use super::codegen::{async_methods, doc_lines, Names};
+use crate::definition::{Definition, Method, World};
 
 pub(crate) fn generate(def: &Definition, names: &Names) -> TokenStream {
     let item = &def.item;
@@ -55,27 +55,12 @@ fn method(method: &Method) -> TokenStream {
             None => quote!(#(#attrs)* #sig;),
         };
     }
-    let sig = signature(method);
-    match &method.options.async_default {
+    let sig = method.signature(World::Async);
+    match method.async_default() {
         Some(path) => {
             let args = method.args.iter().map(|a| &a.ident);
             quote!(#(#attrs)* #sig { #path(self, #(#args),*) })
         }
         None => quote!(#(#attrs)* #sig;),
-    }
-}
-
-/// `fn name<'a>(&'a self, args…) -> BoxFuture<'a, Result<T>>`.
-pub(super) fn signature(method: &Method) -> TokenStream {
-    let ident = method.ident();
-    let lt = future_lifetime();
-    let args = method.args.iter().map(|a| {
-        let name = &a.ident;
-        let ty = async_arg_type(a.kind, &a.ty);
-        quote!(#name: #ty)
-    });
-    let ok = ok_type(&method.output, true);
-    quote! {
-        fn #ident<#lt>(&#lt self, #(#args),*) -> ::store::BoxFuture<#lt, ::store::Result<#ok>>
     }
 }

@@ -6,6 +6,7 @@
 mod async_adapter;
 mod async_trait;
 mod codegen;
+mod operations;
 mod stores;
 mod sync_adapter;
 mod wrapper;
@@ -124,13 +125,20 @@ mod tests {
     }
 
     #[test]
-    fn gate_typo_gets_a_suggestion() {
-        let out = errors(quote! {
-            trait Api {
-                #[store(gate = Reed)]
-                fn c(&self) -> Result<()>;
-            }
-        });
-        assert!(out.contains("did you mean `Read`"), "{out}");
+    fn gates_are_capability_paths_for_rustc_to_check() {
+        let out = dual_api(
+            quote!(stores(crate::Store, crate::AsyncStore)),
+            quote! {
+                pub trait Api: Send + Sync + 'static {
+                    #[store(pure)]
+                    fn name(&self) -> &'static str;
+                    #[store(gate = Reed, file(path))]
+                    fn c(&self, path: &StorePath) -> Result<()>;
+                }
+            },
+        )
+        .to_string();
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(out.contains(":: store :: Capability :: Reed"), "{out}");
     }
 }

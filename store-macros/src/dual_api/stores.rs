@@ -1,21 +1,20 @@
 //! The forwarding methods of both stores: validate, gate, scope, forward, rebase (C-1.3).
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
 use syn::Path;
 
-use super::codegen::ok_type;
-use crate::definition::{ArgKind, Definition, Method, Role};
+use crate::definition::{ArgKind, Definition, Method, Role, World};
 
 pub(crate) fn generate(def: &Definition, sync_store: &Path, async_store: &Path) -> TokenStream {
     let forwarded = || {
         def.methods
             .iter()
-            .filter(|m| !m.is_pure() && m.options.manual.is_none())
+            .filter(|m| !m.is_pure() && !m.is_manual())
     };
     let sync_methods = forwarded().map(|m| forwarder(m, false));
     let async_methods = forwarded()
-        .filter(|m| m.options.sync_only.is_none())
+        .filter(|m| m.in_world(World::Async))
         .map(|m| forwarder(m, true));
     quote! {
         impl #sync_store {
@@ -30,7 +29,7 @@ pub(crate) fn generate(def: &Definition, sync_store: &Path, async_store: &Path) 
 
 fn forwarder(method: &Method, asynchronous: bool) -> TokenStream {
     let attrs = method.docs();
-    let ident = method.store_ident();
+    let ident = method.ident();
     let backend_ident = method.ident();
     let params = method.args.iter().map(|a| {
         let name = &a.ident;
@@ -77,9 +76,7 @@ fn forwarder(method: &Method, asynchronous: bool) -> TokenStream {
             quote!(self.scope.require_argument(#name)?;)
         });
     let gate = method
-        .options
-        .gate
-        .as_ref()
+        .gate()
         .map(|gate| quote!(self.scope.require(::store::Capability::#gate)?;));
     let call_args: Vec<_> = method
         .args
@@ -94,7 +91,10 @@ fn forwarder(method: &Method, asynchronous: bool) -> TokenStream {
         })
         .collect();
     let await_ = asynchronous.then(|| quote!(.await));
-    let filter = method.options.filter.as_ref().map(|filter| {
+    // Locals of generated bodies are hygienic, so no argument name can shadow them.
+    let result = format_ident!("result", span = Span::mixed_site());
+    let keeper = format_ident!("filter", span = Span::mixed_site());
+    let filter = method.filter().map(|filter| {
         let keep = if asynchronous {
             quote!(::store::__private::keep_stream)
         } else {
@@ -108,24 +108,28 @@ fn forwarder(method: &Method, asynchronous: bool) -> TokenStream {
             }
         });
         (
-            quote!(let filter = #filter::new(#(#filter_args),*);),
-            quote!(let result = result.map(|items| #keep(items, filter));),
+            quote!(let #keeper = #filter::new(#(#filter_args),*);),
+            quote!(let #result = #result.map(|items| #keep(items, #keeper));),
         )
     });
     let (make_filter, apply_filter) = filter.unzip();
-    let ok = ok_type(&method.output, asynchronous);
+    let output = method.output_type(if asynchronous {
+        World::Async
+    } else {
+        World::Blocking
+    });
     let asyncness = asynchronous.then(|| quote!(async));
     quote! {
         #(#attrs)*
-        pub #asyncness fn #ident(&self, #(#params),*) -> ::store::Result<#ok> {
+        pub #asyncness fn #ident(&self, #(#params),*) -> #output {
             #(#check_options)*
             #(#keys)*
             #(#argument_gates)*
             #gate
             #make_filter
-            let result = self.backend.#backend_ident(#(#call_args),*)#await_;
+            let #result = self.backend.#backend_ident(#(#call_args),*)#await_;
             #apply_filter
-            self.scope.rebase(result)
+            self.scope.rebase(#result)
         }
     }
 }

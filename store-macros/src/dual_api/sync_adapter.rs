@@ -4,17 +4,16 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
-use super::async_trait::signature;
 use super::codegen::{async_methods, doc_lines, moved_args, Names};
 use super::wrapper::Wrapper;
-use crate::definition::{Definition, Method, Output};
+use crate::definition::{Definition, Method, Output, World};
 
 pub(crate) fn generate(def: &Definition, names: &Names) -> TokenStream {
     let vis = &def.item.vis;
     let Names {
         sync_trait,
         async_trait,
-        adapter,
+        sync_adapter,
         ..
     } = names;
     let doc = doc_lines(&format!(
@@ -28,7 +27,7 @@ pub(crate) fn generate(def: &Definition, names: &Names) -> TokenStream {
     let methods = async_methods(def).map(|m| method(m, sync_trait));
     let wrapper = Wrapper {
         vis,
-        ident: adapter,
+        ident: sync_adapter,
         param: format_ident!("B"),
         wrapped: sync_trait,
         doc,
@@ -40,7 +39,7 @@ pub(crate) fn generate(def: &Definition, names: &Names) -> TokenStream {
     quote! {
         #wrapper
 
-        impl<B: #sync_trait + ?::core::marker::Sized> #async_trait for #adapter<B> {
+        impl<B: #sync_trait + ?::core::marker::Sized> #async_trait for #sync_adapter<B> {
             #(#methods)*
         }
     }
@@ -57,7 +56,7 @@ fn method(method: &Method, sync_trait: &syn::Ident) -> TokenStream {
             }
         };
     }
-    let sig = signature(method);
+    let sig = method.signature(World::Async);
     let op = ident.to_string();
     // Locals of generated bodies are hygienic, so no argument name can shadow them.
     let backend = format_ident!("backend", span = Span::mixed_site());
@@ -70,7 +69,7 @@ fn method(method: &Method, sync_trait: &syn::Ident) -> TokenStream {
     );
     let call = quote!(<B as #sync_trait>::#ident(&#backend, #(#call_args),*));
     let body = match &method.output {
-        Output::List(_) => quote! {
+        Output::List => quote! {
             let #listing = ::store::__private::run_blocking(#op, move || {
                 #call.map(::store::__private::collect_list)
             });
@@ -83,7 +82,7 @@ fn method(method: &Method, sync_trait: &syn::Ident) -> TokenStream {
                 #reader.await.map(|#reader| ::store::__private::byte_stream(#reader, #name))
             })
         },
-        Output::Plain(_) | Output::Other => quote! {
+        Output::Plain | Output::Other => quote! {
             ::std::boxed::Box::pin(::store::__private::run_blocking(#op, move || #call))
         },
     };

@@ -1,7 +1,5 @@
 //! The derived operations of an [`AsyncBackend`].
 
-use std::future::Future;
-
 use bytes::Bytes;
 use futures_util::{stream, StreamExt, TryStreamExt};
 
@@ -26,16 +24,21 @@ pub fn unsupported<'a, B: AsyncBackend + ?Sized, T: Send + 'a>(
     Box::pin(std::future::ready(Err(err)))
 }
 
-/// The default `check_health` and `close`: nothing to do.
+/// The default `ping` and `close`: nothing to do.
 pub fn ready<B: AsyncBackend + ?Sized>(_backend: &B) -> BoxFuture<'_, Result<()>> {
     Box::pin(async { Ok(()) })
 }
 
 /// `read` over `read_bytes`: the bytes as one chunk (none when empty).
-pub async fn read(bytes: impl Future<Output = Result<Bytes>>) -> Result<ByteStream> {
-    let bytes = bytes.await?;
-    let chunks = (!bytes.is_empty()).then_some(Ok(bytes));
-    Ok(Box::pin(stream::iter(chunks)))
+pub fn read<'a, B: AsyncBackend + ?Sized>(
+    backend: &'a B,
+    path: &'a StorePath,
+) -> BoxFuture<'a, Result<ByteStream>> {
+    Box::pin(async move {
+        let bytes = backend.read_bytes(path).await?;
+        let chunks = (!bytes.is_empty()).then_some(Ok(bytes));
+        Ok(Box::pin(stream::iter(chunks)) as ByteStream)
+    })
 }
 
 /// `read_bytes` over `read`.
@@ -137,33 +140,46 @@ pub fn folder_info<'a, B: AsyncBackend + ?Sized>(
 }
 
 /// `is_file` over `get_file_info`: absent or a folder is `false`.
-pub async fn is_file(info: impl Future<Output = Result<FileInfo>>) -> Result<bool> {
-    file_verdict(info.await)
+pub fn is_file<'a, B: AsyncBackend + ?Sized>(
+    backend: &'a B,
+    path: &'a StorePath,
+) -> BoxFuture<'a, Result<bool>> {
+    Box::pin(async move { file_verdict(backend.get_file_info(path).await) })
 }
 
 /// `is_folder` over the listings: the root, or anything below the path.
-pub async fn is_folder<B: AsyncBackend + ?Sized>(backend: &B, path: &StorePath) -> Result<bool> {
-    if path.is_root() {
-        return Ok(true);
-    }
-    if let Some(first) = backend
-        .list_folders(path, &ListOptions::new())
-        .await?
-        .next()
-        .await
-    {
-        return first.map(|_| true);
-    }
-    let recursive = ListOptions::new().recursive(true);
-    match backend.list_files(path, &recursive).await?.next().await {
-        Some(first) => first.map(|_| true),
-        None => Ok(false),
-    }
+pub fn is_folder<'a, B: AsyncBackend + ?Sized>(
+    backend: &'a B,
+    path: &'a StorePath,
+) -> BoxFuture<'a, Result<bool>> {
+    Box::pin(async move {
+        if path.is_root() {
+            return Ok(true);
+        }
+        if let Some(first) = backend
+            .list_folders(path, &ListOptions::new())
+            .await?
+            .next()
+            .await
+        {
+            return first.map(|_| true);
+        }
+        let recursive = ListOptions::new().recursive(true);
+        match backend.list_files(path, &recursive).await?.next().await {
+            Some(first) => first.map(|_| true),
+            None => Ok(false),
+        }
+    })
 }
 
 /// `exists` as `is_file || is_folder`.
-pub async fn exists<B: AsyncBackend + ?Sized>(backend: &B, path: &StorePath) -> Result<bool> {
-    Ok(path.is_root() || backend.is_file(path).await? || backend.is_folder(path).await?)
+pub fn exists<'a, B: AsyncBackend + ?Sized>(
+    backend: &'a B,
+    path: &'a StorePath,
+) -> BoxFuture<'a, Result<bool>> {
+    Box::pin(async move {
+        Ok(path.is_root() || backend.is_file(path).await? || backend.is_folder(path).await?)
+    })
 }
 
 /// The checks of an `open_atomic` at open time, over an async backend that has no writer of

@@ -31,8 +31,10 @@ pub fn unsupported<B: Backend + ?Sized, T>(backend: &B, cap: Capability) -> Resu
 }
 
 /// `read` over `read_bytes`.
-pub fn read(bytes: Result<Bytes>) -> Result<ReadStream> {
-    bytes.map(|b| Box::new(Cursor::new(b)) as ReadStream)
+pub fn read<B: Backend + ?Sized>(backend: &B, path: &StorePath) -> Result<ReadStream> {
+    backend
+        .read_bytes(path)
+        .map(|b| Box::new(Cursor::new(b)) as ReadStream)
 }
 
 /// `read_bytes` over `read`.
@@ -122,8 +124,8 @@ pub fn folder_info<B: Backend + ?Sized>(
 }
 
 /// `is_file` over `get_file_info`: absent or a folder is `false`.
-pub fn is_file(info: Result<FileInfo>) -> Result<bool> {
-    file_verdict(info)
+pub fn is_file<B: Backend + ?Sized>(backend: &B, path: &StorePath) -> Result<bool> {
+    file_verdict(backend.get_file_info(path))
 }
 
 /// `is_folder` over the listings: the root, or anything below the path.

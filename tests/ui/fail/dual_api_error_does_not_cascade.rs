@@ -10,7 +10,7 @@ pub trait Api: Send + Sync + 'static {
     fn name(&self) -> &'static str;
     #[store(folder(path))]
     fn exists(&self, path: &StorePath) -> store::Result<bool>;
-    #[store(gate = Reed, file(path))]
+    #[store(gate = Read, file(path), materialize)]
     fn is_file(&self, path: &StorePath) -> store::Result<bool>;
 }
 

@@ -5,7 +5,7 @@ pub trait Api: Send + Sync + 'static {
     #[store(pure)]
     fn name(&self) -> &'static str;
     #[store(sync_only, async_default = ready)]
-    fn check_health(&self) -> store::Result<()> {
+    fn ping(&self) -> store::Result<()> {
         Ok(())
     }
 }

@@ -21,8 +21,8 @@ pub trait EveryOption: Send + Sync + 'static {
         key.as_str().to_owned()
     }
 
-    #[store(store_name = ping, async_default = ready)]
-    fn check_health(&self) -> Result<()> {
+    #[store(async_default = ready)]
+    fn ping(&self) -> Result<()> {
         Ok(())
     }
 

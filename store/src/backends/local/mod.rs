@@ -23,10 +23,8 @@ use rustix::io::Errno;
 use self::atomic::{LocalAtomicSink, Perms, Temp};
 use self::root::{Created, DirFd, Handle, Place, Root, Strategy, Walked};
 use self::walk::{open_listing, Node, Walk};
-use crate::api::Backend;
 use crate::atomic::is_temp_name;
 use crate::atomic::AtomicWriter;
-use crate::capability::{Capabilities, Capability};
 use crate::content::{content_error, Content, ListIter, ReadStream, SeekableStream};
 use crate::entry::{Entry, FileInfo, FolderEntry};
 use crate::error::{Error, ErrorKind, Result};
@@ -113,14 +111,6 @@ fn kind(stat: &Stat) -> FileType {
 }
 
 impl LocalBackend {
-    /// The capabilities every instance declares (C-5.4).
-    pub const CAPABILITIES: Capabilities = Capabilities::GATES
-        .with(Capability::ConditionalWrite)
-        .with(Capability::AtomicMove)
-        .with(Capability::SeekableRead)
-        .with(Capability::LazyRead)
-        .with(Capability::WriteResultNative);
-
     /// A backend on the existing folder `root`: a missing root is `NotFound`, and a root that
     /// is not a folder is `InvalidPath`, so a typo fails here instead of reading as an empty
     /// store. Neither error names the on-disk path.
@@ -830,15 +820,19 @@ fn walk_depth(options: &ListOptions) -> Option<usize> {
     }
 }
 
-impl Backend for LocalBackend {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        Self::CAPABILITIES
-    }
-
+/// Every operation, natively; `CAPABILITIES` (C-5.4) follows: every gate, and the flags below.
+#[store::backend(
+    crate = crate,
+    name = "local",
+    flags(
+        conditional_write,
+        atomic_move,
+        seekable_read,
+        lazy_read,
+        write_result_native
+    )
+)]
+impl LocalBackend {
     fn to_key(&self, native: &str) -> String {
         // By components, so a trailing separator on either side and a sibling folder that
         // merely starts with the root's name (`<root>2/x`) are told apart.
@@ -880,7 +874,7 @@ impl Backend for LocalBackend {
             .then_some(self.root.path_buf() as &(dyn Any + Send + Sync))
     }
 
-    fn check_health(&self) -> Result<()> {
+    fn ping(&self) -> Result<()> {
         match self.root.handle()? {
             Some(_) => Ok(()),
             None => Err(Error::not_found("").with_backend(NAME)),

@@ -6,9 +6,6 @@ use bytes::Bytes;
 use futures_util::{stream, StreamExt};
 
 use super::tree::Tree;
-use crate::api::AsyncBackend;
-use crate::api::BoxFuture;
-use crate::capability::{Capabilities, Capability};
 use crate::content::{AsyncContent, ByteStream, ListStream, CHUNK_SIZE};
 use crate::entry::{Entry, FileInfo, FolderEntry};
 use crate::error::Result;
@@ -36,11 +33,6 @@ pub struct AsyncMemoryBackend {
 }
 
 impl AsyncMemoryBackend {
-    /// The capabilities every instance declares (C-5.4): those of
-    /// [`MemoryBackend`](crate::MemoryBackend) but SeekableRead, a flag of blocking streams.
-    pub const CAPABILITIES: Capabilities =
-        crate::MemoryBackend::CAPABILITIES.without(Capability::SeekableRead);
-
     /// An empty store.
     pub fn new() -> Self {
         AsyncMemoryBackend {
@@ -61,11 +53,6 @@ impl std::fmt::Debug for AsyncMemoryBackend {
     }
 }
 
-/// A ready future: every memory operation completes without waiting.
-fn done<'a, T: Send + 'a>(value: Result<T>) -> BoxFuture<'a, Result<T>> {
-    Box::pin(std::future::ready(value))
-}
-
 /// Non-empty slices of `data`, at most `CHUNK_SIZE` bytes each; fused after the end.
 fn chunks(data: Bytes) -> ByteStream {
     let chunks = stream::unfold(data, |mut rest| async move {
@@ -78,108 +65,96 @@ fn chunks(data: Bytes) -> ByteStream {
     Box::pin(chunks.fuse())
 }
 
-impl AsyncBackend for AsyncMemoryBackend {
-    fn name(&self) -> &'static str {
-        "async-memory"
+/// Every operation, natively, none of them waiting; `CAPABILITIES` (C-5.4) follows: those of
+/// [`MemoryBackend`](crate::MemoryBackend) but SeekableRead, a flag of blocking streams.
+#[store::backend(
+    crate = crate,
+    name = "async-memory",
+    flags(
+        user_metadata,
+        conditional_write,
+        attributes,
+        atomic_move,
+        write_result_native
+    )
+)]
+impl AsyncMemoryBackend {
+    async fn exists(&self, path: &StorePath) -> Result<bool> {
+        Ok(self.tree.exists(path))
     }
 
-    fn capabilities(&self) -> Capabilities {
-        Self::CAPABILITIES
+    async fn is_file(&self, path: &StorePath) -> Result<bool> {
+        Ok(self.tree.is_file(path))
     }
 
-    fn exists<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<bool>> {
-        done(Ok(self.tree.exists(path)))
+    async fn is_folder(&self, path: &StorePath) -> Result<bool> {
+        Ok(self.tree.is_folder(path))
     }
 
-    fn is_file<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<bool>> {
-        done(Ok(self.tree.is_file(path)))
+    async fn read(&self, path: &StorePath) -> Result<ByteStream> {
+        self.tree.read(path).map(chunks)
     }
 
-    fn is_folder<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<bool>> {
-        done(Ok(self.tree.is_folder(path)))
+    async fn read_bytes(&self, path: &StorePath) -> Result<Bytes> {
+        self.tree.read(path)
     }
 
-    fn read<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<ByteStream>> {
-        done(self.tree.read(path).map(chunks))
+    async fn read_range(&self, path: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
+        let data = self.tree.read(path)?;
+        let size = data.len() as u64;
+        let end = offset.saturating_add(len).min(size);
+        Ok(data.slice(offset.min(size) as usize..end as usize))
     }
 
-    fn read_bytes<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<Bytes>> {
-        done(self.tree.read(path))
-    }
-
-    fn read_range<'a>(
-        &'a self,
-        path: &'a StorePath,
-        offset: u64,
-        len: u64,
-    ) -> BoxFuture<'a, Result<Bytes>> {
-        done(self.tree.read(path).map(|data| {
-            let size = data.len() as u64;
-            let end = offset.saturating_add(len).min(size);
-            data.slice(offset.min(size) as usize..end as usize)
-        }))
-    }
-
-    fn write<'a>(
-        &'a self,
-        path: &'a StorePath,
+    async fn write(
+        &self,
+        path: &StorePath,
         content: AsyncContent,
-        options: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>> {
-        Box::pin(async move {
-            // Bytes cost nothing to consume; a stream is checked before it is read (C-2.4).
-            if let AsyncContent::Stream(_) = content {
-                self.tree.precheck_write(path, options)?;
-            }
-            let data = content.into_bytes().await?;
-            self.tree.put(path, data, options)
-        })
+        options: &WriteOptions,
+    ) -> Result<WriteResult> {
+        // Bytes cost nothing to consume; a stream is checked before it is read (C-2.4).
+        if let AsyncContent::Stream(_) = content {
+            self.tree.precheck_write(path, options)?;
+        }
+        let data = content.into_bytes().await?;
+        self.tree.put(path, data, options)
     }
 
-    fn write_atomic<'a>(
-        &'a self,
-        path: &'a StorePath,
+    async fn write_atomic(
+        &self,
+        path: &StorePath,
         content: AsyncContent,
-        options: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>> {
+        options: &WriteOptions,
+    ) -> Result<WriteResult> {
         // The content is collected in full before the one locked assignment that publishes it.
-        self.write(path, content, options)
+        self.write(path, content, options).await
     }
 
-    fn delete<'a>(&'a self, path: &'a StorePath, missing_ok: bool) -> BoxFuture<'a, Result<()>> {
-        done(self.tree.delete(path, missing_ok))
+    async fn delete(&self, path: &StorePath, missing_ok: bool) -> Result<()> {
+        self.tree.delete(path, missing_ok)
     }
 
-    fn delete_folder<'a>(
-        &'a self,
-        path: &'a StorePath,
-        options: &'a DeleteFolderOptions,
-    ) -> BoxFuture<'a, Result<()>> {
-        done(self.tree.delete_folder(path, options))
+    async fn delete_folder(&self, path: &StorePath, options: &DeleteFolderOptions) -> Result<()> {
+        self.tree.delete_folder(path, options)
     }
 
-    fn list_files<'a>(
-        &'a self,
-        path: &'a StorePath,
-        options: &'a ListOptions,
-    ) -> BoxFuture<'a, Result<ListStream<FileInfo>>> {
-        done(Ok(crate::stream_items(self.tree.list_files(path, options))))
+    async fn list_files(
+        &self,
+        path: &StorePath,
+        options: &ListOptions,
+    ) -> Result<ListStream<FileInfo>> {
+        Ok(crate::stream_items(self.tree.list_files(path, options)))
     }
 
-    fn list_folders<'a>(
-        &'a self,
-        path: &'a StorePath,
-        options: &'a ListOptions,
-    ) -> BoxFuture<'a, Result<ListStream<FolderEntry>>> {
-        done(Ok(crate::stream_items(
-            self.tree.list_folders(path, options),
-        )))
+    async fn list_folders(
+        &self,
+        path: &StorePath,
+        options: &ListOptions,
+    ) -> Result<ListStream<FolderEntry>> {
+        Ok(crate::stream_items(self.tree.list_folders(path, options)))
     }
 
-    fn iter_children<'a>(
-        &'a self,
-        path: &'a StorePath,
-    ) -> BoxFuture<'a, Result<ListStream<Entry>>> {
+    async fn iter_children(&self, path: &StorePath) -> Result<ListStream<Entry>> {
         let direct = ListOptions::new();
         let files = self
             .tree
@@ -191,34 +166,24 @@ impl AsyncBackend for AsyncMemoryBackend {
             .list_folders(path, &direct)
             .into_iter()
             .map(Entry::Folder);
-        done(Ok(crate::stream_items(
+        Ok(crate::stream_items(
             files.chain(folders).collect::<Vec<_>>(),
-        )))
+        ))
     }
 
-    fn glob<'a>(&'a self, pattern: &'a Pattern) -> BoxFuture<'a, Result<ListStream<FileInfo>>> {
-        done(Ok(crate::stream_items(self.tree.glob(pattern))))
+    async fn glob(&self, pattern: &Pattern) -> Result<ListStream<FileInfo>> {
+        Ok(crate::stream_items(self.tree.glob(pattern)))
     }
 
-    fn rename<'a>(
-        &'a self,
-        src: &'a StorePath,
-        dst: &'a StorePath,
-        overwrite: bool,
-    ) -> BoxFuture<'a, Result<()>> {
-        done(self.tree.transfer(src, dst, overwrite, false))
+    async fn rename(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()> {
+        self.tree.transfer(src, dst, overwrite, false)
     }
 
-    fn copy<'a>(
-        &'a self,
-        src: &'a StorePath,
-        dst: &'a StorePath,
-        overwrite: bool,
-    ) -> BoxFuture<'a, Result<()>> {
-        done(self.tree.transfer(src, dst, overwrite, true))
+    async fn copy(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()> {
+        self.tree.transfer(src, dst, overwrite, true)
     }
 
-    fn get_file_info<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<FileInfo>> {
-        done(self.tree.file_info(path))
+    async fn get_file_info(&self, path: &StorePath) -> Result<FileInfo> {
+        self.tree.file_info(path)
     }
 }

@@ -11,9 +11,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use self::tree::Tree;
-use crate::api::Backend;
 use crate::atomic::{AtomicSink, AtomicWriter};
-use crate::capability::{Capabilities, Capability};
 use crate::content::{Content, ListIter, ReadStream, SeekableStream};
 use crate::entry::{Entry, FileInfo, FolderEntry};
 use crate::error::Result;
@@ -42,15 +40,6 @@ pub struct MemoryBackend {
 }
 
 impl MemoryBackend {
-    /// The capabilities every instance declares (C-5.4).
-    pub const CAPABILITIES: Capabilities = Capabilities::GATES
-        .with(Capability::UserMetadata)
-        .with(Capability::ConditionalWrite)
-        .with(Capability::Attributes)
-        .with(Capability::AtomicMove)
-        .with(Capability::SeekableRead)
-        .with(Capability::WriteResultNative);
-
     /// An empty store.
     pub fn new() -> Self {
         MemoryBackend {
@@ -75,15 +64,20 @@ fn list<T: Send + 'static>(items: Vec<T>) -> ListIter<T> {
     Box::new(items.into_iter().map(Ok))
 }
 
-impl Backend for MemoryBackend {
-    fn name(&self) -> &'static str {
-        "memory"
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        Self::CAPABILITIES
-    }
-
+/// Every operation, natively; `CAPABILITIES` (C-5.4) follows: every gate, and the flags below.
+#[store::backend(
+    crate = crate,
+    name = "memory",
+    flags(
+        user_metadata,
+        conditional_write,
+        attributes,
+        atomic_move,
+        seekable_read,
+        write_result_native
+    )
+)]
+impl MemoryBackend {
     fn exists(&self, path: &StorePath) -> Result<bool> {
         Ok(self.tree.exists(path))
     }

@@ -215,7 +215,7 @@ impl SftpBackend {
 
     /// The first request of the range goes out with the `fstat`, so a small file costs two
     /// round trips in all.
-    pub(super) async fn read_range(&self, key: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
+    pub(super) async fn read_span(&self, key: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
         let conn = self.lease().await?;
         let handle = self.open_confined(&conn, key).await?;
         // Offsets past i64::MAX are past any file, and servers refuse them as malformed.
@@ -329,7 +329,7 @@ impl SftpBackend {
         }
     }
 
-    pub(super) async fn write(
+    pub(super) async fn upload(
         &self,
         key: &StorePath,
         content: AsyncContent,
@@ -424,7 +424,7 @@ impl SftpBackend {
         }
     }
 
-    pub(super) async fn write_atomic(
+    pub(super) async fn upload_atomic(
         &self,
         key: &StorePath,
         content: AsyncContent,
@@ -446,7 +446,7 @@ impl SftpBackend {
         }
     }
 
-    pub(super) async fn delete(&self, key: &StorePath, missing_ok: bool) -> Result<()> {
+    pub(super) async fn remove_file(&self, key: &StorePath, missing_ok: bool) -> Result<()> {
         let conn = self.lease().await?;
         let native = self.native(key);
         // The entry is removed, never followed, so its folder is what must resolve inside;
@@ -502,7 +502,7 @@ impl SftpBackend {
         self.prepare(conn, dst, overwrite, true).await.map(Some)
     }
 
-    pub(super) async fn rename(
+    pub(super) async fn move_file(
         &self,
         src: &StorePath,
         dst: &StorePath,
@@ -533,7 +533,7 @@ impl SftpBackend {
         }
     }
 
-    pub(super) async fn copy(
+    pub(super) async fn copy_file(
         &self,
         src: &StorePath,
         dst: &StorePath,

@@ -222,7 +222,7 @@ impl SftpBackend {
         Ok(out)
     }
 
-    pub(super) async fn list_files(
+    pub(super) async fn walk_files(
         &self,
         key: &StorePath,
         options: &ListOptions,
@@ -238,7 +238,7 @@ impl SftpBackend {
             .collect())
     }
 
-    pub(super) async fn list_folders(
+    pub(super) async fn walk_folders(
         &self,
         key: &StorePath,
         options: &ListOptions,
@@ -289,7 +289,7 @@ impl SftpBackend {
         Ok(())
     }
 
-    pub(super) async fn delete_folder(
+    pub(super) async fn remove_folder(
         &self,
         key: &StorePath,
         options: &DeleteFolderOptions,

@@ -22,8 +22,6 @@ use bytes::Bytes;
 pub use self::builder::SftpBuilder;
 use self::folders::Want;
 use self::session::{Lease, Pool};
-use crate::api::{AsyncBackend, BoxFuture};
-use crate::capability::{Capabilities, Capability};
 use crate::content::{stream_items, AsyncContent, ByteStream, ListStream};
 use crate::entry::{Entry, FileInfo, FolderEntry};
 use crate::error::Result;
@@ -73,14 +71,6 @@ pub struct SftpBackend {
 }
 
 impl SftpBackend {
-    /// The capabilities every instance declares (C-5.4): every gate but Glob (the portable
-    /// glob applies), ranged reads that fetch on demand, and write results from the server's
-    /// `fstat`.
-    pub const CAPABILITIES: Capabilities = Capabilities::GATES
-        .without(Capability::Glob)
-        .with(Capability::LazyRead)
-        .with(Capability::WriteResultNative);
-
     /// A builder; see [`SftpBuilder`].
     pub fn builder() -> SftpBuilder {
         SftpBuilder::default()
@@ -124,21 +114,11 @@ impl std::fmt::Debug for SftpBackend {
     }
 }
 
-fn boxed<'a, T: Send + 'a>(
-    future: impl std::future::Future<Output = Result<T>> + Send + 'a,
-) -> BoxFuture<'a, Result<T>> {
-    Box::pin(future)
-}
-
-impl AsyncBackend for SftpBackend {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        Self::CAPABILITIES
-    }
-
+/// Every operation but `glob` (the portable glob applies), in the protocol's terms in
+/// `files` and `folders`; `CAPABILITIES` (C-5.4) follows: every gate but Glob, ranged reads
+/// that fetch on demand, and write results from the server's `fstat`.
+#[store::backend(crate = crate, name = "sftp", flags(lazy_read, write_result_native))]
+impl SftpBackend {
     fn to_key(&self, native: &str) -> String {
         let base = self.base();
         let rest = if base == "/" {
@@ -168,152 +148,108 @@ impl AsyncBackend for SftpBackend {
         }
     }
 
-    fn check_health(&self) -> BoxFuture<'_, Result<()>> {
-        boxed(async move {
-            let conn = self.lease().await?;
-            conn.sftp
-                .stat(self.base())
-                .await
-                .map(|_| ())
-                .map_err(|e| conn.fail(e, ""))
-        })
+    async fn ping(&self) -> Result<()> {
+        let conn = self.lease().await?;
+        conn.sftp
+            .stat(self.base())
+            .await
+            .map(|_| ())
+            .map_err(|e| conn.fail(e, ""))
     }
 
-    fn close(&self) -> BoxFuture<'_, Result<()>> {
+    async fn close(&self) -> Result<()> {
         self.pool.clear();
-        boxed(async { Ok(()) })
+        Ok(())
     }
 
-    fn exists<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<bool>> {
-        boxed(async move {
-            Ok(path.is_root()
-                || self
-                    .probe(path)
-                    .await?
-                    .is_some_and(|k| !matches!(k, files::Kind::Special)))
-        })
+    async fn exists(&self, path: &StorePath) -> Result<bool> {
+        Ok(path.is_root()
+            || self
+                .probe(path)
+                .await?
+                .is_some_and(|k| !matches!(k, files::Kind::Special)))
     }
 
-    fn is_file<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<bool>> {
-        boxed(async move {
-            Ok(!path.is_root() && matches!(self.probe(path).await?, Some(files::Kind::File(_))))
-        })
+    async fn is_file(&self, path: &StorePath) -> Result<bool> {
+        Ok(!path.is_root() && matches!(self.probe(path).await?, Some(files::Kind::File(_))))
     }
 
-    fn is_folder<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<bool>> {
-        boxed(async move {
-            Ok(path.is_root() || matches!(self.probe(path).await?, Some(files::Kind::Folder)))
-        })
+    async fn is_folder(&self, path: &StorePath) -> Result<bool> {
+        Ok(path.is_root() || matches!(self.probe(path).await?, Some(files::Kind::Folder)))
     }
 
-    fn read<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<ByteStream>> {
-        boxed(self.read_stream(path))
+    async fn read(&self, path: &StorePath) -> Result<ByteStream> {
+        self.read_stream(path).await
     }
 
-    fn read_bytes<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<Bytes>> {
-        boxed(SftpBackend::read_range(self, path, 0, u64::MAX))
+    async fn read_bytes(&self, path: &StorePath) -> Result<Bytes> {
+        self.read_span(path, 0, u64::MAX).await
     }
 
-    fn read_range<'a>(
-        &'a self,
-        path: &'a StorePath,
-        offset: u64,
-        len: u64,
-    ) -> BoxFuture<'a, Result<Bytes>> {
-        boxed(SftpBackend::read_range(self, path, offset, len))
+    async fn read_range(&self, path: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
+        self.read_span(path, offset, len).await
     }
 
-    fn write<'a>(
-        &'a self,
-        path: &'a StorePath,
+    async fn write(
+        &self,
+        path: &StorePath,
         content: AsyncContent,
-        options: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>> {
-        boxed(async move {
-            refuse_options(options)?;
-            SftpBackend::write(self, path, content, options).await
-        })
+        options: &WriteOptions,
+    ) -> Result<WriteResult> {
+        refuse_options(options)?;
+        self.upload(path, content, options).await
     }
 
-    fn write_atomic<'a>(
-        &'a self,
-        path: &'a StorePath,
+    async fn write_atomic(
+        &self,
+        path: &StorePath,
         content: AsyncContent,
-        options: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>> {
-        boxed(async move {
-            refuse_options(options)?;
-            SftpBackend::write_atomic(self, path, content, options).await
-        })
+        options: &WriteOptions,
+    ) -> Result<WriteResult> {
+        refuse_options(options)?;
+        self.upload_atomic(path, content, options).await
     }
 
-    fn delete<'a>(&'a self, path: &'a StorePath, missing_ok: bool) -> BoxFuture<'a, Result<()>> {
-        boxed(SftpBackend::delete(self, path, missing_ok))
+    async fn delete(&self, path: &StorePath, missing_ok: bool) -> Result<()> {
+        self.remove_file(path, missing_ok).await
     }
 
-    fn delete_folder<'a>(
-        &'a self,
-        path: &'a StorePath,
-        options: &'a DeleteFolderOptions,
-    ) -> BoxFuture<'a, Result<()>> {
-        boxed(SftpBackend::delete_folder(self, path, options))
+    async fn delete_folder(&self, path: &StorePath, options: &DeleteFolderOptions) -> Result<()> {
+        self.remove_folder(path, options).await
     }
 
-    fn list_files<'a>(
-        &'a self,
-        path: &'a StorePath,
-        options: &'a ListOptions,
-    ) -> BoxFuture<'a, Result<ListStream<FileInfo>>> {
-        boxed(async move {
-            Ok(stream_items(
-                SftpBackend::list_files(self, path, options).await?,
-            ))
-        })
+    async fn list_files(
+        &self,
+        path: &StorePath,
+        options: &ListOptions,
+    ) -> Result<ListStream<FileInfo>> {
+        Ok(stream_items(self.walk_files(path, options).await?))
     }
 
-    fn list_folders<'a>(
-        &'a self,
-        path: &'a StorePath,
-        options: &'a ListOptions,
-    ) -> BoxFuture<'a, Result<ListStream<FolderEntry>>> {
-        boxed(async move {
-            Ok(stream_items(
-                SftpBackend::list_folders(self, path, options).await?,
-            ))
-        })
+    async fn list_folders(
+        &self,
+        path: &StorePath,
+        options: &ListOptions,
+    ) -> Result<ListStream<FolderEntry>> {
+        Ok(stream_items(self.walk_folders(path, options).await?))
     }
 
-    fn iter_children<'a>(
-        &'a self,
-        path: &'a StorePath,
-    ) -> BoxFuture<'a, Result<ListStream<Entry>>> {
-        boxed(async move {
-            Ok(stream_items(
-                self.walk(path, &ListOptions::new(), Want::Both).await?,
-            ))
-        })
+    async fn iter_children(&self, path: &StorePath) -> Result<ListStream<Entry>> {
+        Ok(stream_items(
+            self.walk(path, &ListOptions::new(), Want::Both).await?,
+        ))
     }
 
-    fn rename<'a>(
-        &'a self,
-        src: &'a StorePath,
-        dst: &'a StorePath,
-        overwrite: bool,
-    ) -> BoxFuture<'a, Result<()>> {
-        boxed(SftpBackend::rename(self, src, dst, overwrite))
+    async fn rename(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()> {
+        self.move_file(src, dst, overwrite).await
     }
 
-    fn copy<'a>(
-        &'a self,
-        src: &'a StorePath,
-        dst: &'a StorePath,
-        overwrite: bool,
-    ) -> BoxFuture<'a, Result<()>> {
-        boxed(SftpBackend::copy(self, src, dst, overwrite))
+    async fn copy(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()> {
+        self.copy_file(src, dst, overwrite).await
     }
 
-    fn get_file_info<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<FileInfo>> {
-        boxed(self.file_info(path))
+    async fn get_file_info(&self, path: &StorePath) -> Result<FileInfo> {
+        self.file_info(path).await
     }
 }
 

@@ -17,7 +17,6 @@ use object_store::{
 use super::errors::from_object_store;
 use super::export::{join_attributes, split_attributes};
 use super::keys::location;
-use crate::api::{AsyncBackend, BoxFuture};
 use crate::capability::{Capabilities, Capability};
 use crate::content::{content_error, AsyncContent, ByteStream, ListStream};
 use crate::entry::{FileInfo, FolderEntry, UserMetadata};
@@ -25,7 +24,6 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions};
 use crate::path::StorePath;
 use crate::pattern::Pattern;
-use crate::resolution::Namespace;
 use crate::write_result::WriteResult;
 
 /// Streamed content is sent in parts of this size; below it, one `put`. S3's minimum part.
@@ -78,13 +76,6 @@ pub struct ObjectStoreBackend {
 }
 
 impl ObjectStoreBackend {
-    /// What a backend over a full-featured object store declares.
-    pub const CAPABILITIES: Capabilities = Capabilities::GATES
-        .with(Capability::LazyRead)
-        .with(Capability::UserMetadata)
-        .with(Capability::ConditionalWrite)
-        .with(Capability::Attributes);
-
     /// A backend over `store`, named `object-store`, without ancestor checks.
     pub fn new(store: Arc<dyn ObjectStore>) -> Self {
         ObjectStoreBackend {
@@ -599,17 +590,20 @@ impl fmt::Debug for ObjectStoreBackend {
     }
 }
 
-impl AsyncBackend for ObjectStoreBackend {
+/// Every operation; `CAPABILITIES` follows: every gate, LazyRead, UserMetadata,
+/// ConditionalWrite and Attributes, narrowed per instance by [`without`](Self::without).
+#[store::backend(
+    crate = crate,
+    namespace = flat,
+    flags(lazy_read, user_metadata, conditional_write, attributes)
+)]
+impl ObjectStoreBackend {
     fn name(&self) -> &'static str {
         self.name
     }
 
     fn capabilities(&self) -> Capabilities {
         self.capabilities
-    }
-
-    fn namespace(&self) -> Namespace {
-        Namespace::Flat
     }
 
     fn native_path(&self, key: &StorePath) -> String {
@@ -631,277 +625,238 @@ impl AsyncBackend for ObjectStoreBackend {
         }
     }
 
-    fn check_health(&self) -> BoxFuture<'_, Result<()>> {
+    async fn ping(&self) -> Result<()> {
         // One listing of the container: a missing one is NotFound here, unlike in probes.
-        Box::pin(async move {
-            match self.store.list(None).next().await {
-                None | Some(Ok(_)) => Ok(()),
-                Some(Err(e)) => Err(self.err(e, &StorePath::root())),
+        match self.store.list(None).next().await {
+            None | Some(Ok(_)) => Ok(()),
+            Some(Err(e)) => Err(self.err(e, &StorePath::root())),
+        }
+    }
+
+    async fn exists(&self, path: &StorePath) -> Result<bool> {
+        Ok(path.is_root() || self.head(path).await?.is_some() || self.has_below(path).await?)
+    }
+
+    async fn is_file(&self, path: &StorePath) -> Result<bool> {
+        Ok(!path.is_root() && self.head(path).await?.is_some())
+    }
+
+    async fn is_folder(&self, path: &StorePath) -> Result<bool> {
+        Ok(path.is_root() || self.has_below(path).await?)
+    }
+
+    async fn read(&self, path: &StorePath) -> Result<ByteStream> {
+        self.refuse_root(path)?;
+        match self.store.get(&self.location(path)?).await {
+            Ok(result) => {
+                let (this, key) = (self.clone(), path.clone());
+                // No empty chunks (C-1.6), which some stores send for an empty object.
+                let stream = result
+                    .into_stream()
+                    .map_err(move |e| this.err(e, &key))
+                    .try_filter(|chunk| std::future::ready(!chunk.is_empty()));
+                Ok(Box::pin(stream) as ByteStream)
             }
-        })
+            Err(e) => Err(self.miss(self.err(e, path), path).await),
+        }
     }
 
-    fn exists<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<bool>> {
-        Box::pin(async move {
-            Ok(path.is_root() || self.head(path).await?.is_some() || self.has_below(path).await?)
-        })
-    }
-
-    fn is_file<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<bool>> {
-        Box::pin(async move { Ok(!path.is_root() && self.head(path).await?.is_some()) })
-    }
-
-    fn is_folder<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<bool>> {
-        Box::pin(async move { Ok(path.is_root() || self.has_below(path).await?) })
-    }
-
-    fn read<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<ByteStream>> {
-        Box::pin(async move {
-            self.refuse_root(path)?;
-            match self.store.get(&self.location(path)?).await {
-                Ok(result) => {
-                    let (this, key) = (self.clone(), path.clone());
-                    // No empty chunks (C-1.6), which some stores send for an empty object.
-                    let stream = result
-                        .into_stream()
-                        .map_err(move |e| this.err(e, &key))
-                        .try_filter(|chunk| std::future::ready(!chunk.is_empty()));
-                    Ok(Box::pin(stream) as ByteStream)
-                }
-                Err(e) => Err(self.miss(self.err(e, path), path).await),
-            }
-        })
-    }
-
-    fn read_range<'a>(
-        &'a self,
-        path: &'a StorePath,
-        offset: u64,
-        len: u64,
-    ) -> BoxFuture<'a, Result<Bytes>> {
-        Box::pin(async move {
-            self.refuse_root(path)?;
-            let loc = self.location(path)?;
-            if len > 0 {
-                let range = GetRange::Bounded(offset..offset.saturating_add(len));
-                let options = GetOptions {
-                    range: Some(range),
-                    ..Default::default()
-                };
-                match self.store.get_opts(&loc, options).await {
-                    Ok(result) => return result.bytes().await.map_err(|e| self.err(e, path)),
-                    Err(e @ object_store::Error::NotFound { .. }) => {
-                        return Err(self.miss(self.err(e, path), path).await)
-                    }
-                    // Past the end: clamped to nothing below, once the file is known to exist.
-                    Err(_) => {}
-                }
-            }
-            match self.head(path).await? {
-                Some(_) => Ok(Bytes::new()),
-                None => {
-                    let missing = self.located(Error::not_found(path.as_str()));
-                    Err(self.miss(missing, path).await)
-                }
-            }
-        })
-    }
-
-    fn write<'a>(
-        &'a self,
-        path: &'a StorePath,
-        content: AsyncContent,
-        options: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>> {
-        Box::pin(self.put(path, content, options))
-    }
-
-    fn write_atomic<'a>(
-        &'a self,
-        path: &'a StorePath,
-        content: AsyncContent,
-        options: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>> {
-        // Every put and every completed upload appears whole or not at all.
-        Box::pin(self.put(path, content, options))
-    }
-
-    fn delete<'a>(&'a self, path: &'a StorePath, missing_ok: bool) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            self.refuse_root(path)?;
-            if self.head(path).await?.is_none() {
-                // The probe decides the outcome here, so it fails closed.
-                if self.has_below(path).await? {
-                    return Err(self.located(Error::invalid_path(
-                        path.as_str(),
-                        "is a folder; use delete_folder",
-                    )));
-                }
-                return match missing_ok {
-                    true => Ok(()),
-                    false => Err(self.located(Error::not_found(path.as_str()))),
-                };
-            }
-            let loc = self.location(path)?;
-            match self.store.delete(&loc).await {
-                Ok(()) | Err(object_store::Error::NotFound { .. }) if missing_ok => Ok(()),
-                Ok(()) => Ok(()),
-                Err(e) => Err(self.err(e, path)),
-            }
-        })
-    }
-
-    fn delete_folder<'a>(
-        &'a self,
-        path: &'a StorePath,
-        options: &'a DeleteFolderOptions,
-    ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            if path.is_root() {
-                return Err(self.located(Error::invalid_path("", "cannot delete the store root")));
-            }
-            if !self.has_below(path).await? {
-                if self.head(path).await?.is_some() {
-                    return Err(
-                        self.located(Error::invalid_path(path.as_str(), "is a file; use delete"))
-                    );
-                }
-                return match options.missing_ok {
-                    true => Ok(()),
-                    false => Err(self.located(Error::not_found(path.as_str()))),
-                };
-            }
-            if !options.recursive {
-                // A flat folder exists only while something is below it.
-                return Err(self.located(
-                    Error::new(ErrorKind::DirectoryNotEmpty, "folder is not empty")
-                        .with_path(path.as_str()),
-                ));
-            }
-            let locations = self
-                .store
-                .list(Some(&self.location(path)?))
-                .map_ok(|meta| meta.location)
-                .boxed();
-            let mut deleted = self.store.delete_stream(locations);
-            while let Some(item) = deleted.next().await {
-                match item {
-                    Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
-                    Err(e) => return Err(self.err(e, path)),
-                }
-            }
-            Ok(())
-        })
-    }
-
-    fn list_files<'a>(
-        &'a self,
-        path: &'a StorePath,
-        options: &'a ListOptions,
-    ) -> BoxFuture<'a, Result<ListStream<FileInfo>>> {
-        Box::pin(async move {
-            let base = path.depth();
-            let deep = options.descends();
-            let this = self.clone();
-            let files = self.listing(path)?.try_filter_map(move |(key, meta)| {
-                let direct = key.depth() == base + 1 && !key.is_root();
-                let keep = (deep && key.depth() > base) || direct;
-                std::future::ready(Ok(keep.then(|| this.info(key, &meta))))
-            });
-            Ok(Box::pin(files) as ListStream<FileInfo>)
-        })
-    }
-
-    fn list_folders<'a>(
-        &'a self,
-        path: &'a StorePath,
-        options: &'a ListOptions,
-    ) -> BoxFuture<'a, Result<ListStream<FolderEntry>>> {
-        Box::pin(async move {
-            let base = path.depth();
-            let deep = options.descends();
-            let keys: Vec<StorePath> = self
-                .listing(path)?
-                .map_ok(|(key, _)| key)
-                .try_collect()
-                .await?;
-            let mut folders = BTreeSet::new();
-            for key in keys {
-                let mut up = key.parent();
-                while let Some(folder) = up.filter(|f| f.depth() > base) {
-                    if deep || folder.depth() == base + 1 {
-                        folders.insert(folder.clone());
-                    }
-                    up = folder.parent();
-                }
-            }
-            Ok(crate::stream_items(
-                folders.into_iter().map(FolderEntry::new),
-            ))
-        })
-    }
-
-    fn glob<'a>(&'a self, pattern: &'a Pattern) -> BoxFuture<'a, Result<ListStream<FileInfo>>> {
-        Box::pin(async move {
-            // One listing below the literal prefix, filtered here: what a prefix-listing
-            // service offers as its glob.
-            let this = self.clone();
-            let pattern = pattern.clone();
-            let files =
-                self.listing(&pattern.literal_prefix())?
-                    .try_filter_map(move |(key, meta)| {
-                        let hit = pattern.matches(key.as_str());
-                        std::future::ready(Ok(hit.then(|| this.info(key, &meta))))
-                    });
-            Ok(Box::pin(files) as ListStream<FileInfo>)
-        })
-    }
-
-    fn rename<'a>(
-        &'a self,
-        src: &'a StorePath,
-        dst: &'a StorePath,
-        overwrite: bool,
-    ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(self.transfer(src, dst, overwrite, false))
-    }
-
-    fn copy<'a>(
-        &'a self,
-        src: &'a StorePath,
-        dst: &'a StorePath,
-        overwrite: bool,
-    ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(self.transfer(src, dst, overwrite, true))
-    }
-
-    fn get_file_info<'a>(&'a self, path: &'a StorePath) -> BoxFuture<'a, Result<FileInfo>> {
-        Box::pin(async move {
-            self.refuse_root(path)?;
+    async fn read_range(&self, path: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
+        self.refuse_root(path)?;
+        let loc = self.location(path)?;
+        if len > 0 {
+            let range = GetRange::Bounded(offset..offset.saturating_add(len));
             let options = GetOptions {
-                head: true,
+                range: Some(range),
                 ..Default::default()
             };
-            match self.store.get_opts(&self.location(path)?, options).await {
-                Ok(result) => {
-                    let (attributes, metadata) =
-                        split_attributes(&result.attributes).map_err(|e| self.located(e))?;
-                    let mut info = self.info(path.clone(), &result.meta);
-                    info.attributes = attributes;
-                    let metadata = metadata.map(|m| {
-                        m.into_iter()
-                            .map(|(k, v)| (k, from_header(&v).into_owned()))
-                            .collect()
-                    });
-                    info.metadata = self
-                        .capabilities
-                        .supports(Capability::UserMetadata)
-                        .then(|| metadata.unwrap_or_else(UserMetadata::new));
-                    Ok(info)
+            match self.store.get_opts(&loc, options).await {
+                Ok(result) => return result.bytes().await.map_err(|e| self.err(e, path)),
+                Err(e @ object_store::Error::NotFound { .. }) => {
+                    return Err(self.miss(self.err(e, path), path).await)
                 }
-                Err(e) => Err(self.miss(self.err(e, path), path).await),
+                // Past the end: clamped to nothing below, once the file is known to exist.
+                Err(_) => {}
             }
-        })
+        }
+        match self.head(path).await? {
+            Some(_) => Ok(Bytes::new()),
+            None => {
+                let missing = self.located(Error::not_found(path.as_str()));
+                Err(self.miss(missing, path).await)
+            }
+        }
+    }
+
+    async fn write(
+        &self,
+        path: &StorePath,
+        content: AsyncContent,
+        options: &WriteOptions,
+    ) -> Result<WriteResult> {
+        self.put(path, content, options).await
+    }
+
+    async fn write_atomic(
+        &self,
+        path: &StorePath,
+        content: AsyncContent,
+        options: &WriteOptions,
+    ) -> Result<WriteResult> {
+        // Every put and every completed upload appears whole or not at all.
+        self.put(path, content, options).await
+    }
+
+    async fn delete(&self, path: &StorePath, missing_ok: bool) -> Result<()> {
+        self.refuse_root(path)?;
+        if self.head(path).await?.is_none() {
+            // The probe decides the outcome here, so it fails closed.
+            if self.has_below(path).await? {
+                return Err(self.located(Error::invalid_path(
+                    path.as_str(),
+                    "is a folder; use delete_folder",
+                )));
+            }
+            return match missing_ok {
+                true => Ok(()),
+                false => Err(self.located(Error::not_found(path.as_str()))),
+            };
+        }
+        let loc = self.location(path)?;
+        match self.store.delete(&loc).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) if missing_ok => Ok(()),
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.err(e, path)),
+        }
+    }
+
+    async fn delete_folder(&self, path: &StorePath, options: &DeleteFolderOptions) -> Result<()> {
+        if path.is_root() {
+            return Err(self.located(Error::invalid_path("", "cannot delete the store root")));
+        }
+        if !self.has_below(path).await? {
+            if self.head(path).await?.is_some() {
+                return Err(
+                    self.located(Error::invalid_path(path.as_str(), "is a file; use delete"))
+                );
+            }
+            return match options.missing_ok {
+                true => Ok(()),
+                false => Err(self.located(Error::not_found(path.as_str()))),
+            };
+        }
+        if !options.recursive {
+            // A flat folder exists only while something is below it.
+            return Err(self.located(
+                Error::new(ErrorKind::DirectoryNotEmpty, "folder is not empty")
+                    .with_path(path.as_str()),
+            ));
+        }
+        let locations = self
+            .store
+            .list(Some(&self.location(path)?))
+            .map_ok(|meta| meta.location)
+            .boxed();
+        let mut deleted = self.store.delete_stream(locations);
+        while let Some(item) = deleted.next().await {
+            match item {
+                Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(self.err(e, path)),
+            }
+        }
+        Ok(())
+    }
+
+    async fn list_files(
+        &self,
+        path: &StorePath,
+        options: &ListOptions,
+    ) -> Result<ListStream<FileInfo>> {
+        let base = path.depth();
+        let deep = options.descends();
+        let this = self.clone();
+        let files = self.listing(path)?.try_filter_map(move |(key, meta)| {
+            let direct = key.depth() == base + 1 && !key.is_root();
+            let keep = (deep && key.depth() > base) || direct;
+            std::future::ready(Ok(keep.then(|| this.info(key, &meta))))
+        });
+        Ok(Box::pin(files) as ListStream<FileInfo>)
+    }
+
+    async fn list_folders(
+        &self,
+        path: &StorePath,
+        options: &ListOptions,
+    ) -> Result<ListStream<FolderEntry>> {
+        let base = path.depth();
+        let deep = options.descends();
+        let keys: Vec<StorePath> = self
+            .listing(path)?
+            .map_ok(|(key, _)| key)
+            .try_collect()
+            .await?;
+        let mut folders = BTreeSet::new();
+        for key in keys {
+            let mut up = key.parent();
+            while let Some(folder) = up.filter(|f| f.depth() > base) {
+                if deep || folder.depth() == base + 1 {
+                    folders.insert(folder.clone());
+                }
+                up = folder.parent();
+            }
+        }
+        Ok(crate::stream_items(
+            folders.into_iter().map(FolderEntry::new),
+        ))
+    }
+
+    async fn glob(&self, pattern: &Pattern) -> Result<ListStream<FileInfo>> {
+        // One listing below the literal prefix, filtered here: what a prefix-listing
+        // service offers as its glob.
+        let this = self.clone();
+        let pattern = pattern.clone();
+        let files = self
+            .listing(&pattern.literal_prefix())?
+            .try_filter_map(move |(key, meta)| {
+                let hit = pattern.matches(key.as_str());
+                std::future::ready(Ok(hit.then(|| this.info(key, &meta))))
+            });
+        Ok(Box::pin(files) as ListStream<FileInfo>)
+    }
+
+    async fn rename(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()> {
+        self.transfer(src, dst, overwrite, false).await
+    }
+
+    async fn copy(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()> {
+        self.transfer(src, dst, overwrite, true).await
+    }
+
+    async fn get_file_info(&self, path: &StorePath) -> Result<FileInfo> {
+        self.refuse_root(path)?;
+        let options = GetOptions {
+            head: true,
+            ..Default::default()
+        };
+        match self.store.get_opts(&self.location(path)?, options).await {
+            Ok(result) => {
+                let (attributes, metadata) =
+                    split_attributes(&result.attributes).map_err(|e| self.located(e))?;
+                let mut info = self.info(path.clone(), &result.meta);
+                info.attributes = attributes;
+                let metadata = metadata.map(|m| {
+                    m.into_iter()
+                        .map(|(k, v)| (k, from_header(&v).into_owned()))
+                        .collect()
+                });
+                info.metadata = self
+                    .capabilities
+                    .supports(Capability::UserMetadata)
+                    .then(|| metadata.unwrap_or_else(UserMetadata::new));
+                Ok(info)
+            }
+            Err(e) => Err(self.miss(self.err(e, path), path).await),
+        }
     }
 }
 

@@ -1,16 +1,12 @@
-//! `name` is written by the macro.
+//! A gate named as a flag: gates follow from the operations implemented.
 #![allow(dead_code)]
 
 use store::{FileInfo, Result, StorePath};
 
 struct Kv;
 
-#[store::backend(name = "kv")]
+#[store::backend(name = "kv", flags(read))]
 impl Kv {
-    fn name(&self) -> &'static str {
-        "kv"
-    }
-
     fn get_file_info(&self, path: &StorePath) -> Result<FileInfo> {
         Ok(FileInfo::new(path.clone(), 0, None))
     }
