@@ -8,9 +8,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures_util::{stream, StreamExt};
 use store::{
-    AsyncContent, AsyncStore, AtomicWriter, Backend, Capabilities, Content, DeleteFolderOptions,
-    Error, ErrorKind, FileInfo, FolderEntry, ListIter, ListOptions, MemoryBackend, ReadStream,
-    Result, StorePath, WriteOptions, WriteResult,
+    AsyncContent, AsyncStore, AtomicWriter, Backend, Content, DeleteFolderOptions, Error,
+    ErrorKind, FileInfo, FolderEntry, ListIter, ListOptions, MemoryBackend, ReadStream, Result,
+    StorePath, WriteOptions, WriteResult,
 };
 
 /// A memory backend with two faults: `list_files` of `faulty` yields an error between items,
@@ -29,13 +29,19 @@ impl Faulty {
     }
 }
 
-impl Backend for Faulty {
-    fn name(&self) -> &'static str {
-        "faulty"
-    }
-    fn capabilities(&self) -> Capabilities {
-        self.inner.capabilities()
-    }
+/// The memory backend's operations and flags, written with the macro like any backend.
+#[store::backend(
+    name = "faulty",
+    flags(
+        user_metadata,
+        conditional_write,
+        attributes,
+        atomic_move,
+        seekable_read,
+        write_result_native
+    )
+)]
+impl Faulty {
     fn exists(&self, path: &StorePath) -> Result<bool> {
         self.inner.exists(path)
     }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use common::{env, free_port, reachable_at, stalled_upload, unique, Server};
 use store::interop::object_store::ObjectStoreBackend;
-use store::{AsyncStore, AzureBackend, ErrorKind, S3Backend, Store, WriteOptions};
+use store::{AsyncStore, AzureBuilder, ErrorKind, S3Builder, Store, WriteOptions};
 
 /// Panics with [`HOW`] unless something listens at `endpoint`.
 fn reachable(endpoint: &str) {
@@ -26,7 +26,7 @@ fn reachable(endpoint: &str) {
 }
 
 fn s3_at(endpoint: &str, bucket: &str, prefix: &str) -> ObjectStoreBackend {
-    S3Backend::builder()
+    S3Builder::new()
         .endpoint(endpoint)
         .allow_http(true)
         .bucket(bucket)
@@ -40,7 +40,7 @@ fn s3_at(endpoint: &str, bucket: &str, prefix: &str) -> ObjectStoreBackend {
 }
 
 fn azure_at(endpoint: &str, container: &str, prefix: &str, key: &str) -> ObjectStoreBackend {
-    AzureBackend::builder()
+    AzureBuilder::new()
         .endpoint(endpoint)
         .allow_http(true)
         .account(env("STORE_TEST_AZURE_ACCOUNT"))
@@ -75,7 +75,11 @@ store::conformance_tests!(
     AsyncStore::new(s3()),
     [all, flat, async_world]
 );
-store::conformance_tests!(s3_store, Store::new(s3()), [all, flat, sync_world, reverse]);
+store::conformance_tests!(
+    s3_store,
+    Store::new(s3()),
+    [all, flat, sync_world, async_to_sync]
+);
 store::conformance_tests!(
     azure_async_store,
     AsyncStore::new(azure()),
@@ -84,7 +88,7 @@ store::conformance_tests!(
 store::conformance_tests!(
     azure_store,
     Store::new(azure()),
-    [all, flat, sync_world, reverse]
+    [all, flat, sync_world, async_to_sync]
 );
 
 // S3 completes both uploads and the last one wins; Azure drops the second upload's blocks
@@ -109,9 +113,9 @@ async fn secrets_never_print() {
     let azure = azure();
     assert_no_secret("S3 backend Debug", &format!("{s3:?}"));
     assert_no_secret("Azure backend Debug", &format!("{azure:?}"));
-    let builder = S3Backend::builder().credentials("id", "s3-secret-that-must-not-leak");
+    let builder = S3Builder::new().credentials("id", "s3-secret-that-must-not-leak");
     assert_no_secret("S3 builder Debug", &format!("{builder:?}"));
-    let builder = AzureBackend::builder().access_key(env("STORE_TEST_AZURE_KEY"));
+    let builder = AzureBuilder::new().access_key(env("STORE_TEST_AZURE_KEY"));
     assert_no_secret("Azure builder Debug", &format!("{builder:?}"));
     for store in [AsyncStore::new(s3), AsyncStore::new(azure)] {
         assert_no_secret("store Debug", &format!("{store:?}"));

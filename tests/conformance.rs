@@ -50,7 +50,7 @@ store::conformance_tests!(
 store::conformance_tests!(
     async_memory_store,
     Store::new(AsyncMemoryBackend::new()),
-    [all, hier, sync_world, reverse]
+    [all, hier, sync_world, async_to_sync]
 );
 
 // The portable walk of handles, which platforms without `openat2` use: the same kit, so both

@@ -18,7 +18,7 @@ store::conformance_tests!(
 store::conformance_tests!(
     kv_store,
     Store::new(KvBackend::default()),
-    [all, flat, sync_world, reverse]
+    [all, flat, sync_world, async_to_sync]
 );
 
 /// A group that does not fit the backend fails with a message saying so, before any item runs.

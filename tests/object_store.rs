@@ -211,5 +211,5 @@ store::conformance_tests!(
     Store::new(ObjectStoreBackend::new(Arc::new(
         object_store::memory::InMemory::new()
     ))),
-    [all, flat, sync_world, reverse]
+    [all, flat, sync_world, async_to_sync]
 );

@@ -61,7 +61,7 @@ store::conformance_tests!(
 store::conformance_tests!(
     sftp_store,
     Store::new(sftp()),
-    [all, hier, sync_world, reverse]
+    [all, hier, sync_world, async_to_sync]
 );
 
 // Atomic writes: both racing uploads complete, and the later promote wins.

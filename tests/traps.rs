@@ -1,7 +1,7 @@
 //! The traps a new user hit, one test (or a few) each: streamed copies that did not compose,
 //! atomic files with other permissions than plain ones, listings that dropped entries in
 //! silence, a typo'd root that read as an empty store, `?` on `std::io`, the refusal of a
-//! blocking store in async code, `close()` of the reverse adapter, and `to_key` outside the
+//! blocking store in async code, `close()` of the async-to-sync adapter, and `to_key` outside the
 //! store.
 
 use std::fs;
@@ -308,7 +308,7 @@ fn blocking_store_works_in_spawn_blocking_and_block_in_place() {
     assert_eq!(pooled.unwrap(), "data");
 }
 
-// ---- close() of the reverse adapter drains in-flight calls, and a refused close changes nothing.
+// ---- close() of the async-to-sync adapter drains in-flight calls, and a refused close changes nothing.
 
 /// An async backend whose reads take a while, and which records that it was closed.
 #[derive(Default)]
@@ -461,12 +461,14 @@ fn to_key_refuses_native_paths_outside_the_store() {
 // ---- A group that does not fit the fixture says so.
 
 #[test]
-#[should_panic(expected = "the `reverse` group applies to a Store over an async backend")]
-fn reverse_group_on_a_blocking_backend_says_it_does_not_apply() {
+#[should_panic(expected = "the `async_to_sync` group applies to a Store over an async backend")]
+fn async_to_sync_group_on_a_blocking_backend_says_it_does_not_apply() {
     store::conformance::run(
-        store::conformance::Group::Reverse,
+        store::conformance::Group::AsyncToSync,
         |world| {
-            Box::pin(store::conformance::items::k101_reverse_adapter_refuses_async_context(world))
+            Box::pin(
+                store::conformance::items::k101_async_to_sync_adapter_refuses_async_context(world),
+            )
         },
         || Store::new(MemoryBackend::new()),
     );

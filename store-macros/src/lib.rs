@@ -28,7 +28,8 @@ use proc_macro::TokenStream;
 /// `store/src/api.rs`.
 ///
 /// Per-method options live in `#[store(...)]`:
-/// - `gate = Cap`: the capability the Store checks before forwarding;
+/// - `gate = Cap`: the capability the Store checks before forwarding, emitted as
+///   `::store::Capability::Cap` so rustc checks the name;
 /// - `file(arg)`, `folder(arg)`, `subfolder(arg)`, `pattern(arg)`: the role of each path
 ///   argument (C-1.2): a file path, a folder path where `""`/`"."` are the root, a folder path
 ///   that must not be the root, a glob pattern;
@@ -38,10 +39,18 @@ use proc_macro::TokenStream;
 /// - `pure`: no I/O, identical and synchronous in both worlds, not forwarded by the stores;
 /// - `sync_only`: absent from the async world (`read_seekable`, `open_atomic`);
 /// - `manual`: the stores write their own public method (extra Store-level behaviour);
-/// - `store_name = name`: the stores expose the method under another name;
+/// - `mutates`: the operation changes what is stored (a fact of the operation table);
 /// - `async_default = path`: the default body of the async method;
-/// - `reverse = path`: the body of the method in `AsyncBackendSyncAdapter`, where it differs
-///   from forwarding.
+/// - `async_to_sync = path`: the body of the method in `AsyncBackendSyncAdapter`, where it
+///   differs from forwarding;
+/// - `derive_from(a, b)`: `#[store::backend]` writes the method for a backend that has `a` and
+///   `b` but not it, with the function of its name in the `blocking` or `asynchronous` module
+///   of the trait's `#[store(derivations = path)]`;
+/// - `flags(Cap, ...)`: the capability flags a backend may declare only if it has this
+///   operation.
+///
+/// With `stores(..)` it also emits `OPERATIONS`, the table of every I/O method (name, gate,
+/// arguments and their roles, whether it mutates, what it returns, whether it is blocking-only).
 #[proc_macro_attribute]
 pub fn dual_api(args: TokenStream, input: TokenStream) -> TokenStream {
     dual_api::dual_api(args.into(), input.into()).into()
@@ -68,22 +77,27 @@ pub fn dual_api(args: TokenStream, input: TokenStream) -> TokenStream {
 /// name gets the closest operation's name, a wrong type is reported on that type.
 ///
 /// The macro writes `name()`, `capabilities()` and a `CAPABILITIES` constant, and for every
-/// operation left out, a body: derived from the ones written where the contract derives it,
-/// the definition's default where it has one, `Unsupported(gate)` otherwise.
+/// operation left out, a body: derived from the ones written where the definition declares a
+/// derivation (`derive_from`), the definition's default where it has one, `Unsupported(gate)`
+/// otherwise. The trait impl is `#[automatically_derived]`, inside a `const _` block that
+/// imports the names the definition spells its types with.
 ///
-/// - **Arguments:** `name = "..."` (required, the stable id), `namespace = flat` (folders
-///   implied by key prefixes; hierarchical by default), `flags(...)` for what capabilities do
-///   not show: `atomic_move` (needs `rename`), `seekable_read` (blocking, needs a read),
-///   `lazy_read` (needs a read), `write_result_native` (needs `write`), `user_metadata`,
-///   `attributes` and `conditional_write` (each needs `write` and `get_file_info`; the
-///   backend then keeps what the options carry, or checks `if_match` in the same step as
-///   the write).
+/// - **Arguments:** `name = "..."` (the stable id; may be left out when the block writes
+///   `fn name(&self)`, for a name chosen per instance), `namespace = flat` (folders implied by
+///   key prefixes; hierarchical by default), `flags(...)` for what capabilities do not show,
+///   in snake case (`atomic_move` is `Capability::AtomicMove`): each is declared in the
+///   definition on the operations it needs (`atomic_move` needs `rename`, `seekable_read` the
+///   blocking world and a read, `conditional_write` `write` and `get_file_info`, …), and
+///   `crate = path` (where `store` is, `::store` by default; `crate` inside it).
+/// - **Narrowing per instance:** a block that writes `fn capabilities(&self)` declares, for
+///   each instance, that set within `CAPABILITIES`: never more than its operations give.
 /// - **The least a backend writes:** the probes, as `exists`, `is_file` and `is_folder`, or
 ///   what they derive from: `is_file` from `get_file_info`, `is_folder` from `list_files` and
 ///   `list_folders`, `exists` from the two probes.
-/// - **Operations that come in pairs:** `delete` with `delete_folder` (gate Delete),
-///   `list_files` with `list_folders` (gate List), and in a blocking backend `write_atomic`
-///   with `open_atomic` (gate AtomicWrite).
+/// - **A gate is all or nothing:** a backend that writes one operation of a gate writes every
+///   one the definition leaves without a default (or what it derives from): `delete` with
+///   `delete_folder`, `list_files` with `list_folders`, and in a blocking backend
+///   `write_atomic` with `open_atomic`.
 /// - **What each gate needs:** Read: `read` or `read_bytes` (each derives the other, and
 ///   `read_range` and `read_seekable` derive from them); Write: `write`; Delete and List: their
 ///   pairs (`iter_children` derives from List); Glob: `glob`; Move: `rename`; Copy: `copy`;
@@ -93,7 +107,7 @@ pub fn dual_api(args: TokenStream, input: TokenStream) -> TokenStream {
 /// The backend then works in both worlds: `AsyncStore::new(kv)` and `Store::new(kv)` alike.
 /// Check it against the whole contract with `store::conformance_tests!` (feature
 /// `conformance`): the group `all` applies to every backend, `hier` only to a hierarchical one,
-/// `sync_world` to a `Store` fixture, `async_world` to an `AsyncStore` one, and `reverse` to a
+/// `sync_world` to a `Store` fixture, `async_world` to an `AsyncStore` one, and `async_to_sync` to a
 /// `Store` over an async backend; a group that does not fit fails and says so.
 #[proc_macro_attribute]
 pub fn backend(args: TokenStream, input: TokenStream) -> TokenStream {

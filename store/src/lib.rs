@@ -79,8 +79,8 @@
 //! | [`LocalBackend`] | blocking | hierarchical | the embedded default: a folder on disk, confined to its root, atomic writes by temp file and rename |
 //! | [`MemoryBackend`] | blocking | hierarchical | tests and caches; reads hand out the stored bytes without copying |
 //! | [`AsyncMemoryBackend`] | async | hierarchical | the same tree, natively async, reads streamed in chunks |
-//! | `S3Backend` (feature `s3`) | async | flat | Amazon S3 and S3-compatible services |
-//! | `AzureBackend` (feature `azure`) | async | flat | Azure Blob Storage |
+//! | `S3Builder` (feature `s3`) | async | flat | Amazon S3 and S3-compatible services |
+//! | `AzureBuilder` (feature `azure`) | async | flat | Azure Blob Storage |
 //! | `SftpBackend` (feature `sftp`) | async | hierarchical | SFTP servers, host keys checked, confined to a base folder |
 //! | `interop::object_store::ObjectStoreBackend` (feature `object-store`) | async | flat | any `object_store::ObjectStore` |
 //!
@@ -148,11 +148,11 @@ pub use crate::api::{
     AsyncBackend, AsyncBackendSyncAdapter, Backend, BoxFuture, SyncBackendAdapter, OPERATIONS,
 };
 pub use crate::atomic::{AsyncAtomicWriter, AtomicSink, AtomicWriter};
-pub use crate::backends::{AsyncMemoryBackend, LocalBackend, MemoryBackend};
 #[cfg(feature = "azure")]
-pub use crate::backends::{AzureBackend, AzureBuilder};
+pub use crate::backends::AzureBuilder;
 #[cfg(feature = "s3")]
-pub use crate::backends::{S3Backend, S3Builder};
+pub use crate::backends::S3Builder;
+pub use crate::backends::{AsyncMemoryBackend, LocalBackend, MemoryBackend};
 #[cfg(feature = "sftp")]
 pub use crate::backends::{SftpBackend, SftpBuilder};
 pub use crate::capability::{Capabilities, Capability};
@@ -193,6 +193,7 @@ pub mod __private {
         blocking_content, byte_stream, collect_list, list_stream, run_blocking,
     };
     pub use crate::derived::{asynchronous, blocking};
+    pub use crate::operation::{argument, operation};
     pub use crate::stores::filter::{keep_iter, keep_stream};
     pub use store_macros::__backend_impl as backend_impl;
 

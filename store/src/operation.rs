@@ -55,6 +55,33 @@ impl Operation {
     }
 }
 
+/// What `#[dual_api]` writes each table entry with: the structs are `#[non_exhaustive]`, so a
+/// crate holding a definition of its own (a test of the macro) cannot name their fields.
+#[doc(hidden)]
+pub const fn operation(
+    name: &'static str,
+    gate: Option<Capability>,
+    arguments: &'static [Argument],
+    mutates: bool,
+    output: OutputKind,
+    sync_only: bool,
+) -> Operation {
+    Operation {
+        name,
+        gate,
+        arguments,
+        mutates,
+        output,
+        sync_only,
+    }
+}
+
+/// The [`operation`] of an argument.
+#[doc(hidden)]
+pub const fn argument(name: &'static str, kind: ArgumentKind) -> Argument {
+    Argument { name, kind }
+}
+
 /// One argument of an [`Operation`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -73,7 +73,6 @@ impl BackendArgs {
         }
         args
     }
-
 }
 
 /// `atomic_move` → `AtomicMove`.
@@ -113,7 +112,10 @@ mod tests {
     #[test]
     fn flags_become_capability_names() {
         assert_eq!(super::camel_case("atomic_move"), "AtomicMove");
-        assert_eq!(super::camel_case("write_result_native"), "WriteResultNative");
+        assert_eq!(
+            super::camel_case("write_result_native"),
+            "WriteResultNative"
+        );
         assert_eq!(super::camel_case("lazy_read"), "LazyRead");
     }
 }

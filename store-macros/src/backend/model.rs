@@ -203,7 +203,11 @@ impl Backend {
     fn check_gates(&self, cx: &Ctxt, def: &Definition) {
         for gate in def.gates() {
             let ops: Vec<&Method> = self.gate_operations(def, gate).collect();
-            let needed: Vec<&Method> = ops.iter().copied().filter(|m| m.default.is_none()).collect();
+            let needed: Vec<&Method> = ops
+                .iter()
+                .copied()
+                .filter(|m| m.default.is_none())
+                .collect();
             let missing: Vec<&Method> = needed
                 .iter()
                 .copied()
@@ -252,13 +256,16 @@ impl Backend {
     fn check_flags(&self, cx: &Ctxt, def: &Definition) {
         let declared = def.flags();
         for (written, capability) in &self.args.flags {
-            if !declared.iter().any(|d| *d == capability) {
-                let known: Vec<String> = declared.iter().map(|d| snake_case(&d.to_string())).collect();
+            if !declared.contains(&capability) {
+                let known: Vec<String> = declared
+                    .iter()
+                    .map(|d| snake_case(&d.to_string()))
+                    .collect();
                 let known: Vec<&str> = known.iter().map(String::as_str).collect();
                 let hint = closest(&written.to_string(), &known)
                     .map(|c| format!("; did you mean `{c}`?"))
                     .unwrap_or_default();
-                let gate = def.gates().iter().any(|g| *g == capability);
+                let gate = def.gates().contains(&capability);
                 let why = if gate {
                     " (gates follow from the operations implemented)"
                 } else {
@@ -276,7 +283,11 @@ impl Backend {
             let missing: Vec<String> = def
                 .methods
                 .iter()
-                .filter(|m| m.flags().any(|f| f == capability) && !self.provides(def, m))
+                .filter(|m| m.flags().any(|f| f == capability))
+                .filter(|m| {
+                    let default = m.default.is_some() && m.in_world(self.world);
+                    !default && !self.provides(def, m)
+                })
                 .map(|m| match m.in_world(self.world) {
                     true => format!("`{}`", m.ident()),
                     false => format!("`{}`, which the async world does not have", m.ident()),

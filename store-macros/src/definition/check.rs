@@ -278,7 +278,9 @@ fn check_options(cx: &Ctxt, def: &Definition, method: &Method) {
         if from == method.ident() || def.method(&from.to_string()).is_none_or(Method::is_pure) {
             cx.error_spanned_by(
                 from,
-                format!("`derive_from` names other I/O operations of the trait; `{from}` is not one"),
+                format!(
+                    "`derive_from` names other I/O operations of the trait; `{from}` is not one"
+                ),
             );
         }
     }

@@ -268,7 +268,7 @@ impl Definition {
     pub(crate) fn flags(&self) -> Vec<&Ident> {
         let mut flags: Vec<&Ident> = Vec::new();
         for flag in self.methods.iter().flat_map(Method::flags) {
-            if !flags.iter().any(|f| *f == flag) {
+            if !flags.contains(&flag) {
                 flags.push(flag);
             }
         }
@@ -279,7 +279,7 @@ impl Definition {
     pub(crate) fn gates(&self) -> Vec<&Ident> {
         let mut gates: Vec<&Ident> = Vec::new();
         for gate in self.methods.iter().filter_map(Method::gate) {
-            if !gates.iter().any(|g| *g == gate) {
+            if !gates.contains(&gate) {
                 gates.push(gate);
             }
         }
@@ -387,7 +387,8 @@ fn trait_options(cx: &Ctxt, attrs: &mut Vec<Attribute>) -> Option<Path> {
                 derivations = Some(meta.value()?.parse()?);
                 Ok(())
             } else {
-                Err(meta.error("unknown `store` option on the trait; expected `derivations = path`"))
+                Err(meta
+                    .error("unknown `store` option on the trait; expected `derivations = path`"))
             }
         });
         if let Err(err) = result {

@@ -39,7 +39,7 @@ fn operation(method: &Method) -> TokenStream {
             ArgKind::Ref => quote!(Options),
             ArgKind::Value => quote!(Value),
         };
-        quote!(::store::Argument { name: #name, kind: ::store::ArgumentKind::#kind })
+        quote!(::store::__private::argument(#name, ::store::ArgumentKind::#kind))
     });
     let mutates = method.mutates();
     let output = match method.output {
@@ -49,13 +49,13 @@ fn operation(method: &Method) -> TokenStream {
     };
     let sync_only = !method.in_world(World::Async);
     quote! {
-        ::store::Operation {
-            name: #name,
-            gate: #gate,
-            arguments: &[#(#arguments),*],
-            mutates: #mutates,
-            output: ::store::OutputKind::#output,
-            sync_only: #sync_only,
-        }
+        ::store::__private::operation(
+            #name,
+            #gate,
+            &[#(#arguments),*],
+            #mutates,
+            ::store::OutputKind::#output,
+            #sync_only,
+        )
     }
 }

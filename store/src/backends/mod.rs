@@ -8,9 +8,9 @@ mod memory;
 mod sftp;
 
 #[cfg(feature = "azure")]
-pub use self::cloud::{AzureBackend, AzureBuilder};
+pub use self::cloud::AzureBuilder;
 #[cfg(feature = "s3")]
-pub use self::cloud::{S3Backend, S3Builder};
+pub use self::cloud::S3Builder;
 pub use self::local::LocalBackend;
 pub use self::memory::{AsyncMemoryBackend, MemoryBackend};
 #[cfg(feature = "sftp")]

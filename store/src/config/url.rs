@@ -243,7 +243,7 @@ fn open_s3<K: AsRef<str>, V: Into<String>>(
     let mut builder = if options.flag("from_env") {
         crate::S3Builder::from_env()
     } else {
-        crate::S3Backend::builder()
+        crate::S3Builder::new()
     };
     builder = builder
         .bucket(bucket)
@@ -318,7 +318,7 @@ fn open_azure<K: AsRef<str>, V: Into<String>>(
     let mut builder = if options.flag("from_env") {
         crate::AzureBuilder::from_env()
     } else {
-        crate::AzureBackend::builder()
+        crate::AzureBuilder::new()
     };
     builder = builder
         .container(container)

@@ -20,9 +20,9 @@ pub enum Group {
     SyncWorld,
     /// `async_world`: an [`AsyncStore`](crate::AsyncStore).
     AsyncWorld,
-    /// `reverse`: a `Store` over an async backend, through
+    /// `async_to_sync`: a `Store` over an async backend, through
     /// [`AsyncBackendSyncAdapter`](crate::AsyncBackendSyncAdapter).
-    Reverse,
+    AsyncToSync,
 }
 
 impl Group {
@@ -45,19 +45,19 @@ impl Group {
                 "the `flat` group applies to flat backends, and `{name}` is hierarchical: \
                  leave `flat` out of its conformance_tests! list"
             )),
-            Group::SyncWorld | Group::Reverse if !sync => Some(format!(
+            Group::SyncWorld | Group::AsyncToSync if !sync => Some(format!(
                 "the `{}` group runs on a blocking Store, and this fixture of `{name}` is an \
                  AsyncStore",
                 self.label()
             )),
-            Group::Reverse
+            Group::AsyncToSync
                 if !world.sync_store().is_some_and(|s| {
                     let adapter = TypeId::of::<async_to_sync::Marker>();
                     s.backend().unwrap_native(adapter).is_some()
                 }) =>
             {
                 Some(format!(
-                    "the `reverse` group applies to a Store over an async backend (through \
+                    "the `async_to_sync` group applies to a Store over an async backend (through \
                      AsyncBackendSyncAdapter), and `{name}` is a blocking backend"
                 ))
             }
@@ -77,7 +77,7 @@ impl Group {
             Group::Flat => "flat",
             Group::SyncWorld => "sync_world",
             Group::AsyncWorld => "async_world",
-            Group::Reverse => "reverse",
+            Group::AsyncToSync => "async_to_sync",
         }
     }
 }

@@ -23,7 +23,7 @@
 //! | `flat` | a flat backend | folders as key prefixes: one goes with its last file |
 //! | `sync_world` | a `Store` | `read_seekable`, `open_atomic`, sync streams |
 //! | `async_world` | an `AsyncStore` | async streams, cancellation, `Send + 'static` futures |
-//! | `reverse` | a `Store` over an async backend | `AsyncBackendSyncAdapter`: refusal in async code, threads, close |
+//! | `async_to_sync` | a `Store` over an async backend | `AsyncBackendSyncAdapter`: refusal in async code, threads, close |
 //!
 //! An item whose gate the backend lacks checks `Unsupported` instead (contract §8). The items are
 //! numbered after the checklist of the repository's `docs/contract.md` (item `K-31` is
@@ -32,6 +32,7 @@
 //! The kit is a testing aid, not a stable part of the API: items are added as the contract
 //! grows, and their names and `World` may change between minor versions.
 
+mod async_to_sync;
 mod atomic;
 mod bridges;
 mod conditional;
@@ -41,7 +42,6 @@ mod listing;
 mod metadata;
 mod moves;
 mod paths;
-mod reverse;
 mod rw;
 mod streams;
 mod world;
@@ -51,6 +51,7 @@ pub use world::{run, Fixture, World, WorldKind, WorldWriter};
 
 /// Every conformance item, by name.
 pub mod items {
+    pub use super::async_to_sync::*;
     pub use super::atomic::*;
     pub use super::bridges::*;
     pub use super::conditional::*;
@@ -59,7 +60,6 @@ pub mod items {
     pub use super::metadata::*;
     pub use super::moves::*;
     pub use super::paths::*;
-    pub use super::reverse::*;
     pub use super::rw::*;
     pub use super::streams::*;
 }
@@ -213,11 +213,11 @@ macro_rules! __conformance_group {
             k054_read_seekable,
         );
     };
-    (reverse, $store:expr) => {
-        $crate::__conformance_items!(Reverse, $store;
+    (async_to_sync, $store:expr) => {
+        $crate::__conformance_items!(AsyncToSync, $store;
             k098_closed_outranks_root,
-            k101_reverse_adapter_refuses_async_context,
-            k102_reverse_adapter_shared_by_threads,
+            k101_async_to_sync_adapter_refuses_async_context,
+            k102_async_to_sync_adapter_shared_by_threads,
         );
     };
     (async_world, $store:expr) => {
@@ -241,7 +241,7 @@ mod tests {
         include_str!("metadata.rs"),
         include_str!("moves.rs"),
         include_str!("paths.rs"),
-        include_str!("reverse.rs"),
+        include_str!("async_to_sync.rs"),
         include_str!("rw.rs"),
         include_str!("streams.rs"),
     ];

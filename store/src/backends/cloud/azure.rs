@@ -1,4 +1,4 @@
-//! `AzureBackend`: Azure Blob Storage.
+//! `AzureBuilder`: Azure Blob Storage.
 
 use std::fmt;
 use std::sync::Arc;
@@ -16,12 +16,12 @@ const NAME: &str = "azure";
 /// Azure Blob Storage (and Azurite, its emulator): a flat, natively async backend named
 /// `azure`, for accounts without a hierarchical namespace.
 ///
-/// [`AzureBackend::builder`] takes every setting explicitly and reads no environment; only
+/// [`AzureBuilder::new`] takes every setting explicitly and reads no environment; only
 /// [`AzureBuilder::from_env`] reads the standard `AZURE_*` variables. Building does no I/O.
 ///
 /// ```
-/// use store::{AsyncStore, AzureBackend};
-/// let backend = AzureBackend::builder()
+/// use store::{AsyncStore, AzureBuilder};
+/// let backend = AzureBuilder::new()
 ///     .account("myaccount")
 ///     .access_key("bm90LWEtcmVhbC1rZXk=")
 ///     .container("reports")
@@ -35,17 +35,9 @@ const NAME: &str = "azure";
 /// Create-only writes send `If-None-Match: *` and `if_match` sends `If-Match`: one step at the
 /// service. `rename` is a copy and a delete, not atomic. Streamed content over 5 MiB goes up as
 /// blocks committed at the end; an upload that fails or is dropped commits nothing.
-#[derive(Debug, Clone, Copy)]
-pub struct AzureBackend;
-
-impl AzureBackend {
-    /// A builder with nothing set.
-    pub fn builder() -> AzureBuilder {
-        AzureBuilder::default()
-    }
-}
-
-/// The settings of an [`AzureBackend`].
+///
+/// The builder is the entry point: what it builds is an [`ObjectStoreBackend`] configured for
+/// the service.
 #[derive(Default, Clone)]
 pub struct AzureBuilder {
     account: Option<String>,
@@ -60,6 +52,11 @@ pub struct AzureBuilder {
 }
 
 impl AzureBuilder {
+    /// A builder with nothing set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Starts from the standard environment variables (`AZURE_STORAGE_ACCOUNT_NAME`,
     /// `AZURE_STORAGE_ACCOUNT_KEY`, `AZURE_CONTAINER_NAME`, …); the only place this backend
     /// reads the environment.

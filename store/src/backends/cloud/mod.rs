@@ -50,9 +50,9 @@ mod azure;
 mod s3;
 
 #[cfg(feature = "azure")]
-pub use azure::{AzureBackend, AzureBuilder};
+pub use azure::AzureBuilder;
 #[cfg(feature = "s3")]
-pub use s3::{S3Backend, S3Builder};
+pub use s3::S3Builder;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! `S3Backend`: Amazon S3 and S3-compatible services.
+//! `S3Builder`: Amazon S3 and S3-compatible services.
 
 use std::fmt;
 use std::sync::Arc;
@@ -15,15 +15,15 @@ const NAME: &str = "s3";
 
 /// Amazon S3, or any service that speaks its API: a flat, natively async backend named `s3`.
 ///
-/// [`S3Backend::builder`] takes every setting explicitly and reads no environment; only
+/// [`S3Builder::new`] takes every setting explicitly and reads no environment; only
 /// [`S3Builder::from_env`] reads the standard `AWS_*` variables, when asked. Building does no
 /// I/O: the first call connects. The result is an [`ObjectStoreBackend`] with the flat rules
 /// of a file store (C-2.14), confined to `bucket/prefix`; `Store::new` runs it for blocking
 /// code on a private runtime thread.
 ///
 /// ```
-/// use store::{AsyncStore, S3Backend};
-/// let backend = S3Backend::builder()
+/// use store::{AsyncStore, S3Builder};
+/// let backend = S3Builder::new()
 ///     .bucket("reports")
 ///     .prefix("2026")
 ///     .region("eu-west-1")
@@ -45,17 +45,9 @@ const NAME: &str = "s3";
 ///   copies remain and the error is returned.
 /// - Streamed content up to 5 MiB is one PUT; more goes up in 5 MiB parts, aborted on failure
 ///   or drop, so no partial object is ever visible.
-#[derive(Debug, Clone, Copy)]
-pub struct S3Backend;
-
-impl S3Backend {
-    /// A builder with nothing set.
-    pub fn builder() -> S3Builder {
-        S3Builder::default()
-    }
-}
-
-/// The settings of an [`S3Backend`].
+///
+/// The builder is the entry point: what it builds is an [`ObjectStoreBackend`] configured for
+/// the service.
 #[derive(Default, Clone)]
 pub struct S3Builder {
     bucket: Option<String>,
@@ -72,6 +64,11 @@ pub struct S3Builder {
 }
 
 impl S3Builder {
+    /// A builder with nothing set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Starts from the standard environment variables (`AWS_ACCESS_KEY_ID`,
     /// `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, `AWS_ENDPOINT`, `AWS_BUCKET`, …) and the provider
     /// chain object_store uses; the only place this backend reads the environment.

@@ -134,7 +134,7 @@ struct Reader {
     conn: Arc<Lease>,
     handle: Option<String>,
     /// Where the close goes when the stream is dropped, perhaps outside any runtime (a
-    /// blocking reader through the reverse adapter).
+    /// blocking reader through the async-to-sync adapter).
     runtime: Option<tokio::runtime::Handle>,
     key: String,
     next: u64,

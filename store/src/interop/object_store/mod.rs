@@ -8,11 +8,11 @@
 //! `AlreadyExists`, `Precondition`/`PreconditionFailed`, `PermissionDenied`) with the
 //! original as the source.
 
-mod backend;
+mod as_object_store;
 mod errors;
-mod export;
 mod keys;
+mod object_store_backend;
 mod upload;
 
-pub use backend::ObjectStoreBackend;
-pub use export::AsObjectStore;
+pub use as_object_store::AsObjectStore;
+pub use object_store_backend::ObjectStoreBackend;

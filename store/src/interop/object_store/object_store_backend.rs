@@ -14,8 +14,8 @@ use object_store::{
     PutMultipartOptions, PutOptions, PutPayload, RenameOptions, RenameTargetMode, UpdateVersion,
 };
 
+use super::as_object_store::{join_attributes, split_attributes};
 use super::errors::from_object_store;
-use super::export::{join_attributes, split_attributes};
 use super::keys::location;
 use crate::capability::{Capabilities, Capability};
 use crate::content::{content_error, AsyncContent, ByteStream, ListStream};

@@ -1,5 +1,5 @@
 //! Conformance items for async backends reached from the blocking world through
-//! `AsyncBackendSyncAdapter` (C-7.4): run with the `reverse` group on a `Store` over an
+//! `AsyncBackendSyncAdapter` (C-7.4): run with the `async_to_sync` group on a `Store` over an
 //! async backend.
 
 use bytes::Bytes;
@@ -10,7 +10,7 @@ use crate::{Capability, ErrorKind, Store, StorePath};
 
 fn blocking_store(w: &dyn World) -> Store {
     w.sync_store()
-        .expect("the `reverse` group runs on a Store over an async backend")
+        .expect("the `async_to_sync` group runs on a Store over an async backend")
         .clone()
 }
 
@@ -41,7 +41,7 @@ pub async fn k098_closed_outranks_root(w: &dyn World) {
 
 /// K-101: called from async code (a task on either runtime flavour, or directly inside
 /// `block_on`) the adapter answers `BlockingInAsync` pointing to AsyncStore; from `spawn_blocking` it works.
-pub async fn k101_reverse_adapter_refuses_async_context(w: &dyn World) {
+pub async fn k101_async_to_sync_adapter_refuses_async_context(w: &dyn World) {
     let store = blocking_store(w);
     store
         .write("k101.txt", "data", &create())
@@ -81,7 +81,7 @@ pub async fn k101_reverse_adapter_refuses_async_context(w: &dyn World) {
 
 /// K-102: 32 threads share one adapter without crossed results; SeekableRead is masked while
 /// `read_seekable` stays correct; after `close()` every call is BackendUnavailable.
-pub async fn k102_reverse_adapter_shared_by_threads(w: &dyn World) {
+pub async fn k102_async_to_sync_adapter_shared_by_threads(w: &dyn World) {
     let store = blocking_store(w);
     assert!(
         !store.supports(Capability::SeekableRead),
