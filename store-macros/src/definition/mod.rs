@@ -13,7 +13,7 @@ pub(crate) use self::attr::Role;
 pub(crate) use self::check::closest;
 pub(crate) use self::ctxt::Ctxt;
 pub(crate) use self::model::{ArgKind, Args, Definition, Method, Output, World};
-pub(crate) use self::types::async_name;
+pub(crate) use self::types::{async_name, tie_lifetimes};
 
 use syn::ItemTrait;
 

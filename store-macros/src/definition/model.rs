@@ -185,6 +185,15 @@ impl Method {
         self.in_world(world) && !self.is_pure() && self.default.is_none() && self.gate().is_none()
     }
 
+    /// The item type of a listing (`T` in `Result<ListIter<T>>`).
+    pub(crate) fn list_item(&self) -> Option<Type> {
+        let ReturnType::Type(_, ty) = &self.sig.output else {
+            return None;
+        };
+        let ok = types::single_argument(ty, "Result")?;
+        types::single_argument(ok, types::LIST_ITER).cloned()
+    }
+
     /// The return type in `world` (`Result<T>`, its world types spelled for that world).
     pub(crate) fn output_type(&self, world: World) -> Type {
         let ty = match &self.sig.output {

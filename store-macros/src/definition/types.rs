@@ -35,6 +35,22 @@ pub(crate) fn future_lifetime() -> Lifetime {
     Lifetime::new("'a", proc_macro2::Span::call_site())
 }
 
+/// `ty` with every elided reference lifetime tied to the future's (`&T` becomes `&'a T`).
+pub(crate) fn tie_lifetimes(ty: &Type) -> Type {
+    struct Tie;
+    impl VisitMut for Tie {
+        fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+            if r.lifetime.is_none() {
+                r.lifetime = Some(future_lifetime());
+            }
+            self.visit_type_mut(&mut r.elem);
+        }
+    }
+    let mut ty = ty.clone();
+    Tie.visit_type_mut(&mut ty);
+    ty
+}
+
 /// `ty` as the async world spells it: each world type by its async name, under `::store::`,
 /// with its arguments kept, and every elided reference lifetime tied to the future's.
 pub(crate) fn in_async_world(ty: &Type) -> Type {

@@ -6,6 +6,7 @@
 mod async_adapter;
 mod async_trait;
 mod codegen;
+mod kit;
 mod operations;
 mod stores;
 mod sync_adapter;

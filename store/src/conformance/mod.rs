@@ -35,6 +35,7 @@
 mod async_to_sync;
 mod atomic;
 mod bridges;
+mod calls;
 mod conditional;
 mod group;
 mod identity;
@@ -46,8 +47,16 @@ mod rw;
 mod streams;
 mod world;
 
+pub use crate::api::{call_async_backend, call_backend, CallByHand, StoreCalls};
+pub use calls::{CallArgs, KitValue};
 pub use group::Group;
-pub use world::{run, Fixture, World, WorldKind, WorldWriter};
+pub use world::{run, Fixture, Listing, World, WorldKind, WorldWriter};
+
+/// What the calls `#[dual_api]` generates for the kit name. Not a stable part of the API.
+#[doc(hidden)]
+pub mod __calls {
+    pub use super::calls::*;
+}
 
 /// Every conformance item, by name.
 pub mod items {

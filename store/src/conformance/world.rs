@@ -1,18 +1,16 @@
 //! `World`: the calls of both stores behind one object-safe trait, so each conformance item is
 //! written once and runs in the blocking and the async world.
 
-use std::future::{ready, Future};
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 
-use bytes::Bytes;
-use futures_util::{stream, StreamExt};
-
+use super::calls::{describe, now, CallArgs};
 use super::group::Group;
 use crate::api::BoxFuture;
+use crate::api::{CallByHand, StoreCalls};
 use crate::{
-    AsyncContent, AsyncStore, Capabilities, Content, DeleteFolderOptions, Entry, FileInfo,
-    FolderEntry, FolderInfo, ListOptions, ResolutionPlan, Result, Store, StorePath, WriteOptions,
+    AsyncStore, Capabilities, FolderInfo, ResolutionPlan, Result, Store, StorePath, WriteOptions,
     WriteResult,
 };
 
@@ -70,7 +68,7 @@ pub type Listing<T> = Result<Vec<Result<T>>>;
 /// The store calls the items use, identical in both worlds. Streams are drained into memory;
 /// items that need the raw stream use [`World::sync_store`] or [`World::async_store`].
 #[allow(missing_docs)]
-pub trait World: Send + Sync {
+pub trait World: StoreCalls {
     fn kind(&self) -> WorldKind;
     fn sync_store(&self) -> Option<&Store>;
     fn async_store(&self) -> Option<&AsyncStore>;
@@ -82,43 +80,11 @@ pub trait World: Send + Sync {
     fn to_key(&self, native: &str) -> Result<StorePath>;
     fn native_path(&self, key: &str) -> Result<String>;
     fn resolve(&self, key: &str) -> Result<ResolutionPlan>;
-    fn exists<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<bool>>;
-    fn is_file<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<bool>>;
-    fn is_folder<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<bool>>;
-    /// `read`, drained chunk by chunk; the outer error is the call's own.
-    fn read<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<Result<Vec<u8>>>>;
-    fn read_bytes<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<Bytes>>;
-    fn read_range<'a>(&'a self, p: &'a str, offset: u64, len: u64) -> BoxFuture<'a, Result<Bytes>>;
     fn read_text<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<String>>;
-    fn write<'a>(
-        &'a self,
-        p: &'a str,
-        data: Bytes,
-        o: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>>;
-    /// `write` with streamed content: a reader (sync) or a stream (async) over `chunks`.
-    fn write_chunks<'a>(
-        &'a self,
-        p: &'a str,
-        chunks: Vec<io::Result<Bytes>>,
-        o: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>>;
     fn write_text<'a>(
         &'a self,
         p: &'a str,
         text: &'a str,
-        o: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>>;
-    fn write_atomic<'a>(
-        &'a self,
-        p: &'a str,
-        data: Bytes,
-        o: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>>;
-    fn write_atomic_chunks<'a>(
-        &'a self,
-        p: &'a str,
-        chunks: Vec<io::Result<Bytes>>,
         o: &'a WriteOptions,
     ) -> BoxFuture<'a, Result<WriteResult>>;
     /// `open_atomic`: the sync [`AtomicWriter`](crate::AtomicWriter) or the tokio
@@ -128,46 +94,13 @@ pub trait World: Send + Sync {
         p: &'a str,
         o: &'a WriteOptions,
     ) -> BoxFuture<'a, Result<Box<dyn WorldWriter>>>;
-    fn delete<'a>(&'a self, p: &'a str, missing_ok: bool) -> BoxFuture<'a, Result<()>>;
-    fn delete_folder<'a>(
-        &'a self,
-        p: &'a str,
-        o: &'a DeleteFolderOptions,
-    ) -> BoxFuture<'a, Result<()>>;
-    fn list_files<'a>(&'a self, p: &'a str, o: &'a ListOptions)
-        -> BoxFuture<'a, Listing<FileInfo>>;
-    fn list_folders<'a>(
-        &'a self,
-        p: &'a str,
-        o: &'a ListOptions,
-    ) -> BoxFuture<'a, Listing<FolderEntry>>;
-    fn iter_children<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Listing<Entry>>;
-    fn glob<'a>(&'a self, pattern: &'a str) -> BoxFuture<'a, Listing<FileInfo>>;
-    fn rename<'a>(
-        &'a self,
-        src: &'a str,
-        dst: &'a str,
-        overwrite: bool,
-    ) -> BoxFuture<'a, Result<()>>;
-    fn copy<'a>(&'a self, src: &'a str, dst: &'a str, overwrite: bool)
-        -> BoxFuture<'a, Result<()>>;
-    fn get_file_info<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<FileInfo>>;
     fn get_folder_info<'a>(
         &'a self,
         p: &'a str,
         max_depth: Option<usize>,
     ) -> BoxFuture<'a, Result<FolderInfo>>;
     fn head<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<WriteResult>>;
-    fn ping(&self) -> BoxFuture<'_, Result<()>>;
     fn close(&self) -> BoxFuture<'_, Result<()>>;
-}
-
-fn now<'a, T: Send + 'a>(value: T) -> BoxFuture<'a, T> {
-    Box::pin(ready(value))
-}
-
-fn collect<T>(listing: Result<crate::ListIter<T>>) -> Listing<T> {
-    listing.map(Iterator::collect)
 }
 
 impl World for Store {
@@ -204,47 +137,8 @@ impl World for Store {
     fn resolve(&self, key: &str) -> Result<ResolutionPlan> {
         Store::resolve(self, key)
     }
-    fn exists<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<bool>> {
-        now(Store::exists(self, p))
-    }
-    fn is_file<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<bool>> {
-        now(Store::is_file(self, p))
-    }
-    fn is_folder<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<bool>> {
-        now(Store::is_folder(self, p))
-    }
-    fn read<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<Result<Vec<u8>>>> {
-        now(Store::read(self, p).map(|mut r| {
-            let mut out = Vec::new();
-            io::Read::read_to_end(&mut r, &mut out)
-                .map(|_| out)
-                .map_err(crate::Error::from_io_unlocated)
-        }))
-    }
-    fn read_bytes<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<Bytes>> {
-        now(Store::read_bytes(self, p))
-    }
-    fn read_range<'a>(&'a self, p: &'a str, offset: u64, len: u64) -> BoxFuture<'a, Result<Bytes>> {
-        now(Store::read_range(self, p, offset, len))
-    }
     fn read_text<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<String>> {
         now(Store::read_text(self, p))
-    }
-    fn write<'a>(
-        &'a self,
-        p: &'a str,
-        data: Bytes,
-        o: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>> {
-        now(Store::write(self, p, data, o))
-    }
-    fn write_chunks<'a>(
-        &'a self,
-        p: &'a str,
-        chunks: Vec<io::Result<Bytes>>,
-        o: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>> {
-        now(Store::write(self, p, ChunkReader::content(chunks), o))
     }
     fn write_text<'a>(
         &'a self,
@@ -254,82 +148,12 @@ impl World for Store {
     ) -> BoxFuture<'a, Result<WriteResult>> {
         now(Store::write_text(self, p, text, o))
     }
-    fn write_atomic<'a>(
-        &'a self,
-        p: &'a str,
-        data: Bytes,
-        o: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>> {
-        now(Store::write_atomic(self, p, data, o))
-    }
     fn open_atomic<'a>(
         &'a self,
         p: &'a str,
         o: &'a WriteOptions,
     ) -> BoxFuture<'a, Result<Box<dyn WorldWriter>>> {
         now(Store::open_atomic(self, p, o).map(|w| Box::new(w) as Box<dyn WorldWriter>))
-    }
-    fn write_atomic_chunks<'a>(
-        &'a self,
-        p: &'a str,
-        chunks: Vec<io::Result<Bytes>>,
-        o: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>> {
-        now(Store::write_atomic(
-            self,
-            p,
-            ChunkReader::content(chunks),
-            o,
-        ))
-    }
-    fn delete<'a>(&'a self, p: &'a str, missing_ok: bool) -> BoxFuture<'a, Result<()>> {
-        now(Store::delete(self, p, missing_ok))
-    }
-    fn delete_folder<'a>(
-        &'a self,
-        p: &'a str,
-        o: &'a DeleteFolderOptions,
-    ) -> BoxFuture<'a, Result<()>> {
-        now(Store::delete_folder(self, p, o))
-    }
-    fn list_files<'a>(
-        &'a self,
-        p: &'a str,
-        o: &'a ListOptions,
-    ) -> BoxFuture<'a, Listing<FileInfo>> {
-        now(collect(Store::list_files(self, p, o)))
-    }
-    fn list_folders<'a>(
-        &'a self,
-        p: &'a str,
-        o: &'a ListOptions,
-    ) -> BoxFuture<'a, Listing<FolderEntry>> {
-        now(collect(Store::list_folders(self, p, o)))
-    }
-    fn iter_children<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Listing<Entry>> {
-        now(collect(Store::iter_children(self, p)))
-    }
-    fn glob<'a>(&'a self, pattern: &'a str) -> BoxFuture<'a, Listing<FileInfo>> {
-        now(collect(Store::glob(self, pattern)))
-    }
-    fn rename<'a>(
-        &'a self,
-        src: &'a str,
-        dst: &'a str,
-        overwrite: bool,
-    ) -> BoxFuture<'a, Result<()>> {
-        now(Store::rename(self, src, dst, overwrite))
-    }
-    fn copy<'a>(
-        &'a self,
-        src: &'a str,
-        dst: &'a str,
-        overwrite: bool,
-    ) -> BoxFuture<'a, Result<()>> {
-        now(Store::copy(self, src, dst, overwrite))
-    }
-    fn get_file_info<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<FileInfo>> {
-        now(Store::get_file_info(self, p))
     }
     fn get_folder_info<'a>(
         &'a self,
@@ -341,32 +165,9 @@ impl World for Store {
     fn head<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<WriteResult>> {
         now(Store::head(self, p))
     }
-    fn ping(&self) -> BoxFuture<'_, Result<()>> {
-        now(Store::ping(self))
-    }
     fn close(&self) -> BoxFuture<'_, Result<()>> {
         now(Store::close(self))
     }
-}
-
-async fn drain(stream: Result<crate::ByteStream>) -> Result<Result<Vec<u8>>> {
-    let mut stream = stream?;
-    let mut out = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        match chunk {
-            Ok(chunk) => out.extend_from_slice(&chunk),
-            Err(e) => return Ok(Err(e)),
-        }
-    }
-    Ok(Ok(out))
-}
-
-async fn collect_stream<T>(listing: Result<crate::ListStream<T>>) -> Listing<T> {
-    Ok(listing?.collect().await)
-}
-
-fn chunk_stream(chunks: Vec<io::Result<Bytes>>) -> AsyncContent {
-    AsyncContent::stream(stream::iter(chunks))
 }
 
 impl World for AsyncStore {
@@ -403,42 +204,8 @@ impl World for AsyncStore {
     fn resolve(&self, key: &str) -> Result<ResolutionPlan> {
         AsyncStore::resolve(self, key)
     }
-    fn exists<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<bool>> {
-        Box::pin(AsyncStore::exists(self, p))
-    }
-    fn is_file<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<bool>> {
-        Box::pin(AsyncStore::is_file(self, p))
-    }
-    fn is_folder<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<bool>> {
-        Box::pin(AsyncStore::is_folder(self, p))
-    }
-    fn read<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<Result<Vec<u8>>>> {
-        Box::pin(async move { drain(AsyncStore::read(self, p).await).await })
-    }
-    fn read_bytes<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<Bytes>> {
-        Box::pin(AsyncStore::read_bytes(self, p))
-    }
-    fn read_range<'a>(&'a self, p: &'a str, offset: u64, len: u64) -> BoxFuture<'a, Result<Bytes>> {
-        Box::pin(AsyncStore::read_range(self, p, offset, len))
-    }
     fn read_text<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<String>> {
         Box::pin(AsyncStore::read_text(self, p))
-    }
-    fn write<'a>(
-        &'a self,
-        p: &'a str,
-        data: Bytes,
-        o: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>> {
-        Box::pin(AsyncStore::write(self, p, data, o))
-    }
-    fn write_chunks<'a>(
-        &'a self,
-        p: &'a str,
-        chunks: Vec<io::Result<Bytes>>,
-        o: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>> {
-        Box::pin(AsyncStore::write(self, p, chunk_stream(chunks), o))
     }
     fn write_text<'a>(
         &'a self,
@@ -447,14 +214,6 @@ impl World for AsyncStore {
         o: &'a WriteOptions,
     ) -> BoxFuture<'a, Result<WriteResult>> {
         Box::pin(AsyncStore::write_text(self, p, text, o))
-    }
-    fn write_atomic<'a>(
-        &'a self,
-        p: &'a str,
-        data: Bytes,
-        o: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>> {
-        Box::pin(AsyncStore::write_atomic(self, p, data, o))
     }
     fn open_atomic<'a>(
         &'a self,
@@ -467,63 +226,6 @@ impl World for AsyncStore {
                 .map(|w| Box::new(w) as Box<dyn WorldWriter>)
         })
     }
-    fn write_atomic_chunks<'a>(
-        &'a self,
-        p: &'a str,
-        chunks: Vec<io::Result<Bytes>>,
-        o: &'a WriteOptions,
-    ) -> BoxFuture<'a, Result<WriteResult>> {
-        Box::pin(AsyncStore::write_atomic(self, p, chunk_stream(chunks), o))
-    }
-    fn delete<'a>(&'a self, p: &'a str, missing_ok: bool) -> BoxFuture<'a, Result<()>> {
-        Box::pin(AsyncStore::delete(self, p, missing_ok))
-    }
-    fn delete_folder<'a>(
-        &'a self,
-        p: &'a str,
-        o: &'a DeleteFolderOptions,
-    ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(AsyncStore::delete_folder(self, p, o))
-    }
-    fn list_files<'a>(
-        &'a self,
-        p: &'a str,
-        o: &'a ListOptions,
-    ) -> BoxFuture<'a, Listing<FileInfo>> {
-        Box::pin(async move { collect_stream(AsyncStore::list_files(self, p, o).await).await })
-    }
-    fn list_folders<'a>(
-        &'a self,
-        p: &'a str,
-        o: &'a ListOptions,
-    ) -> BoxFuture<'a, Listing<FolderEntry>> {
-        Box::pin(async move { collect_stream(AsyncStore::list_folders(self, p, o).await).await })
-    }
-    fn iter_children<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Listing<Entry>> {
-        Box::pin(async move { collect_stream(AsyncStore::iter_children(self, p).await).await })
-    }
-    fn glob<'a>(&'a self, pattern: &'a str) -> BoxFuture<'a, Listing<FileInfo>> {
-        Box::pin(async move { collect_stream(AsyncStore::glob(self, pattern).await).await })
-    }
-    fn rename<'a>(
-        &'a self,
-        src: &'a str,
-        dst: &'a str,
-        overwrite: bool,
-    ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(AsyncStore::rename(self, src, dst, overwrite))
-    }
-    fn copy<'a>(
-        &'a self,
-        src: &'a str,
-        dst: &'a str,
-        overwrite: bool,
-    ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(AsyncStore::copy(self, src, dst, overwrite))
-    }
-    fn get_file_info<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<FileInfo>> {
-        Box::pin(AsyncStore::get_file_info(self, p))
-    }
     fn get_folder_info<'a>(
         &'a self,
         p: &'a str,
@@ -534,40 +236,64 @@ impl World for AsyncStore {
     fn head<'a>(&'a self, p: &'a str) -> BoxFuture<'a, Result<WriteResult>> {
         Box::pin(AsyncStore::head(self, p))
     }
-    fn ping(&self) -> BoxFuture<'_, Result<()>> {
-        Box::pin(AsyncStore::ping(self))
-    }
     fn close(&self) -> BoxFuture<'_, Result<()>> {
         Box::pin(AsyncStore::close(self))
     }
 }
 
-/// A blocking reader over prepared chunks, failing where a chunk is an `Err`.
-pub(crate) struct ChunkReader {
-    chunks: std::vec::IntoIter<io::Result<Bytes>>,
-    current: Bytes,
-}
-
-impl ChunkReader {
-    pub(crate) fn content(chunks: Vec<io::Result<Bytes>>) -> Content {
-        Content::reader(ChunkReader {
-            chunks: chunks.into_iter(),
-            current: Bytes::new(),
-        })
+/// The operations the stores write by hand, through the table: `call_close` closes.
+impl CallByHand for Store {
+    fn call_close<'a>(&'a self, _: &'a CallArgs) -> Option<BoxFuture<'a, Result<String>>> {
+        Some(now(describe(Store::close(self))))
+    }
+    fn call_get_folder_info<'a>(
+        &'a self,
+        args: &'a CallArgs,
+    ) -> Option<BoxFuture<'a, Result<String>>> {
+        Some(now(describe(Store::get_folder_info(
+            self,
+            args.path(0),
+            None,
+        ))))
+    }
+    fn call_read_seekable<'a>(
+        &'a self,
+        args: &'a CallArgs,
+    ) -> Option<BoxFuture<'a, Result<String>>> {
+        Some(now(describe(Store::read_seekable(self, args.path(0)))))
+    }
+    fn call_open_atomic<'a>(&'a self, args: &'a CallArgs) -> Option<BoxFuture<'a, Result<String>>> {
+        let writer = Store::open_atomic(self, args.path(0), &args.option::<WriteOptions>());
+        Some(now(describe(writer.map(|w| w.abort()))))
     }
 }
 
-impl io::Read for ChunkReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.current.is_empty() {
-            match self.chunks.next() {
-                None => return Ok(0),
-                Some(chunk) => self.current = chunk?,
-            }
-        }
-        let n = buf.len().min(self.current.len());
-        buf[..n].copy_from_slice(&self.current.split_to(n));
-        Ok(n)
+impl CallByHand for AsyncStore {
+    fn call_close<'a>(&'a self, _: &'a CallArgs) -> Option<BoxFuture<'a, Result<String>>> {
+        Some(Box::pin(
+            async move { describe(AsyncStore::close(self).await) },
+        ))
+    }
+    fn call_get_folder_info<'a>(
+        &'a self,
+        args: &'a CallArgs,
+    ) -> Option<BoxFuture<'a, Result<String>>> {
+        Some(Box::pin(async move {
+            describe(AsyncStore::get_folder_info(self, args.path(0), None).await)
+        }))
+    }
+    fn call_read_seekable<'a>(&'a self, _: &'a CallArgs) -> Option<BoxFuture<'a, Result<String>>> {
+        None
+    }
+    fn call_open_atomic<'a>(&'a self, args: &'a CallArgs) -> Option<BoxFuture<'a, Result<String>>> {
+        Some(Box::pin(async move {
+            let options = args.option::<WriteOptions>();
+            let writer = AsyncStore::open_atomic(self, args.path(0), &options).await;
+            describe(match writer {
+                Ok(writer) => Ok(writer.abort().await),
+                Err(e) => Err(e),
+            })
+        }))
     }
 }
 
