@@ -40,11 +40,7 @@ pub(crate) fn generate(def: &Definition, sync_store: &Path, async_store: &Path) 
                 -> ::core::option::Option<::store::BoxFuture<'a, ::store::Result<::std::string::String>>>;
         }
     });
-    let arms = def
-        .methods
-        .iter()
-        .filter(|m| !m.is_pure())
-        .map(|m| store_arm(m));
+    let arms = def.methods.iter().filter(|m| !m.is_pure()).map(store_arm);
     let sync_impl = typed
         .iter()
         .flat_map(|m| store_impl(m, sync_store, World::Blocking));
@@ -261,7 +257,7 @@ fn bind_args(method: &Method, world: Option<World>) -> Vec<TokenStream> {
             let name = &a.ident;
             match a.kind {
                 ArgKind::Path(role) => {
-                    let at = position;
+                    let at = proc_macro2::Literal::usize_unsuffixed(position);
                     position += 1;
                     match (world, role) {
                         (None, _) => quote!(let #name = args.path(#at);),

@@ -51,6 +51,13 @@ impl CallArgs {
         }
     }
 
+    /// The same arguments with these paths.
+    #[must_use]
+    pub fn paths<S: Into<String>>(mut self, paths: impl IntoIterator<Item = S>) -> Self {
+        self.paths = paths.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// Streamed content: a reader or a stream of chunks rather than bytes.
     #[must_use]
     pub fn streamed(mut self, streamed: bool) -> Self {
@@ -85,9 +92,12 @@ impl CallArgs {
         self.paths.get(position).map_or("", String::as_str)
     }
 
-    /// The path at `position` as a backend key.
+    /// The path at `position` as a backend key; `""` is the root.
     pub fn key(&self, position: usize) -> Result<StorePath> {
-        StorePath::new(self.path(position))
+        match self.path(position) {
+            "" => Ok(StorePath::root()),
+            path => StorePath::new(path),
+        }
     }
 
     /// The path at `position` as a glob.

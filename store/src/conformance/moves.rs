@@ -16,11 +16,15 @@ enum Op {
 }
 
 impl Op {
+    /// The gate the definition gives the operation.
     fn gate(self) -> Capability {
-        match self {
-            Op::Rename => Capability::Move,
-            Op::Copy => Capability::Copy,
-        }
+        let name = match self {
+            Op::Rename => "rename",
+            Op::Copy => "copy",
+        };
+        crate::Operation::named(name)
+            .and_then(|op| op.gate)
+            .expect("rename and copy are gated operations of the table")
     }
 
     async fn run(self, w: &dyn World, src: &str, dst: &str, overwrite: bool) -> Result<()> {

@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-use super::{World, WorldKind};
+use super::{CallArgs, World, WorldKind};
 use crate::{
-    Capability, Error, ErrorKind, ListOptions, Result, UserMetadata, WriteOptions, WriteResult,
+    Capability, Error, ErrorKind, ListOptions, PathRole, Result, UserMetadata, WriteOptions,
+    WriteResult,
 };
 
 /// Write options without overwrite.
@@ -90,85 +91,67 @@ pub async fn read_both(w: &dyn World, p: &str) -> Bytes {
     bytes
 }
 
-/// Whether `w` has every gate of `caps`; for each missing one, checks that representative
-/// calls are `Unsupported(gate)` (contract §8), so the item still asserts something. Every missing gate
-/// is probed (compare [`gates_or_unsupported`], which stops at the first).
+/// Calls every operation of the table that `cap` gates (both values of its flags), on the
+/// file `p` (and `gate-b.txt` as a second file), the root as folder, and checks each is
+/// `Unsupported(cap)` (contract §8).
+async fn expect_gate_refused(w: &dyn World, cap: Capability, p: &str) {
+    let mut checked = 0;
+    for op in crate::OPERATIONS.iter().filter(|op| op.gate == Some(cap)) {
+        let mut files = 0;
+        let paths: Vec<&str> = op
+            .paths()
+            .map(|(_, role)| match role {
+                PathRole::File => {
+                    files += 1;
+                    if files == 1 {
+                        p
+                    } else {
+                        "gate-b.txt"
+                    }
+                }
+                PathRole::Subfolder => "gate-probe",
+                PathRole::Pattern => "**",
+                _ => "",
+            })
+            .collect();
+        for flag in [false, true] {
+            let args = CallArgs::new(paths.iter().copied())
+                .flag(flag)
+                .with(create());
+            let Some(call) = w.call(op, &args) else {
+                continue;
+            };
+            let result = call.await;
+            expect_unsupported(w, result, cap);
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no operation of the table is gated by {cap}");
+}
+
+/// Whether `w` has every gate of `caps`; for each missing one, checks that every call it
+/// gates is `Unsupported(gate)` (contract §8), so the item still asserts something. Every
+/// missing gate is probed (compare [`gates_or_unsupported`], which stops at the first).
 pub async fn has_gates(w: &dyn World, caps: &[Capability]) -> bool {
     let mut all = true;
     for &cap in caps {
-        if w.capabilities().supports(cap) {
-            continue;
-        }
-        all = false;
-        match cap {
-            Capability::Read => expect_unsupported(w, w.read_bytes("gate-probe.txt").await, cap),
-            Capability::Write => {
-                let result = w
-                    .write("gate-probe.txt", Bytes::from("x"), &replace())
-                    .await;
-                expect_unsupported(w, result, cap);
-            }
-            Capability::AtomicWrite => {
-                let result = w
-                    .write_atomic("gate-probe.txt", Bytes::from("x"), &replace())
-                    .await;
-                expect_unsupported(w, result, cap);
-            }
-            Capability::List => {
-                expect_unsupported(w, w.list_files("", &ListOptions::new()).await, cap);
-                expect_unsupported(w, w.list_folders("", &ListOptions::new()).await, cap);
-                expect_unsupported(w, w.iter_children("").await, cap);
-                expect_unsupported(w, w.get_folder_info("", Some(0)).await, cap);
-            }
-            Capability::Glob => expect_unsupported(w, w.glob("**").await, cap),
-            Capability::Metadata => {
-                expect_unsupported(w, w.get_file_info("gate-probe.txt").await, cap);
-                expect_unsupported(w, w.head("gate-probe.txt").await, cap);
-                expect_unsupported(w, w.get_folder_info("", None).await, cap);
-            }
-            Capability::Move => {
-                for overwrite in [false, true] {
-                    let result = w.rename("gate-a.txt", "gate-b.txt", overwrite).await;
-                    expect_unsupported(w, result, cap);
-                }
-            }
-            Capability::Copy => {
-                for overwrite in [false, true] {
-                    let result = w.copy("gate-a.txt", "gate-b.txt", overwrite).await;
-                    expect_unsupported(w, result, cap);
-                }
-            }
-            other => panic!("no gate probe for {other:?}"),
+        if !w.capabilities().supports(cap) {
+            all = false;
+            expect_gate_refused(w, cap, "gate-probe.txt").await;
         }
     }
     all
 }
 
-/// Whether the backend has every capability of `caps`. For the first missing one, checks that a
-/// representative call is `Unsupported(cap)` with no side effect, and returns `false` (contract §8).
-/// Unlike [`has_gates`], it also checks that the refused call left nothing behind.
+/// Whether the backend has every capability of `caps`. For the first missing one, checks that
+/// every call it gates is `Unsupported(cap)` with no side effect, and returns `false`
+/// (contract §8). Unlike [`has_gates`], it also checks that the refused calls left nothing
+/// behind.
 pub async fn gates_or_unsupported(w: &dyn World, caps: &[Capability]) -> bool {
     for &cap in caps {
         if !w.capabilities().supports(cap) {
             let p = "gate-probe/probe.txt";
-            match cap {
-                Capability::Read => expect_unsupported(w, w.read_bytes(p).await, cap),
-                Capability::Write => {
-                    let data = Bytes::from_static(b"x");
-                    expect_unsupported(w, w.write(p, data, &create()).await, cap);
-                }
-                Capability::AtomicWrite => {
-                    let data = Bytes::from_static(b"x");
-                    expect_unsupported(w, w.write_atomic(p, data, &create()).await, cap);
-                }
-                Capability::Delete => expect_unsupported(w, w.delete(p, true).await, cap),
-                Capability::List => {
-                    let o = ListOptions::new().recursive(true);
-                    expect_unsupported(w, w.list_files("", &o).await, cap);
-                }
-                Capability::Metadata => expect_unsupported(w, w.get_file_info(p).await, cap),
-                other => panic!("no probe for the capability {other:?}"),
-            }
+            expect_gate_refused(w, cap, p).await;
             assert!(
                 !w.exists(p).await.expect("exists after a refused call"),
                 "a call refused with Unsupported({cap:?}) left {p:?} behind"

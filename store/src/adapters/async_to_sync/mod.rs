@@ -73,6 +73,7 @@ pub fn open_atomic<A: AsyncBackend + ?Sized>(
     path: &StorePath,
     options: &WriteOptions,
 ) -> Result<AtomicWriter> {
+    runtime.precheck("open_atomic")?;
     inner
         .capabilities()
         .require(Capability::AtomicWrite)

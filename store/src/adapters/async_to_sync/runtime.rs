@@ -120,6 +120,16 @@ impl RuntimeThread {
         .with_backend(self.backend))
     }
 
+    /// The first checks of a call, for one that checks more before it is admitted: async
+    /// context (C-7.4), then closed (C-2.10), which outrank every check of the operation's own.
+    pub fn precheck(&self, op: &'static str) -> Result<()> {
+        self.refuse_in_async(op)?;
+        match self.admission().closed {
+            true => Err(Error::closed(self.backend)),
+            false => Ok(()),
+        }
+    }
+
     /// The checks every call makes first: async context (C-7.4), then closed (C-2.10); an
     /// admitted call counts as in flight until its guard drops.
     fn admit(&self, op: &'static str) -> Result<(Handle, InFlight<'_>)> {
