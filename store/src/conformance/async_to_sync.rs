@@ -128,3 +128,12 @@ pub async fn k102_async_to_sync_adapter_shared_by_threads(w: &dyn World) {
         "{err}"
     );
 }
+
+// The items of this file and the groups they run in.
+kit_items! { $ __kit_async_to_sync;
+    async_to_sync [
+        k098_closed_outranks_root,
+        k101_async_to_sync_adapter_refuses_async_context,
+        k102_async_to_sync_adapter_shared_by_threads,
+    ]
+}

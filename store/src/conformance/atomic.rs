@@ -614,3 +614,19 @@ pub async fn k106_futures_are_send_static(w: &dyn World) {
         expect_unsupported(w, listing.map(|_| ()), Capability::List);
     }
 }
+
+// The items of this file and the groups they run in.
+kit_items! { $ __kit_atomic;
+    all [
+        k083_write_atomic_semantics,
+        k084_failed_atomic_write_leaves_nothing,
+        k085_failed_atomic_overwrite_keeps_old,
+        k086_open_atomic,
+        k087_atomic_readers_see_whole_files,
+        k088_concurrent_create_one_wins,
+    ]
+    async_world [
+        k105_cancelled_write_atomic,
+        k106_futures_are_send_static,
+    ]
+}

@@ -630,3 +630,13 @@ pub async fn k107_io_error_mapping(w: &dyn World) {
         assert!(seen.contains(&kind), "{kind:?} was not exercised");
     }
 }
+
+// The items of this file and the groups they run in.
+kit_items! { $ __kit_bridges;
+    all [
+        k097_close_posture,
+        k099_shared_instance_concurrency,
+        k100_parallel_atomic_writes,
+        k107_io_error_mapping,
+    ]
+}

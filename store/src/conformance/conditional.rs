@@ -272,3 +272,13 @@ pub async fn k114_standard_attributes(w: &dyn World) {
     expect_kind(w, r, ErrorKind::InvalidArgument);
     assert!(!exists(w, "k114/bad.txt").await, "an invalid write wrote");
 }
+
+// The items of this file and the groups they run in.
+kit_items! { $ __kit_conditional;
+    all [
+        k111_conditional_writes,
+        k112_racing_conditional_writers,
+        k113_etags_change_with_content,
+        k114_standard_attributes,
+    ]
+}

@@ -831,3 +831,19 @@ pub async fn k010_ping_and_error_shape(w: &dyn World) {
         }
     }
 }
+
+// The items of this file and the groups they run in.
+kit_items! { $ __kit_identity;
+    all [
+        k001_name_is_documented,
+        k002_gates_are_enforced,
+        k003_no_secrets_in_debug,
+        k004_close_is_idempotent,
+        k005_unwrap_unrelated_is_none,
+        k006_require_missing_is_unsupported,
+        k007_to_key_inverts_native_path,
+        k008_resolve_plan,
+        k009_declared_flags_match_contract,
+        k010_ping_and_error_shape,
+    ]
+}

@@ -868,3 +868,21 @@ pub async fn k072_pattern_errors(w: &dyn World) {
         }
     }
 }
+
+// The items of this file and the groups they run in.
+kit_items! { $ __kit_listing;
+    all [
+        k059_list_files_direct_and_recursive,
+        k060_list_folders,
+        k061_iter_children,
+        k062_listing_missing_or_file_is_empty,
+        k063_listing_is_segment_aligned,
+        k064_max_depth,
+        k065_list_folders_depth_and_pattern,
+        k066_basename_patterns,
+        k067_large_listing,
+        k069_glob_basics,
+        k070_glob_agrees_with_brute_force,
+        k072_pattern_errors,
+    ]
+}

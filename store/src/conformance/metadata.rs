@@ -781,3 +781,18 @@ pub async fn k081_user_metadata(w: &dyn World) {
         );
     }
 }
+
+// The items of this file and the groups they run in.
+kit_items! { $ __kit_metadata;
+    all [
+        k073_get_file_info,
+        k074_get_folder_info,
+        k075_folder_info_max_depth,
+        k076_head_is_sidecar,
+        k077_write_result_path_and_size,
+        k078_write_result_source,
+        k079_native_write_result_matches_info,
+        k080_metadata_shape_errors,
+        k081_user_metadata,
+    ]
+}

@@ -494,3 +494,18 @@ pub async fn k095_dst_parents_and_metadata_kept(w: &dyn World) {
         }
     }
 }
+
+// The items of this file and the groups they run in.
+kit_items! { $ __kit_moves;
+    all [
+        k089_rename_and_copy,
+        k090_missing_src_and_existing_dst,
+        k091_self_operations,
+        k092_folder_src_and_dst,
+        k094_missing_src_wins,
+        k095_dst_parents_and_metadata_kept,
+    ]
+    hier [
+        k093_dst_below_a_file,
+    ]
+}

@@ -1090,3 +1090,26 @@ pub async fn k027_with_root_spellings(w: &dyn World) {
         );
     }
 }
+
+// The items of this file and the groups they run in.
+kit_items! { $ __kit_paths;
+    all [
+        k011_exists_after_write,
+        k012_file_versus_folder,
+        k013_probes_below_a_file,
+        k014_root_probes,
+        k015_root_folder_info,
+        k016_file_ops_on_root_are_invalid_path,
+        k017_delete_root_missing_ok,
+        k018_writes_to_root,
+        k019_delete_folder_root,
+        k020_nul_is_invalid_path,
+        k021_dotdot_segments,
+        k022_spellings_name_one_file,
+        k023_role_spellings,
+        k024_odd_names_round_trip,
+        k025_child_stores,
+        k026_to_key_outside_store,
+        k027_with_root_spellings,
+    ]
+}

@@ -795,3 +795,33 @@ pub async fn k047_read_text_is_strict_utf8(w: &dyn World) {
     let text = w.read_text("k047/bom.txt").await.expect("read_text");
     assert!(text.starts_with('\u{FEFF}'), "read_text must keep the BOM");
 }
+
+// The items of this file and the groups they run in.
+kit_items! { $ __kit_rw;
+    all [
+        k028_read_round_trip,
+        k029_missing_reads_are_not_found,
+        k030_read_side_type_mismatch,
+        k031_write_twice_without_overwrite,
+        k032_partly_consumed_reader,
+        k033_write_creates_parents,
+        k034_exact_round_trips,
+        k038_delete_keeps_siblings,
+        k041_recursive_delete_folder,
+        k042_delete_missing,
+        k043_delete_of_a_folder,
+        k044_delete_below_a_file,
+        k045_delete_folder_of_a_file,
+        k046_delete_folder_not_empty,
+        k047_read_text_is_strict_utf8,
+    ]
+    hier [
+        k035_write_onto_a_folder,
+        k036_write_below_a_file,
+        k037_open_atomic_below_a_file,
+        k039_delete_emptied_folder,
+    ]
+    flat [
+        k040_folder_vanishes_with_last_file,
+    ]
+}

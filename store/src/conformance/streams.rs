@@ -368,3 +368,20 @@ pub async fn k057_dropped_streams_release_resources(w: &dyn World) {
         "still works"
     );
 }
+
+// The items of this file and the groups they run in.
+kit_items! { $ __kit_streams;
+    all [
+        k048_read_range_table,
+        k049_read_range_len_zero_errors,
+        k053_read_errors_come_from_the_call,
+        k057_dropped_streams_release_resources,
+    ]
+    sync_world [
+        k051_sync_read_small_buffer,
+        k054_read_seekable,
+    ]
+    async_world [
+        k052_async_read_chunks,
+    ]
+}
