@@ -73,22 +73,26 @@ fn azure() -> ObjectStoreBackend {
 store::conformance_tests!(
     s3_async_store,
     AsyncStore::new(s3()),
-    [all, flat, async_world]
+    [all, flat, async_world],
+    declared = common::declared::S3
 );
 store::conformance_tests!(
     s3_store,
     Store::new(s3()),
-    [all, flat, sync_world, async_to_sync]
+    [all, flat, sync_world, async_to_sync],
+    declared = common::declared::S3
 );
 store::conformance_tests!(
     azure_async_store,
     AsyncStore::new(azure()),
-    [all, flat, async_world]
+    [all, flat, async_world],
+    declared = common::declared::AZURE
 );
 store::conformance_tests!(
     azure_store,
     Store::new(azure()),
-    [all, flat, sync_world, async_to_sync]
+    [all, flat, sync_world, async_to_sync],
+    declared = common::declared::AZURE
 );
 
 // S3 completes both uploads and the last one wins; Azure drops the second upload's blocks

@@ -1,6 +1,9 @@
 //! The conformance kit of `store::conformance`, run for every shipped backend in every world
 //! it reaches: each test is one checklist item of docs/contract.md §8.
 
+mod common;
+
+use common::declared;
 use store::{AsyncMemoryBackend, AsyncStore, MemoryBackend, Store};
 
 /// A fresh folder under cargo's per-target temp dir, removed when the test ends.
@@ -14,19 +17,22 @@ fn local_dir() -> tempfile::TempDir {
 store::conformance_tests!(
     memory_store,
     Store::new(MemoryBackend::new()),
-    [all, hier, sync_world]
+    [all, hier, sync_world],
+    declared = declared::MEMORY
 );
 
 store::conformance_tests!(
     memory_async_store,
     AsyncStore::new(MemoryBackend::new()),
-    [all, hier, async_world]
+    [all, hier, async_world],
+    declared = declared::MEMORY
 );
 
 store::conformance_tests!(
     async_memory_async_store,
     AsyncStore::new(AsyncMemoryBackend::new()),
-    [all, hier, async_world]
+    [all, hier, async_world],
+    declared = declared::ASYNC_MEMORY
 );
 
 store::conformance_tests!(
@@ -35,7 +41,8 @@ store::conformance_tests!(
         let dir = local_dir();
         (Store::local(dir.path()), dir)
     },
-    [all, hier, sync_world]
+    [all, hier, sync_world],
+    declared = declared::LOCAL
 );
 
 store::conformance_tests!(
@@ -44,13 +51,15 @@ store::conformance_tests!(
         let dir = local_dir();
         (AsyncStore::local(dir.path()), dir)
     },
-    [all, hier, async_world]
+    [all, hier, async_world],
+    declared = declared::LOCAL
 );
 
 store::conformance_tests!(
     async_memory_store,
     Store::new(AsyncMemoryBackend::new()),
-    [all, hier, sync_world, async_to_sync]
+    [all, hier, sync_world, async_to_sync],
+    declared = declared::ASYNC_MEMORY
 );
 
 // The portable walk of handles, which platforms without `openat2` use: the same kit, so both
@@ -64,7 +73,8 @@ store::conformance_tests!(
             dir,
         )
     },
-    [all, hier, sync_world]
+    [all, hier, sync_world],
+    declared = declared::LOCAL
 );
 
 store::conformance_tests!(
@@ -76,5 +86,6 @@ store::conformance_tests!(
             dir,
         )
     },
-    [all, hier, async_world]
+    [all, hier, async_world],
+    declared = declared::LOCAL
 );

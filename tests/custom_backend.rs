@@ -27,6 +27,7 @@ store::conformance_tests!(
 fn hier_group_on_a_flat_backend_says_it_does_not_apply() {
     store::conformance::run(
         store::conformance::Group::Hier,
+        store::conformance::Declared::new(),
         |world| Box::pin(store::conformance::items::k035_write_onto_a_folder(world)),
         || AsyncStore::new(KvBackend::default()),
     );
@@ -40,6 +41,7 @@ fn hier_group_on_a_flat_backend_says_it_does_not_apply() {
 fn flat_group_on_a_hierarchical_backend_says_it_does_not_apply() {
     store::conformance::run(
         store::conformance::Group::Flat,
+        store::conformance::Declared::new(),
         |world| Box::pin(store::conformance::items::k040_folder_vanishes_with_last_file(world)),
         || Store::new(store::MemoryBackend::new()),
     );

@@ -56,12 +56,14 @@ fn sftp() -> SftpBackend {
 store::conformance_tests!(
     sftp_async_store,
     AsyncStore::new(sftp()),
-    [all, hier, async_world]
+    [all, hier, async_world],
+    declared = common::declared::SFTP
 );
 store::conformance_tests!(
     sftp_store,
     Store::new(sftp()),
-    [all, hier, sync_world, async_to_sync]
+    [all, hier, sync_world, async_to_sync],
+    declared = common::declared::SFTP
 );
 
 // Atomic writes: both racing uploads complete, and the later promote wins.

@@ -465,6 +465,7 @@ fn to_key_refuses_native_paths_outside_the_store() {
 fn async_to_sync_group_on_a_blocking_backend_says_it_does_not_apply() {
     store::conformance::run(
         store::conformance::Group::AsyncToSync,
+        store::conformance::Declared::new(),
         |world| {
             Box::pin(
                 store::conformance::items::k101_async_to_sync_adapter_refuses_async_context(world),

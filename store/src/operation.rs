@@ -31,6 +31,8 @@ pub struct Operation {
     pub output: OutputKind,
     /// Whether it exists only in the blocking world (`read_seekable`, `open_atomic`).
     pub sync_only: bool,
+    /// The capability flags a backend may declare only if it has this operation (C-2.2).
+    pub flags: &'static [Capability],
 }
 
 impl Operation {
@@ -65,6 +67,7 @@ pub const fn operation(
     mutates: bool,
     output: OutputKind,
     sync_only: bool,
+    flags: &'static [Capability],
 ) -> Operation {
     Operation {
         name,
@@ -73,6 +76,7 @@ pub const fn operation(
         mutates,
         output,
         sync_only,
+        flags,
     }
 }
 
@@ -179,5 +183,9 @@ mod tests {
             Some(("path", PathRole::Subfolder))
         );
         assert_eq!(Operation::named("exists").unwrap().gate, None);
+        assert_eq!(
+            Operation::named("rename").unwrap().flags,
+            [Capability::AtomicMove]
+        );
     }
 }

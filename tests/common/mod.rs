@@ -1,8 +1,11 @@
-//! What the tests against real servers share (`cloud.rs`, `sftp.rs`): the environment
+//! What the tests against real servers share (`cloud.rs`, `sftp.rs`), and what every shipped
+//! backend documents of itself for the conformance kit ([`declared`]): the environment
 //! `scripts/servers.sh` exports, fresh names, servers of a test's own that it can kill and
 //! restart, streams fed by hand, and object_store's integration suite as a macro.
 
 #![allow(dead_code)]
+
+pub mod declared;
 
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};

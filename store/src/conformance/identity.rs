@@ -6,14 +6,11 @@ use std::fmt::Debug;
 use bytes::Bytes;
 
 use super::support::*;
-use super::{CallArgs, World};
+use super::{CallArgs, Declared, World};
 use crate::{
     Capabilities, Capability, DeleteFolderOptions, Error, ErrorKind, ListOptions, Operation,
     PathRole, Result, StorePath, WriteOptions,
 };
-
-/// The documented backend ids (C-2.1).
-const DOCUMENTED_NAMES: [&str; 6] = ["memory", "async-memory", "local", "s3", "azure", "sftp"];
 
 /// Typical markers of a secret that must never be printed (C-2.13), compared lower-cased.
 const SECRET_MARKERS: [&str; 4] = ["password", "secret", "token=", "accountkey"];
@@ -24,64 +21,6 @@ const REFUSABLE: Capabilities = Capabilities::GATES
     .with(Capability::UserMetadata)
     .with(Capability::ConditionalWrite)
     .with(Capability::Attributes);
-
-/// The capability set C-5.4 expects for the backend `name`, or `None` for an unknown name.
-fn expected_capabilities(name: &str) -> Option<Capabilities> {
-    use Capability::*;
-    let gates = Capabilities::GATES;
-    let (gates, extra): (Capabilities, &[Capability]) = match name {
-        "memory" => (
-            gates,
-            &[
-                AtomicMove,
-                SeekableRead,
-                WriteResultNative,
-                UserMetadata,
-                ConditionalWrite,
-                Attributes,
-            ],
-        ),
-        "async-memory" => (
-            gates,
-            &[
-                AtomicMove,
-                WriteResultNative,
-                UserMetadata,
-                ConditionalWrite,
-                Attributes,
-            ],
-        ),
-        "local" => (
-            gates,
-            &[
-                AtomicMove,
-                SeekableRead,
-                LazyRead,
-                WriteResultNative,
-                ConditionalWrite,
-            ],
-        ),
-        "s3" | "azure" => (
-            gates,
-            &[LazyRead, UserMetadata, ConditionalWrite, Attributes],
-        ),
-        "sftp" => (gates.without(Glob), &[LazyRead, WriteResultNative]),
-        _ => return None,
-    };
-    Some(extra.iter().fold(gates, |caps, cap| caps.with(*cap)))
-}
-
-/// The detail keys C-5.7 allows in a `ResolutionPlan` of the backend `name`.
-fn allowed_details(name: &str) -> Option<&'static [&'static str]> {
-    Some(match name {
-        "memory" | "async-memory" => &[],
-        "local" => &["root", "absolute_path"],
-        "s3" => &["bucket", "object_key", "endpoint"],
-        "azure" => &["container", "account_url"],
-        "sftp" => &["host", "port", "base_path"],
-        _ => return None,
-    })
-}
 
 /// The capabilities of the backend object itself, read without the store.
 fn backend_capabilities(w: &dyn World) -> Capabilities {
@@ -266,9 +205,15 @@ pub async fn k001_name_is_documented(w: &dyn World) {
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     assert!(
-        DOCUMENTED_NAMES.contains(&name) || third_party_id,
-        "the backend name {name:?} is neither a documented id {DOCUMENTED_NAMES:?} nor a lower-case id"
+        third_party_id,
+        "the backend name {name:?} is not a stable lower-case id (letters, digits, `-`)"
     );
+    if let Some(documented) = Declared::current().declared_name() {
+        assert_eq!(
+            name, documented,
+            "the backend's name is not its documented id"
+        );
+    }
     assert_eq!(
         backend_name(w),
         name,
@@ -292,7 +237,7 @@ pub async fn k002_gates_are_enforced(w: &dyn World) {
         backend_capabilities(w),
         "the store's capabilities differ from its backend's"
     );
-    if let Some(declared) = expected_capabilities(w.name()) {
+    if let Some(declared) = Declared::current().declared_capabilities() {
         assert!(
             declared.contains(caps),
             "capabilities [{caps}] exceed the declared set [{declared}] of {}",
@@ -624,7 +569,7 @@ pub async fn k008_resolve_plan(w: &dyn World) {
             "resolve({p:?}).native_path"
         );
         assert_no_secret("ResolutionPlan.details", &format!("{:?}", plan.details));
-        if let Some(allowed) = allowed_details(w.name()) {
+        if let Some(allowed) = Declared::current().declared_details() {
             for key in plan.details.keys() {
                 assert!(
                     allowed.contains(&key.as_str()),
@@ -644,44 +589,33 @@ pub async fn k008_resolve_plan(w: &dyn World) {
     }
 }
 
-/// K-9: the capabilities each backend declares match C-5.4; a third-party backend, which has
-/// no row there, declares no flag without its prerequisite (C-2.2).
+/// K-9: no backend declares a flag without the gates of the operations it needs (C-2.2); a
+/// fixture that declares its documented set (C-5.4) matches it exactly.
 pub async fn k009_declared_flags_match_contract(w: &dyn World) {
     let name = w.name();
-    let Some(expected) = expected_capabilities(name) else {
-        let caps = w.capabilities();
-        for (flag, needs) in [
-            (Capability::AtomicMove, &[Capability::Move][..]),
-            (Capability::SeekableRead, &[Capability::Read]),
-            (Capability::LazyRead, &[Capability::Read]),
-            (Capability::WriteResultNative, &[Capability::Write]),
-            (
-                Capability::UserMetadata,
-                &[Capability::Write, Capability::Metadata],
-            ),
-            (
-                Capability::ConditionalWrite,
-                &[Capability::Write, Capability::Metadata],
-            ),
-            (
-                Capability::Attributes,
-                &[Capability::Write, Capability::Metadata],
-            ),
-        ] {
-            if caps.supports(flag) {
-                for need in needs {
-                    assert!(
-                        caps.supports(*need),
-                        "{name}: {flag} declared without {need} ([{caps}])"
-                    );
-                }
+    let caps = w.capabilities();
+    // No flag without what it needs: each operation the definition says it needs, whose gate
+    // must then be declared (C-2.2).
+    for flag in caps.iter().filter(|c| !Capabilities::GATES.supports(*c)) {
+        for op in crate::OPERATIONS
+            .iter()
+            .filter(|op| op.flags.contains(&flag))
+        {
+            if let Some(gate) = op.gate {
+                assert!(
+                    caps.supports(gate),
+                    "{name}: {flag} declared without {gate}, the gate of {} ([{caps}])",
+                    op.name
+                );
             }
         }
-        assert_eq!(
-            backend_capabilities(w),
-            caps,
-            "{name}: the store and backend sets differ"
-        );
+    }
+    assert_eq!(
+        backend_capabilities(w),
+        caps,
+        "{name}: the store and backend sets differ"
+    );
+    let Some(expected) = Declared::current().declared_capabilities() else {
         return;
     };
     let caps = w.capabilities();

@@ -89,7 +89,7 @@ mod world;
 pub use crate::api::{call_async_backend, call_backend, CallByHand, StoreCalls};
 pub use calls::{CallArgs, KitValue};
 pub use group::Group;
-pub use world::{run, Fixture, Listing, World, WorldKind, WorldWriter};
+pub use world::{run, Declared, Fixture, Listing, World, WorldKind, WorldWriter};
 
 /// What the calls `#[dual_api]` generates for the kit name. Not a stable part of the API.
 #[doc(hidden)]
@@ -118,15 +118,34 @@ pub mod support;
 /// Expands to one `#[test]` per conformance item of the listed groups, in a module `$name`.
 ///
 /// `$store` is an expression giving a fresh [`Fixture`] for each test: a `Store`, an
-/// `AsyncStore`, or either paired with a guard such as a temp folder.
+/// `AsyncStore`, or either paired with a guard such as a temp folder. An optional
+/// `declared = expr` gives what the backend documents of itself ([`Declared`]), which the
+/// identity items then check too.
 #[macro_export]
 macro_rules! conformance_tests {
-    ($name:ident, $store:expr, [$($group:ident),* $(,)?]) => {
+    ($name:ident, $store:expr, [$($group:ident),* $(,)?] $(, declared = $declared:expr)? $(,)?) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
+
+            /// What the fixture documents of itself.
+            fn __declared() -> $crate::conformance::Declared {
+                $crate::__kit_declared!($($declared)?)
+            }
+
             $( $crate::__conformance_group!($group, $store); )*
         }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kit_declared {
+    () => {
+        $crate::conformance::Declared::new()
+    };
+    ($declared:expr) => {
+        $declared
     };
 }
 
@@ -139,6 +158,7 @@ macro_rules! __conformance_items {
             fn $item() {
                 $crate::conformance::run(
                     $crate::__kit_group!($group),
+                    __declared(),
                     |world| ::std::boxed::Box::pin($crate::conformance::items::$item(world)),
                     || $store,
                 );

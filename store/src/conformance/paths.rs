@@ -747,9 +747,9 @@ pub async fn k024_odd_names_round_trip(w: &dyn World) {
         "ctrl\u{1}char.txt",
         "dir #%?+&=/inner ü.txt",
     ];
-    // The memory backends store any valid name; another backend whose service cannot store
+    // A backend documented to store any valid name must; another whose service cannot store
     // one may refuse it with InvalidPath (C-3.2), but never store a different name.
-    let strict = matches!(w.name(), "memory" | "async-memory");
+    let strict = super::Declared::current().stores_any_name();
     let mut stored = Vec::new();
     for name in names {
         let path = format!("k024/{name}");

@@ -297,6 +297,99 @@ impl CallByHand for AsyncStore {
     }
 }
 
+/// What a fixture's backend documents of itself, for the items that check it against its
+/// documentation: its id (C-2.1), its exact capability set (C-5.4), the detail keys of its
+/// resolution plans (C-5.7), and whether it stores every valid name (C-3.2). The kit knows no
+/// backend by name; what it is not told it does not check.
+///
+/// ```
+/// use store::conformance::Declared;
+/// use store::{Capabilities, Capability};
+/// const MEMORY: Declared = Declared::new()
+///     .name("memory")
+///     .capabilities(Capabilities::GATES.with(Capability::AtomicMove))
+///     .details(&[])
+///     .any_name(true);
+/// assert_eq!(MEMORY.declared_name(), Some("memory"));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Declared {
+    name: Option<&'static str>,
+    capabilities: Option<Capabilities>,
+    details: Option<&'static [&'static str]>,
+    any_name: bool,
+}
+
+impl Declared {
+    /// Nothing declared: the items check what holds for every backend.
+    pub const fn new() -> Self {
+        Declared {
+            name: None,
+            capabilities: None,
+            details: None,
+            any_name: false,
+        }
+    }
+
+    /// The backend's documented id.
+    #[must_use]
+    pub const fn name(mut self, name: &'static str) -> Self {
+        self.name = Some(name);
+        self
+    }
+
+    /// The backend's documented capability set, exactly.
+    #[must_use]
+    pub const fn capabilities(mut self, capabilities: Capabilities) -> Self {
+        self.capabilities = Some(capabilities);
+        self
+    }
+
+    /// The detail keys its resolution plans may hold.
+    #[must_use]
+    pub const fn details(mut self, keys: &'static [&'static str]) -> Self {
+        self.details = Some(keys);
+        self
+    }
+
+    /// Whether it stores every valid name, never refusing one with `InvalidPath`.
+    #[must_use]
+    pub const fn any_name(mut self, any: bool) -> Self {
+        self.any_name = any;
+        self
+    }
+
+    /// The documented id, if declared.
+    pub fn declared_name(&self) -> Option<&'static str> {
+        self.name
+    }
+
+    /// The documented capability set, if declared.
+    pub fn declared_capabilities(&self) -> Option<Capabilities> {
+        self.capabilities
+    }
+
+    /// The allowed detail keys, if declared.
+    pub fn declared_details(&self) -> Option<&'static [&'static str]> {
+        self.details
+    }
+
+    /// Whether every valid name is stored.
+    pub fn stores_any_name(&self) -> bool {
+        self.any_name
+    }
+
+    /// What the fixture of the running item declared ([`Declared::new`] outside an item).
+    pub fn current() -> Declared {
+        DECLARED.try_with(|d| *d).unwrap_or_default()
+    }
+}
+
+tokio::task_local! {
+    /// The running item's fixture data, set by [`run`].
+    static DECLARED: Declared;
+}
+
 /// What a conformance test runs against: a store, or a store with a guard that must live as
 /// long as the test (a temp folder, a server process).
 pub trait Fixture {
@@ -323,10 +416,12 @@ impl<S: Fixture, G> Fixture for (S, G) {
 }
 
 /// Runs one item of `group` against a fresh fixture: the blocking world without any runtime,
-/// the async world on a two-worker tokio runtime. A group that does not fit the fixture fails
-/// before the item runs, saying why.
+/// the async world on a two-worker tokio runtime, with what the fixture `declared` in reach of
+/// the items ([`Declared::current`]). A group that does not fit the fixture fails before the
+/// item runs, saying why.
 pub fn run<F: Fixture>(
     group: Group,
+    declared: Declared,
     item: impl for<'a> FnOnce(&'a dyn World) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>,
     make: impl FnOnce() -> F,
 ) {
@@ -335,14 +430,15 @@ pub fn run<F: Fixture>(
     if let Some(why) = group.misfit(world) {
         panic!("{why}");
     }
+    let item = DECLARED.scope(declared, item(world));
     match world.kind() {
-        WorldKind::Sync => futures_executor::block_on(item(world)),
+        WorldKind::Sync => futures_executor::block_on(item),
         WorldKind::Async => tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("a tokio runtime")
-            .block_on(item(world)),
+            .block_on(item),
     }
 }
 

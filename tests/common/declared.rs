@@ -1,0 +1,69 @@
+//! What each shipped backend documents of itself (the contract's C-2.1 ids, C-5.4 capability
+//! sets and C-5.7 resolution details), for `conformance_tests!(…, declared = …)`: the kit
+//! checks a fixture against what it is told, and knows no backend by name.
+
+use store::conformance::Declared;
+use store::{Capabilities, Capability::*};
+
+const GATES: Capabilities = Capabilities::GATES;
+
+pub const MEMORY: Declared = Declared::new()
+    .name("memory")
+    .capabilities(
+        GATES
+            .with(AtomicMove)
+            .with(SeekableRead)
+            .with(WriteResultNative)
+            .with(UserMetadata)
+            .with(ConditionalWrite)
+            .with(Attributes),
+    )
+    .details(&[])
+    .any_name(true);
+
+pub const ASYNC_MEMORY: Declared = Declared::new()
+    .name("async-memory")
+    .capabilities(
+        GATES
+            .with(AtomicMove)
+            .with(WriteResultNative)
+            .with(UserMetadata)
+            .with(ConditionalWrite)
+            .with(Attributes),
+    )
+    .details(&[])
+    .any_name(true);
+
+pub const LOCAL: Declared = Declared::new()
+    .name("local")
+    .capabilities(
+        GATES
+            .with(AtomicMove)
+            .with(SeekableRead)
+            .with(LazyRead)
+            .with(WriteResultNative)
+            .with(ConditionalWrite),
+    )
+    .details(&["root", "absolute_path"]);
+
+const CLOUD: Capabilities = GATES
+    .with(LazyRead)
+    .with(UserMetadata)
+    .with(ConditionalWrite)
+    .with(Attributes);
+
+pub const S3: Declared =
+    Declared::new()
+        .name("s3")
+        .capabilities(CLOUD)
+        .details(&["bucket", "object_key", "endpoint"]);
+
+pub const AZURE: Declared = Declared::new()
+    .name("azure")
+    .capabilities(CLOUD)
+    .details(&["container", "account_url"]);
+
+pub const SFTP: Declared = Declared::new()
+    .name("sftp")
+    .capabilities(GATES.without(Glob).with(LazyRead).with(WriteResultNative))
+    .details(&["host", "port", "base_path"]);
