@@ -136,6 +136,15 @@ pub trait Backend: Send + Sync + 'static {
         blocking::read_range(self, path, offset, len)
     }
 
+    /// Opens `len` bytes of the file at `path` from `offset` for streaming, clamped to the
+    /// file's end as [`read_range`](Self::read_range) is (C-6.6): an offset at or past the end
+    /// streams nothing. The errors of [`read`](Self::read). Serves HTTP Range requests and
+    /// other large slices in bounded memory.
+    #[store(gate = Read, file(path), async_default = asynchronous::read_range_stream)]
+    fn read_range_stream(&self, path: &StorePath, offset: u64, len: u64) -> Result<ReadStream> {
+        blocking::read_range_stream(self, path, offset, len)
+    }
+
     /// Opens the file at `path` as `Read + Seek` at byte 0, spooling (in memory, then a temp
     /// file) when the backend's stream is not seekable. The errors of [`read`](Self::read).
     #[store(gate = Read, file(path), sync_only, flags(SeekableRead))]

@@ -17,7 +17,8 @@ fn expected_range(content: &[u8], offset: u64, len: u64) -> &[u8] {
     &content[start..end]
 }
 
-/// K-48: `read_range` returns exactly the clamped slice of C-6.6, never an error past EOF.
+/// K-48: `read_range` and `read_range_stream` return exactly the clamped slice of C-6.6, never
+/// an error past EOF.
 pub async fn k048_read_range_table(w: &dyn World) {
     if !gates_or_unsupported(w, &[Capability::Write, Capability::Read]).await {
         return;
@@ -54,11 +55,23 @@ pub async fn k048_read_range_table(w: &dyn World) {
                 got.len(),
                 expected.len()
             );
+            let streamed = w
+                .read_range_stream(p, offset, len)
+                .await
+                .and_then(|drained| drained)
+                .unwrap_or_else(|e| panic!("read_range_stream({p:?}, {offset}, {len}): {e}"));
+            assert!(
+                streamed == expected,
+                "read_range_stream({p:?} of {size} bytes, {offset}, {len}): got {} bytes, expected {}",
+                streamed.len(),
+                expected.len()
+            );
         }
     }
 }
 
-/// K-49: `read_range` with len 0 is NotFound on a missing path and InvalidPath on a folder.
+/// K-49: `read_range` and `read_range_stream` with len 0 are NotFound on a missing path and
+/// InvalidPath on a folder.
 pub async fn k049_read_range_len_zero_errors(w: &dyn World) {
     if !gates_or_unsupported(w, &[Capability::Write]).await {
         return;
@@ -78,6 +91,9 @@ pub async fn k049_read_range_len_zero_errors(w: &dyn World) {
         for offset in [0, 3, u64::MAX] {
             let result = w.read_range(p, offset, 0).await;
             let what = format!("read_range({p:?}, {offset}, 0)");
+            expect_at(w, Capability::Read, result, kind, p, &what);
+            let result = w.read_range_stream(p, offset, 0).await;
+            let what = format!("read_range_stream({p:?}, {offset}, 0)");
             expect_at(w, Capability::Read, result, kind, p, &what);
         }
     }

@@ -80,6 +80,37 @@ pub fn read_range<'a, B: AsyncBackend + ?Sized>(
     })
 }
 
+/// `read_range_stream` as skip-and-take over `read` (C-6.6): each chunk is sliced to the
+/// range, the stream ends at its end or after its first error (C-1.6).
+pub fn read_range_stream<'a, B: AsyncBackend + ?Sized>(
+    backend: &'a B,
+    path: &'a StorePath,
+    offset: u64,
+    len: u64,
+) -> BoxFuture<'a, Result<ByteStream>> {
+    Box::pin(async move {
+        let stream = backend.read(path).await?;
+        let end = offset.saturating_add(len);
+        let chunks = stream::unfold((stream, 0u64), move |(mut stream, mut pos)| async move {
+            while pos < end {
+                let chunk = match stream.next().await? {
+                    Ok(chunk) => chunk,
+                    Err(e) => return Some((Err(e), (stream, end))),
+                };
+                let chunk_end = pos + chunk.len() as u64;
+                let from = offset.saturating_sub(pos).min(chunk.len() as u64) as usize;
+                let to = (end.min(chunk_end) - pos) as usize;
+                pos = chunk_end;
+                if from < to {
+                    return Some((Ok(chunk.slice(from..to)), (stream, pos)));
+                }
+            }
+            None
+        });
+        Ok(Box::pin(chunks) as ByteStream)
+    })
+}
+
 /// `iter_children` as `list_files` then `list_folders`.
 pub fn iter_children<'a, B: AsyncBackend + ?Sized>(
     backend: &'a B,

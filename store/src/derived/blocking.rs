@@ -62,6 +62,19 @@ pub fn read_range<B: Backend + ?Sized>(
     Ok(buf.into())
 }
 
+/// `read_range_stream` as skip-and-take over `read` (C-6.6): the bytes before `offset` are
+/// read and dropped at the call, never held.
+pub fn read_range_stream<B: Backend + ?Sized>(
+    backend: &B,
+    path: &StorePath,
+    offset: u64,
+    len: u64,
+) -> Result<ReadStream> {
+    let mut reader = backend.read(path)?;
+    io::copy(&mut (&mut reader).take(offset), &mut io::sink()).map_err(io_error(backend, path))?;
+    Ok(Box::new(reader.take(len)))
+}
+
 /// `read_seekable` by spooling `read`: in memory up to [`SPOOL_IN_MEMORY`], then a temp file.
 pub fn read_seekable<B: Backend + ?Sized>(backend: &B, path: &StorePath) -> Result<SeekableStream> {
     let mut reader = backend.read(path)?;

@@ -929,6 +929,20 @@ impl LocalBackend {
         Ok(buf.into())
     }
 
+    fn read_range_stream(&self, path: &StorePath, offset: u64, len: u64) -> Result<ReadStream> {
+        let (mut file, stat) = self.open_read(path)?;
+        let size = stat.st_size as u64;
+        let start = offset.min(size);
+        let want = offset.saturating_add(len).min(size) - start;
+        file.seek(SeekFrom::Start(start))
+            .map_err(|e| Error::from_io(e, path, NAME))?;
+        let reader = LocalReader {
+            file,
+            key: path.clone(),
+        };
+        Ok(Box::new(reader.take(want)))
+    }
+
     fn read_seekable(&self, path: &StorePath) -> Result<SeekableStream> {
         let (file, _) = self.open_read(path)?;
         Ok(Box::new(LocalReader {

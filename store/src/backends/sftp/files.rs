@@ -201,15 +201,26 @@ impl SftpBackend {
     }
 
     pub(super) async fn read_stream(&self, key: &StorePath) -> Result<ByteStream> {
+        self.read_stream_range(key, 0, u64::MAX).await
+    }
+
+    /// `len` bytes from `offset`, clamped to the file's end, as a pipelined stream.
+    pub(super) async fn read_stream_range(
+        &self,
+        key: &StorePath,
+        offset: u64,
+        len: u64,
+    ) -> Result<ByteStream> {
         let conn = self.lease().await?;
         let (handle, attrs) = self.open_read(&conn, key).await?;
         let size = attrs.size.unwrap_or(u64::MAX);
+        let end = offset.saturating_add(len).min(size);
         Ok(transfer::stream(
             Arc::new(conn),
             handle,
             key.as_str(),
-            0,
-            size,
+            offset.min(end),
+            end,
         ))
     }
 

@@ -190,6 +190,15 @@ impl SftpBackend {
         self.read_span(path, offset, len).await
     }
 
+    async fn read_range_stream(
+        &self,
+        path: &StorePath,
+        offset: u64,
+        len: u64,
+    ) -> Result<ByteStream> {
+        self.read_stream_range(path, offset, len).await
+    }
+
     async fn write(
         &self,
         path: &StorePath,
