@@ -100,10 +100,16 @@ impl AsyncMemoryBackend {
     }
 
     async fn read_range(&self, path: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
-        let data = self.tree.read(path)?;
-        let size = data.len() as u64;
-        let end = offset.saturating_add(len).min(size);
-        Ok(data.slice(offset.min(size) as usize..end as usize))
+        self.tree.read_range(path, offset, len)
+    }
+
+    async fn read_range_stream(
+        &self,
+        path: &StorePath,
+        offset: u64,
+        len: u64,
+    ) -> Result<ByteStream> {
+        self.tree.read_range(path, offset, len).map(chunks)
     }
 
     async fn write(

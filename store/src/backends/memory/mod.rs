@@ -99,11 +99,13 @@ impl MemoryBackend {
     }
 
     fn read_range(&self, path: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
-        let data = self.tree.read(path)?;
-        let size = data.len() as u64;
-        let start = offset.min(size);
-        let end = offset.saturating_add(len).min(size);
-        Ok(data.slice(start as usize..end as usize))
+        self.tree.read_range(path, offset, len)
+    }
+
+    fn read_range_stream(&self, path: &StorePath, offset: u64, len: u64) -> Result<ReadStream> {
+        Ok(Box::new(Cursor::new(
+            self.tree.read_range(path, offset, len)?,
+        )))
     }
 
     fn read_seekable(&self, path: &StorePath) -> Result<SeekableStream> {

@@ -100,6 +100,14 @@ impl Tree {
         }
     }
 
+    /// `len` bytes from `offset`, clamped to the file's end (C-6.6), sliced without copying.
+    pub(crate) fn read_range(&self, path: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
+        let data = self.read(path)?;
+        let size = data.len() as u64;
+        let end = offset.saturating_add(len).min(size);
+        Ok(data.slice(offset.min(size) as usize..end as usize))
+    }
+
     pub(crate) fn file_info(&self, path: &StorePath) -> Result<FileInfo> {
         self.root_refused(path)?;
         match self.read_lock().get(path) {
