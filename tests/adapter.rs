@@ -29,18 +29,8 @@ impl Faulty {
     }
 }
 
-/// The memory backend's operations and flags, written with the macro like any backend.
-#[store::backend(
-    name = "faulty",
-    flags(
-        user_metadata,
-        conditional_write,
-        attributes,
-        atomic_move,
-        seekable_read,
-        write_result_native
-    )
-)]
+/// The memory backend's operations, written with the macro like any backend.
+#[store::backend(name = "faulty", flags(atomic_move, seekable_read))]
 impl Faulty {
     fn exists(&self, path: &StorePath) -> Result<bool> {
         self.inner.exists(path)

@@ -7,32 +7,24 @@ use store::{Capabilities, Capability::*};
 
 const GATES: Capabilities = Capabilities::GATES;
 
+const MEMORY_CAPABILITIES: Capabilities = GATES
+    .with(AtomicMove)
+    .with(SeekableRead)
+    .with(WriteResultNative)
+    .with(UserMetadata)
+    .with(ConditionalWrite)
+    .with(Attributes);
+
 pub const MEMORY: Declared = Declared::new()
     .name("memory")
-    .capabilities(
-        GATES
-            .with(AtomicMove)
-            .with(SeekableRead)
-            .with(WriteResultNative)
-            .with(UserMetadata)
-            .with(ConditionalWrite)
-            .with(Attributes),
-    )
+    .capabilities(MEMORY_CAPABILITIES)
     .details(&[])
     .any_name(true);
 
-pub const ASYNC_MEMORY: Declared = Declared::new()
+/// The memory backend's, but SeekableRead, a flag of blocking streams.
+pub const ASYNC_MEMORY: Declared = MEMORY
     .name("async-memory")
-    .capabilities(
-        GATES
-            .with(AtomicMove)
-            .with(WriteResultNative)
-            .with(UserMetadata)
-            .with(ConditionalWrite)
-            .with(Attributes),
-    )
-    .details(&[])
-    .any_name(true);
+    .capabilities(MEMORY_CAPABILITIES.without(SeekableRead));
 
 pub const LOCAL: Declared = Declared::new()
     .name("local")

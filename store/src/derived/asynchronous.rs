@@ -46,38 +46,23 @@ pub fn read_bytes<'a, B: AsyncBackend + ?Sized>(
     backend: &'a B,
     path: &'a StorePath,
 ) -> BoxFuture<'a, Result<Bytes>> {
-    Box::pin(async move {
-        let chunks: Vec<Bytes> = backend.read(path).await?.try_collect().await?;
-        Ok(chunks.concat().into())
-    })
+    Box::pin(async move { concat(backend.read(path).await?).await })
 }
 
-/// `read_range` as skip-and-take over `read` (C-6.6).
+/// `read_range` as the backend's `read_range_stream`, collected (C-6.6).
 pub fn read_range<'a, B: AsyncBackend + ?Sized>(
     backend: &'a B,
     path: &'a StorePath,
     offset: u64,
     len: u64,
 ) -> BoxFuture<'a, Result<Bytes>> {
-    Box::pin(async move {
-        let mut stream = backend.read(path).await?;
-        let end = offset.saturating_add(len);
-        let (mut pos, mut out) = (0u64, Vec::new());
-        while pos < end {
-            let Some(chunk) = stream.next().await else {
-                break;
-            };
-            let chunk = chunk?;
-            let chunk_end = pos + chunk.len() as u64;
-            if chunk_end > offset {
-                let from = offset.saturating_sub(pos) as usize;
-                let to = (end.min(chunk_end) - pos) as usize;
-                out.extend_from_slice(&chunk[from..to]);
-            }
-            pos = chunk_end;
-        }
-        Ok(out.into())
-    })
+    Box::pin(async move { concat(backend.read_range_stream(path, offset, len).await?).await })
+}
+
+/// Every chunk of `stream`, in one buffer.
+async fn concat(stream: ByteStream) -> Result<Bytes> {
+    let chunks: Vec<Bytes> = stream.try_collect().await?;
+    Ok(chunks.concat().into())
 }
 
 /// `read_range_stream` as skip-and-take over `read` (C-6.6): each chunk is sliced to the

@@ -47,18 +47,18 @@ pub fn read_bytes<B: Backend + ?Sized>(backend: &B, path: &StorePath) -> Result<
     Ok(buf.into())
 }
 
-/// `read_range` as skip-and-take over `read` (C-6.6).
+/// `read_range` as the backend's `read_range_stream`, read to its end (C-6.6).
 pub fn read_range<B: Backend + ?Sized>(
     backend: &B,
     path: &StorePath,
     offset: u64,
     len: u64,
 ) -> Result<Bytes> {
-    let mut reader = backend.read(path)?;
-    let map = io_error(backend, path);
-    io::copy(&mut (&mut reader).take(offset), &mut io::sink()).map_err(&map)?;
     let mut buf = Vec::new();
-    reader.take(len).read_to_end(&mut buf).map_err(&map)?;
+    backend
+        .read_range_stream(path, offset, len)?
+        .read_to_end(&mut buf)
+        .map_err(io_error(backend, path))?;
     Ok(buf.into())
 }
 

@@ -1,17 +1,25 @@
 //! A gate named as a flag: gates follow from the operations implemented.
 #![allow(dead_code)]
 
-use store::{FileInfo, Result, StorePath};
+use store::{Bytes, Result, StorePath};
 
-struct Kv;
+struct ReadOnly;
 
-#[store::backend(name = "kv", flags(read))]
-impl Kv {
-    fn get_file_info(&self, path: &StorePath) -> Result<FileInfo> {
-        Ok(FileInfo::new(path.clone(), 0, None))
+#[store::backend(name = "read-only", flags(read))]
+impl ReadOnly {
+    async fn read_bytes(&self, _: &StorePath) -> Result<Bytes> {
+        Ok(Bytes::new())
     }
 
-    fn is_folder(&self, path: &StorePath) -> Result<bool> {
+    async fn exists(&self, path: &StorePath) -> Result<bool> {
+        Ok(path.is_root())
+    }
+
+    async fn is_file(&self, _: &StorePath) -> Result<bool> {
+        Ok(false)
+    }
+
+    async fn is_folder(&self, path: &StorePath) -> Result<bool> {
         Ok(path.is_root())
     }
 }
