@@ -187,6 +187,12 @@ impl Capabilities {
         self.0 & cap.bit() != 0
     }
 
+    /// The capabilities of this set that are not in `other`.
+    #[must_use]
+    pub const fn difference(self, other: Capabilities) -> Self {
+        Capabilities(self.0 & !other.0)
+    }
+
     /// The capabilities in both sets.
     #[must_use]
     pub const fn intersection(self, other: Capabilities) -> Self {

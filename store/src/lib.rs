@@ -125,6 +125,7 @@ mod capability;
 mod content;
 mod entry;
 mod error;
+mod layer;
 mod operation;
 mod options;
 mod path;
@@ -140,12 +141,14 @@ mod derived;
 mod stores;
 
 pub mod interop;
+pub mod layers;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
 pub use crate::api::{
-    AsyncBackend, AsyncBackendSyncAdapter, Backend, BoxFuture, SyncBackendAdapter, OPERATIONS,
+    AsyncBackend, AsyncBackendSyncAdapter, Backend, BoxFuture, Layered, SyncBackendAdapter,
+    OPERATIONS,
 };
 pub use crate::atomic::{AsyncAtomicWriter, AtomicSink, AtomicWriter};
 #[cfg(feature = "azure")]
@@ -166,6 +169,7 @@ pub use crate::entry::{
     Attribute, Attributes, ContentDigest, Entry, FileInfo, FolderEntry, FolderInfo, UserMetadata,
 };
 pub use crate::error::{Error, ErrorKind, Result};
+pub use crate::layer::{Call, Layer};
 pub use crate::operation::{Argument, ArgumentKind, Operation, OutputKind, PathRole};
 pub use crate::options::{
     DeleteFolderOptions, ListOptions, Precondition, WriteOptions, METADATA_LIMIT,
@@ -193,6 +197,7 @@ pub mod __private {
         blocking_content, byte_stream, collect_list, list_stream, run_blocking,
     };
     pub use crate::derived::{asynchronous, blocking};
+    pub use crate::layer::{call as layer_call, replay, replay_async};
     pub use crate::operation::{argument, operation};
     pub use crate::stores::filter::{keep_iter, keep_stream};
     pub use store_macros::__backend_impl as backend_impl;

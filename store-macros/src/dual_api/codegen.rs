@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{async_adapter, async_trait, kit, operations, stores, sync_adapter};
+use super::{async_adapter, async_trait, kit, layered, operations, stores, sync_adapter};
 use crate::definition::{ArgKind, Args, Definition, Method, World};
 
 /// The names derived from the definition's trait name.
@@ -41,7 +41,8 @@ pub(crate) fn generate(def: &Definition, args: &Args) -> TokenStream {
             let forwarders = stores::generate(def, sync_store, async_store);
             let table = operations::generate(def);
             let kit = kit::generate(def, sync_store, async_store);
-            quote!(#forwarders #table #kit)
+            let layered = layered::generate(def, &names);
+            quote!(#forwarders #table #layered #kit)
         }
         // Without stores nothing else names the gates: rustc still checks each one.
         None => {

@@ -7,6 +7,7 @@ mod async_adapter;
 mod async_trait;
 mod codegen;
 mod kit;
+mod layered;
 mod operations;
 mod stores;
 mod sync_adapter;

@@ -116,6 +116,29 @@ macro_rules! store_surface {
                 })
             }
 
+            /// This store with `layer` around its backend (C-7.7): every operation goes through
+            /// the layer's hooks, the stores gate on the layer's effective capabilities, and
+            /// the root, ownership and child stores are kept (a child shares the layered
+            /// backend). Layers added later wrap those added before.
+            ///
+            /// ```
+            #[doc = concat!("let store = store::", stringify!($store), "::from_url(\"memory://\", [(\"\", \"\"); 0])?")]
+            ///     .layer(store::layers::ReadOnly);
+            /// assert!(!store.capabilities().supports(store::Capability::Write));
+            /// # Ok::<(), store::Error>(())
+            /// ```
+            #[must_use]
+            pub fn layer<L: $crate::Layer>(self, layer: L) -> Self {
+                let backend: ::std::sync::Arc<dyn $crate::$backend> =
+                    ::std::sync::Arc::new($crate::Layered::new(layer, self.backend));
+                let scope = self.scope.with_capabilities(backend.capabilities());
+                Self {
+                    backend,
+                    scope,
+                    owner: self.owner,
+                }
+            }
+
             /// A store on an existing local folder, the embedded default
             /// ([`LocalBackend::open`](crate::LocalBackend::open)): a missing root, or one that
             /// is not a folder, is an error now rather than an empty store later.

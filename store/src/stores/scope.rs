@@ -57,6 +57,14 @@ impl Scope {
         }
     }
 
+    /// The same scope over a backend that declares `capabilities` (a layer's effective set).
+    pub(crate) fn with_capabilities(&self, capabilities: Capabilities) -> Scope {
+        Scope {
+            capabilities,
+            ..self.clone()
+        }
+    }
+
     /// The root of the store (a key).
     pub fn root(&self) -> &StorePath {
         &self.root

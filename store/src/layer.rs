@@ -1,0 +1,160 @@
+//! Layers: code that wraps every operation of a backend, written once against the hooks of
+//! [`Layer`] and applied to every operation of the definition by the generated
+//! [`Layered`](crate::Layered), in both worlds. A layer holds only what it intercepts; an
+//! operation added to `api.rs` passes through every layer at the next build (C-7.7).
+//!
+//! ```
+//! use store::{Capabilities, Capability, Layer, MemoryBackend, Store, WriteOptions};
+//!
+//! /// Hides Glob: the stores then refuse `glob` with `Unsupported(Glob)`.
+//! struct NoGlob;
+//!
+//! impl Layer for NoGlob {
+//!     fn capabilities(&self, inner: Capabilities) -> Capabilities {
+//!         inner.without(Capability::Glob)
+//!     }
+//! }
+//!
+//! let store = Store::new(MemoryBackend::new()).layer(NoGlob);
+//! store.write("a.txt", "a", &WriteOptions::new())?;
+//! assert!(store.glob("*.txt").is_err());
+//! # Ok::<(), store::Error>(())
+//! ```
+
+use crate::api::BoxFuture;
+use crate::capability::Capabilities;
+use crate::content::{AsyncContent, ByteStream, Content, ListIter, ListStream, ReadStream};
+use crate::error::{Error, Result};
+use crate::operation::Operation;
+use crate::path::StorePath;
+
+/// One call as a layer sees it: the operation's entry in [`OPERATIONS`](crate::OPERATIONS),
+/// the backend's name, and the call's keys (its path arguments, full backend keys).
+#[derive(Clone, Copy, Debug)]
+pub struct Call<'a> {
+    operation: &'static Operation,
+    backend: &'static str,
+    keys: [Option<&'a StorePath>; 2],
+}
+
+impl<'a> Call<'a> {
+    /// The operation called.
+    pub fn operation(&self) -> &'static Operation {
+        self.operation
+    }
+
+    /// The name of the backend below the layers.
+    pub fn backend(&self) -> &'static str {
+        self.backend
+    }
+
+    /// The keys of the call, in the order of its path arguments (a glob has none).
+    pub fn keys(&self) -> impl Iterator<Item = &'a StorePath> {
+        self.keys.into_iter().flatten()
+    }
+}
+
+/// What the generated [`Layered`](crate::Layered) builds each [`Call`] with.
+#[doc(hidden)]
+pub fn call<'a>(
+    operation: &'static Operation,
+    backend: &'static str,
+    keys: [Option<&'a StorePath>; 2],
+) -> Call<'a> {
+    Call {
+        operation,
+        backend,
+        keys,
+    }
+}
+
+/// The hooks of a layer. Every one has a default that changes nothing, so a layer writes only
+/// what it intercepts; [`Layered`](crate::Layered) runs them for every operation of the
+/// definition, in the world of the backend below.
+///
+/// - [`around`](Layer::around) and [`around_blocking`](Layer::around_blocking) run the call:
+///   `next` makes one attempt of it (the next layer, or the backend), and may be asked again
+///   (a retry); it answers `None` when the call cannot be made again because its content was
+///   a stream or a reader, now consumed.
+/// - the stream hooks see each byte stream and listing the operation returns; they run only
+///   where [`WRAPS_STREAMS`](Layer::WRAPS_STREAMS) is `true`, so a layer that does not wrap
+///   streams costs no allocation for them.
+/// - [`capabilities`](Layer::capabilities) gives the effective set over the backend's
+///   (C-5.2); the stores gate on it.
+pub trait Layer: Send + Sync + 'static {
+    /// Whether the stream hooks are to run.
+    const WRAPS_STREAMS: bool = false;
+
+    /// The capabilities the layered backend declares, over `inner`'s.
+    fn capabilities(&self, inner: Capabilities) -> Capabilities {
+        inner
+    }
+
+    /// Runs `call` in the async world: by default one attempt, as `next` makes it.
+    fn around<'a, T, N>(&'a self, call: Call<'a>, mut next: N) -> BoxFuture<'a, Result<T>>
+    where
+        T: Send + 'a,
+        N: FnMut() -> Option<BoxFuture<'a, Result<T>>> + Send + 'a,
+    {
+        next().unwrap_or_else(|| Box::pin(std::future::ready(Err(spent(&call)))))
+    }
+
+    /// Runs `call` in the blocking world: by default one attempt, as `next` makes it.
+    fn around_blocking<T, N>(&self, call: Call<'_>, mut next: N) -> Result<T>
+    where
+        N: FnMut() -> Option<Result<T>>,
+    {
+        next().unwrap_or_else(|| Err(spent(&call)))
+    }
+
+    /// An async byte stream the operation returned.
+    fn bytes(&self, call: &Call<'_>, stream: ByteStream) -> ByteStream {
+        let _ = call;
+        stream
+    }
+
+    /// A blocking byte stream the operation returned.
+    fn reader(&self, call: &Call<'_>, reader: ReadStream) -> ReadStream {
+        let _ = call;
+        reader
+    }
+
+    /// An async listing the operation returned.
+    fn listing<T: Send + 'static>(&self, call: &Call<'_>, items: ListStream<T>) -> ListStream<T> {
+        let _ = call;
+        items
+    }
+
+    /// A blocking listing the operation returned.
+    fn list_iter<T: Send + 'static>(&self, call: &Call<'_>, items: ListIter<T>) -> ListIter<T> {
+        let _ = call;
+        items
+    }
+}
+
+/// The error of a second attempt at a call whose content was consumed by the first.
+fn spent(call: &Call<'_>) -> Error {
+    Error::other(format!(
+        "{} cannot be made again: its content was a stream, consumed by the first attempt",
+        call.operation.name
+    ))
+    .with_backend(call.backend)
+}
+
+/// The content of one more attempt: bytes again, or a reader or stream the first time only.
+#[doc(hidden)]
+pub fn replay(content: &mut Option<Content>) -> Option<Content> {
+    match content {
+        Some(Content::Bytes(bytes)) => Some(Content::Bytes(bytes.clone())),
+        _ => content.take(),
+    }
+}
+
+/// [`replay`] for async content.
+#[doc(hidden)]
+pub fn replay_async(content: &mut Option<AsyncContent>) -> Option<AsyncContent> {
+    match content {
+        Some(AsyncContent::Bytes(bytes)) => Some(AsyncContent::Bytes(bytes.clone())),
+        _ => content.take(),
+    }
+}

@@ -1,0 +1,235 @@
+//! Layers (C-7.7): the conformance kit over layered backends in both worlds, and what each
+//! shipped layer promises.
+//!
+//! A layer that intercepts nothing leaves the whole contract intact, whatever the backend and
+//! the world; a read-only view passes the kit as a backend without the mutating gates; every
+//! operation of the table passes through a layer, directly at the backend too.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use common::declared;
+use store::conformance::Declared;
+use store::layers::{Faults, ReadOnly};
+use store::{
+    AsyncMemoryBackend, AsyncStore, BoxFuture, Call, Capability, ErrorKind, Layer, MemoryBackend,
+    Result, Store, WriteOptions,
+};
+
+fn local_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("layers-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("a temp folder")
+}
+
+/// Faults with no rule: a layer that wraps every call and every stream and changes nothing.
+fn quiet() -> Faults {
+    Faults::new(1)
+}
+
+store::conformance_tests!(
+    memory_layered_store,
+    Store::new(MemoryBackend::new())
+        .layer(quiet())
+        .layer(quiet()),
+    [all, hier, sync_world],
+    declared = declared::MEMORY
+);
+
+store::conformance_tests!(
+    memory_layered_async_store,
+    AsyncStore::new(MemoryBackend::new())
+        .layer(quiet())
+        .layer(quiet()),
+    [all, hier, async_world],
+    declared = declared::MEMORY
+);
+
+store::conformance_tests!(
+    async_memory_layered_store,
+    Store::new(AsyncMemoryBackend::new()).layer(quiet()),
+    [all, hier, sync_world, async_to_sync],
+    declared = declared::ASYNC_MEMORY
+);
+
+store::conformance_tests!(
+    local_layered_async_store,
+    {
+        let dir = local_dir();
+        (AsyncStore::local(dir.path()).layer(quiet()), dir)
+    },
+    [all, hier, async_world],
+    declared = declared::LOCAL
+);
+
+store::conformance_tests!(
+    memory_read_only_store,
+    Store::new(MemoryBackend::new()).layer(ReadOnly),
+    [all, hier, sync_world],
+    declared = Declared::new().name("memory").capabilities(
+        declared::MEMORY
+            .declared_capabilities()
+            .unwrap()
+            .difference(ReadOnly::masked())
+    )
+);
+
+store::conformance_tests!(
+    memory_read_only_async_store,
+    AsyncStore::new(AsyncMemoryBackend::new()).layer(ReadOnly),
+    [all, hier, async_world],
+    declared = Declared::new().name("async-memory")
+);
+
+/// Counts the calls of every operation, in both worlds.
+#[derive(Default)]
+struct Count(AtomicUsize);
+
+impl Layer for Count {
+    fn around<'a, T, N>(&'a self, call: Call<'a>, mut next: N) -> BoxFuture<'a, Result<T>>
+    where
+        T: Send + 'a,
+        N: FnMut() -> Option<BoxFuture<'a, Result<T>>> + Send + 'a,
+    {
+        let _ = call;
+        self.0.fetch_add(1, Ordering::SeqCst);
+        next().expect("a first attempt")
+    }
+
+    fn around_blocking<T, N>(&self, call: Call<'_>, mut next: N) -> Result<T>
+    where
+        N: FnMut() -> Option<Result<T>>,
+    {
+        let _ = call;
+        self.0.fetch_add(1, Ordering::SeqCst);
+        next().expect("a first attempt")
+    }
+}
+
+/// Every operation of the table, called directly at a layered backend, goes through the
+/// layer once: none is left to a default that would bypass it.
+#[test]
+fn every_operation_passes_through_the_layer() {
+    use store::conformance::{call_async_backend, call_backend, CallArgs};
+    let args = |op: &store::Operation| {
+        let paths = op.paths().map(|(_, role)| match role {
+            store::PathRole::Pattern => "**",
+            _ => "x.txt",
+        });
+        CallArgs::new(paths)
+    };
+    let count = Arc::new(Count::default());
+    let layered = store::Layered::new(
+        SharedCount(Arc::clone(&count)),
+        Arc::new(MemoryBackend::new()),
+    );
+    for op in store::OPERATIONS {
+        let before = count.0.load(Ordering::SeqCst);
+        let _ = call_backend(&layered, op, &args(op))
+            .expect("every operation exists in the blocking world");
+        assert_eq!(
+            count.0.load(Ordering::SeqCst),
+            before + 1,
+            "{} bypassed the layer",
+            op.name
+        );
+    }
+    let layered = store::Layered::new(
+        SharedCount(Arc::clone(&count)),
+        Arc::new(AsyncMemoryBackend::new()),
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    for op in store::OPERATIONS.iter().filter(|op| !op.sync_only) {
+        let before = count.0.load(Ordering::SeqCst);
+        let op_args = args(op);
+        let call = call_async_backend(&layered, op, &op_args).expect("in the async world");
+        let _ = runtime.block_on(call);
+        assert_eq!(
+            count.0.load(Ordering::SeqCst),
+            before + 1,
+            "{} bypassed the layer",
+            op.name
+        );
+    }
+}
+
+/// [`Count`] behind an `Arc`, so the test can read it while the layer is in use.
+struct SharedCount(Arc<Count>);
+
+impl Layer for SharedCount {
+    fn around<'a, T, N>(&'a self, call: Call<'a>, next: N) -> BoxFuture<'a, Result<T>>
+    where
+        T: Send + 'a,
+        N: FnMut() -> Option<BoxFuture<'a, Result<T>>> + Send + 'a,
+    {
+        self.0.around(call, next)
+    }
+
+    fn around_blocking<T, N>(&self, call: Call<'_>, next: N) -> Result<T>
+    where
+        N: FnMut() -> Option<Result<T>>,
+    {
+        self.0.around_blocking(call, next)
+    }
+}
+
+/// A child store shares its parent's layered backend; the effective capabilities are the
+/// layer's.
+#[test]
+fn child_stores_keep_their_layers() {
+    let store = Store::new(MemoryBackend::new()).layer(ReadOnly);
+    let child = store.child("sub").unwrap();
+    assert!(!child.capabilities().supports(Capability::Write));
+    let refused = child.write("a.txt", "x", &WriteOptions::new()).unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::Unsupported(Capability::Write));
+    assert!(child.capabilities().supports(Capability::Read));
+}
+
+/// The read-only view refuses a mutating operation at the backend too, not only at the
+/// stores' gates; reads pass.
+#[test]
+fn read_only_refuses_writes_at_the_backend() {
+    use store::{Backend, StorePath};
+    let inner = MemoryBackend::new();
+    inner
+        .write(
+            &StorePath::new("a.txt").unwrap(),
+            "a".into(),
+            &WriteOptions::new(),
+        )
+        .unwrap();
+    let layered = store::Layered::new(ReadOnly, Arc::new(inner));
+    let key = StorePath::new("a.txt").unwrap();
+    let err = layered.delete(&key, false).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported(Capability::Delete));
+    assert_eq!(layered.read_bytes(&key).unwrap(), "a");
+    assert!(!layered.capabilities().supports(Capability::AtomicMove));
+}
+
+/// A retrying layer sees a write of bytes as replayable; a streamed write's second attempt
+/// is refused, never sent with half its content.
+#[test]
+fn a_second_attempt_replays_bytes_and_refuses_a_consumed_stream() {
+    struct Twice;
+    impl Layer for Twice {
+        fn around_blocking<T, N>(&self, _: Call<'_>, mut next: N) -> Result<T>
+        where
+            N: FnMut() -> Option<Result<T>>,
+        {
+            let _ = next().expect("a first attempt");
+            next().unwrap_or_else(|| Err(store::Error::other("spent")))
+        }
+    }
+    let store = Store::new(MemoryBackend::new()).layer(Twice);
+    let replace = WriteOptions::new().overwrite(true);
+    store
+        .write("bytes.txt", "again", &replace)
+        .expect("bytes replay");
+    assert_eq!(store.read_text("bytes.txt").unwrap(), "again");
+    let streamed = store::Content::reader(std::io::Cursor::new(b"once".to_vec()));
+    let err = store.write("stream.txt", streamed, &replace).unwrap_err();
+    assert_eq!(err.message(), "spent");
+}
