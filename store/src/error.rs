@@ -111,6 +111,10 @@ struct Inner {
     path: Option<String>,
     backend: Option<Cow<'static, str>>,
     retryable: bool,
+    /// The request is known not to have reached the service (C-4.2).
+    not_applied: bool,
+    /// How many attempts a retrying layer made; 0 where none retried.
+    attempts: u32,
     #[source]
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
 }
@@ -161,6 +165,8 @@ impl Error {
                 path: None,
                 backend: None,
                 retryable: kind == ErrorKind::BackendUnavailable,
+                not_applied: false,
+                attempts: 0,
                 source: None,
             }),
         }
@@ -330,6 +336,39 @@ impl Error {
         self.inner.retryable
     }
 
+    /// Whether the request is known not to have been applied: it never reached the service
+    /// (the connection was refused, nothing was sent), so repeating it cannot apply it twice.
+    /// Set by the backends that know it; a retrying layer repeats even a create-only or
+    /// conditional write on such an error (C-4.2, C-7.7).
+    ///
+    /// ```
+    /// use store::{Error, ErrorKind};
+    /// let refused = Error::new(ErrorKind::BackendUnavailable, "connection refused").with_not_applied(true);
+    /// assert!(refused.not_applied() && refused.is_retryable());
+    /// ```
+    pub fn not_applied(&self) -> bool {
+        self.inner.not_applied
+    }
+
+    /// Sets whether the request is known not to have been applied.
+    #[must_use]
+    pub fn with_not_applied(mut self, not_applied: bool) -> Self {
+        self.inner.not_applied = not_applied;
+        self
+    }
+
+    /// How many attempts a retrying layer made before this error; 0 where none retried.
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    /// Sets the attempt count (a retrying layer does).
+    #[must_use]
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.inner.attempts = attempts;
+        self
+    }
+
     /// The same error without its source, for a second report of one failure (a writer that
     /// fails in `poll_write` and again at `commit`); the source's message stays in `Display`
     /// through the first report only.
@@ -341,6 +380,8 @@ impl Error {
                 path: self.inner.path.clone(),
                 backend: self.inner.backend.clone(),
                 retryable: self.inner.retryable,
+                not_applied: self.inner.not_applied,
+                attempts: self.inner.attempts,
                 source: None,
             }),
         }
@@ -375,6 +416,12 @@ impl fmt::Debug for Error {
             d.field("backend", backend);
         }
         d.field("retryable", &self.inner.retryable);
+        if self.inner.not_applied {
+            d.field("not_applied", &true);
+        }
+        if self.inner.attempts > 0 {
+            d.field("attempts", &self.inner.attempts);
+        }
         if let Some(source) = &self.inner.source {
             d.field("source", &format_args!("{source}"));
         }
@@ -416,6 +463,7 @@ pub(crate) fn assert_io_round_trip(what: &str, err: Error) -> ErrorKind {
     let backend = err.backend().map(str::to_owned);
     let message = err.message().to_owned();
     let retryable = err.is_retryable();
+    let (not_applied, attempts) = (err.not_applied(), err.attempts());
     let display = err.to_string();
     let capability = err.capability();
     let source = std::error::Error::source(&err).map(|s| s.to_string());
@@ -467,6 +515,8 @@ pub(crate) fn assert_io_round_trip(what: &str, err: Error) -> ErrorKind {
         retryable,
         "{what}: from_io retryability"
     );
+    assert_eq!(back.not_applied(), not_applied, "{what}: from_io not applied");
+    assert_eq!(back.attempts(), attempts, "{what}: from_io attempts");
     assert_eq!(back.to_string(), display, "{what}: from_io Display");
     kind
 }
@@ -553,6 +603,12 @@ mod tests {
             (
                 "Other (transient)",
                 at(ErrorKind::Other, "throttled").with_retryable(true),
+            ),
+            (
+                "BackendUnavailable, not applied, after 3 attempts",
+                at(ErrorKind::BackendUnavailable, "connection refused")
+                    .with_not_applied(true)
+                    .with_attempts(3),
             ),
             (
                 "Other with a source",

@@ -140,9 +140,11 @@ impl Faults {
             };
             if fails && hit.is_none() {
                 let message = format!("injected fault in {} (call {number} of its class)", op.name);
+                // Raised before the call reaches the backend: nothing was applied.
                 hit = Some(
                     Error::new(ErrorKind::BackendUnavailable, message)
                         .with_retryable(rule.retryable)
+                        .with_not_applied(true)
                         .with_backend(call.backend()),
                 );
             }

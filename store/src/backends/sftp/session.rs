@@ -187,8 +187,8 @@ impl Pool {
                 Ok(Lease(conn))
             }
             // A refused extra connection (a server's MaxSessions, say) is not fatal while
-            // another one lives.
-            Err(e) => self.pick(false).ok_or(e),
+            // another one lives. No request of the operation went out (C-4.2).
+            Err(e) => self.pick(false).ok_or(e.with_not_applied(true)),
         }
     }
 
