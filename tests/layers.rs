@@ -11,8 +11,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use common::declared;
+use std::time::Duration;
 use store::conformance::Declared;
-use store::layers::{Faults, ReadOnly};
+
+use store::layers::{Faults, OperationClass, ReadOnly, Retry};
 use store::{
     AsyncMemoryBackend, AsyncStore, BoxFuture, Call, Capability, ErrorKind, Layer, MemoryBackend,
     Result, Store, WriteOptions,
@@ -83,6 +85,116 @@ store::conformance_tests!(
     [all, hier, async_world],
     declared = Declared::new().name("async-memory")
 );
+
+/// Faults on a tenth of the calls that are safe to repeat (reads, stats, probes, listings),
+/// below a retry that repeats them: the kit passes as if nothing failed.
+fn flaky(seed: u64) -> Faults {
+    Faults::new(seed)
+        .fail_fraction(OperationClass::Reads, 0.1, true)
+        .fail_fraction(OperationClass::Listings, 0.1, true)
+}
+
+fn patient() -> Retry {
+    Retry::new()
+        .attempts(12)
+        .backoff(Duration::ZERO, Duration::ZERO)
+}
+
+store::conformance_tests!(
+    memory_retried_store,
+    Store::new(MemoryBackend::new())
+        .layer(flaky(11))
+        .layer(patient()),
+    [all, hier, sync_world],
+    declared = declared::MEMORY
+);
+
+store::conformance_tests!(
+    memory_retried_async_store,
+    AsyncStore::new(MemoryBackend::new())
+        .layer(flaky(12))
+        .layer(patient()),
+    [all, hier, async_world],
+    declared = declared::MEMORY
+);
+
+store::conformance_tests!(
+    local_retried_store,
+    {
+        let dir = local_dir();
+        (
+            Store::local(dir.path()).layer(flaky(13)).layer(patient()),
+            dir,
+        )
+    },
+    [all, hier, sync_world],
+    declared = declared::LOCAL
+);
+
+/// A write whose fault says nothing was applied is repeated, bytes again; a streamed write is
+/// not (its content went to the first attempt), nor is a write whose error may have been
+/// applied.
+#[test]
+fn retry_repeats_writes_only_when_nothing_was_applied() {
+    let store = Store::new(MemoryBackend::new())
+        .layer(Faults::new(3).fail_every(OperationClass::Writes, 2, true))
+        .layer(patient());
+    for i in 0..6 {
+        store
+            .write(format!("w{i}.txt"), "bytes", &WriteOptions::new())
+            .expect("a write of bytes is repeated after an unapplied fault");
+    }
+    let mut failed = 0;
+    for i in 0..6 {
+        let streamed = store::Content::reader(std::io::Cursor::new(b"once".to_vec()));
+        if let Err(err) = store.write(format!("s{i}.txt"), streamed, &WriteOptions::new()) {
+            assert_eq!(err.kind(), ErrorKind::BackendUnavailable, "{err}");
+            assert!(
+                !store.exists(format!("s{i}.txt")).unwrap(),
+                "a failed write landed"
+            );
+            failed += 1;
+        }
+    }
+    assert_eq!(
+        failed, 3,
+        "every other streamed write fails, none is repeated"
+    );
+
+    // An error that may have been applied is not repeated for a write, but is for a read.
+    struct MaybeApplied(Arc<AtomicUsize>);
+    impl Layer for MaybeApplied {
+        fn around_blocking<T, N>(&self, call: Call<'_>, mut next: N) -> Result<T>
+        where
+            N: FnMut() -> Option<Result<T>>,
+        {
+            if self.0.fetch_add(1, Ordering::SeqCst).is_multiple_of(2) {
+                let err = store::Error::new(ErrorKind::BackendUnavailable, "reset mid-request");
+                return Err(err.with_backend(call.backend()));
+            }
+            next().expect("an attempt")
+        }
+    }
+    let calls = Arc::new(AtomicUsize::new(0));
+    let store = Store::new(MemoryBackend::new())
+        .layer(MaybeApplied(Arc::clone(&calls)))
+        .layer(patient());
+    let err = store.write("m.txt", "x", &WriteOptions::new()).unwrap_err();
+    assert_eq!(
+        err.attempts(),
+        0,
+        "a write that may have been applied is tried once"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    // Calls 1 (passes), then 2 (fails) and 3 (passes): the second read is repeated.
+    assert!(!store.exists("m.txt").unwrap());
+    assert!(!store.exists("m.txt").unwrap());
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        4,
+        "the failed read was repeated once"
+    );
+}
 
 /// Counts the calls of every operation, in both worlds.
 #[derive(Default)]

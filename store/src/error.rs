@@ -515,7 +515,11 @@ pub(crate) fn assert_io_round_trip(what: &str, err: Error) -> ErrorKind {
         retryable,
         "{what}: from_io retryability"
     );
-    assert_eq!(back.not_applied(), not_applied, "{what}: from_io not applied");
+    assert_eq!(
+        back.not_applied(),
+        not_applied,
+        "{what}: from_io not applied"
+    );
     assert_eq!(back.attempts(), attempts, "{what}: from_io attempts");
     assert_eq!(back.to_string(), display, "{what}: from_io Display");
     kind

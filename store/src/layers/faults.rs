@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use futures_core::Stream;
 
+use super::{mix, unit};
 use crate::api::BoxFuture;
 use crate::content::{ByteStream, ReadStream};
 use crate::error::{Error, ErrorKind, Result};
@@ -265,19 +266,6 @@ impl Read for CutReader {
         self.left -= n as u64;
         Ok(n)
     }
-}
-
-/// SplitMix64 of `seed` and `n`: a well-spread 64-bit value, the same for the same inputs.
-fn mix(seed: u64, n: u64) -> u64 {
-    let mut z = seed.wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// `x` as a fraction in [0, 1).
-fn unit(x: u64) -> f64 {
-    (x >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[cfg(test)]
