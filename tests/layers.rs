@@ -100,6 +100,24 @@ store::conformance_tests!(
     declared = declared::ASYNC_MEMORY
 );
 
+store::conformance_tests!(
+    memory_observed_store,
+    Store::new(MemoryBackend::new()).layer(store::layers::Observe::new().on_event(|_| {})),
+    [all, hier, sync_world],
+    declared = declared::MEMORY
+);
+
+store::conformance_tests!(
+    local_observed_async_store,
+    {
+        let dir = local_dir();
+        let observe = store::layers::Observe::new().on_event(|_| {});
+        (AsyncStore::local(dir.path()).layer(observe), dir)
+    },
+    [all, hier, async_world],
+    declared = declared::LOCAL
+);
+
 /// Faults on a tenth of the calls that are safe to repeat (reads, stats, probes, listings),
 /// below a retry that repeats them: the kit passes as if nothing failed.
 fn flaky(seed: u64) -> Faults {
@@ -448,4 +466,128 @@ fn a_limit_caps_the_calls_in_flight() {
         3,
         "the most calls in flight at once"
     );
+}
+
+/// The spans a subscriber sees: one `store` span per call, with its fields, in both worlds.
+#[test]
+fn observe_gives_a_span_per_operation() {
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+    use store::layers::Observe;
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+
+    type Spans = Arc<Mutex<Vec<BTreeMap<String, String>>>>;
+
+    /// Records every span's fields, as `Debug` strings, by span id, and which span is
+    /// entered, as a subscriber does.
+    struct Capture(
+        Spans,
+        Mutex<Vec<&'static Metadata<'static>>>,
+        Mutex<Vec<Id>>,
+    );
+
+    struct Fields<'a>(&'a mut BTreeMap<String, String>);
+
+    impl Visit for Fields<'_> {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            self.0.insert(field.name().to_owned(), format!("{value:?}"));
+        }
+        fn record_str(&mut self, field: &Field, value: &str) {
+            self.0.insert(field.name().to_owned(), value.to_owned());
+        }
+    }
+
+    impl Subscriber for Capture {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, span: &Attributes<'_>) -> Id {
+            let mut spans = self.0.lock().unwrap();
+            self.1.lock().unwrap().push(span.metadata());
+            let mut fields = BTreeMap::new();
+            fields.insert("name".to_owned(), span.metadata().name().to_owned());
+            span.record(&mut Fields(&mut fields));
+            spans.push(fields);
+            Id::from_u64(spans.len() as u64)
+        }
+        fn record(&self, span: &Id, values: &Record<'_>) {
+            let mut spans = self.0.lock().unwrap();
+            let fields = &mut spans[span.into_u64() as usize - 1];
+            values.record(&mut Fields(fields));
+        }
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, _: &Event<'_>) {}
+        fn enter(&self, span: &Id) {
+            self.2.lock().unwrap().push(span.clone());
+        }
+        fn exit(&self, _: &Id) {
+            self.2.lock().unwrap().pop();
+        }
+        fn current_span(&self) -> tracing_core::span::Current {
+            match self.2.lock().unwrap().last() {
+                Some(id) => {
+                    let metadata = self.1.lock().unwrap()[id.into_u64() as usize - 1];
+                    tracing_core::span::Current::new(id.clone(), metadata)
+                }
+                None => tracing_core::span::Current::none(),
+            }
+        }
+    }
+
+    let spans: Spans = Arc::default();
+    tracing::subscriber::with_default(
+        Capture(Arc::clone(&spans), Mutex::default(), Mutex::default()),
+        || {
+            let store = Store::new(MemoryBackend::new()).layer(Observe::new());
+            store.write("a.txt", "hello", &WriteOptions::new()).unwrap();
+            let _ = store.read_bytes("missing.txt");
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut store.read("a.txt").unwrap(), &mut out).unwrap();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let store = AsyncStore::new(AsyncMemoryBackend::new()).layer(Observe::new());
+                store
+                    .write("b.txt", "async", &WriteOptions::new())
+                    .await
+                    .unwrap();
+                let listed: Vec<_> = futures_util::StreamExt::collect(
+                    store
+                        .list_files("", &store::ListOptions::new())
+                        .await
+                        .unwrap(),
+                )
+                .await;
+                assert_eq!(listed.len(), 1);
+            });
+        },
+    );
+    let spans = spans.lock().unwrap();
+    let find = |operation: &str| {
+        spans
+            .iter()
+            .find(|s| s.get("operation").map(String::as_str) == Some(operation))
+            .unwrap_or_else(|| panic!("no span of {operation}: {spans:?}"))
+    };
+    let write = find("write");
+    assert_eq!(write["name"], "store");
+    assert_eq!(write["backend"], "memory");
+    assert_eq!(write["key"], "a.txt");
+    assert!(!write.contains_key("error.type"), "{write:?}");
+    assert_eq!(find("read_bytes")["error.type"], "not_found");
+    assert_eq!(find("read")["bytes"], "5", "bytes counted on the stream");
+    assert_eq!(
+        find("list_files")["entries"],
+        "1",
+        "entries counted on the listing"
+    );
+    let async_write = spans
+        .iter()
+        .find(|s| s.get("backend").map(String::as_str) == Some("async-memory"))
+        .expect("a span in the async world");
+    assert_eq!(async_write["operation"], "write");
 }

@@ -46,6 +46,32 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The kind's stable snake-case name, for telemetry (`error.type`) and logs; the
+    /// capability of `Unsupported` is not part of it.
+    ///
+    /// ```
+    /// use store::{Capability, ErrorKind};
+    /// assert_eq!(ErrorKind::NotFound.name(), "not_found");
+    /// assert_eq!(ErrorKind::Unsupported(Capability::Glob).name(), "unsupported");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::AlreadyExists => "already_exists",
+            ErrorKind::PermissionDenied => "permission_denied",
+            ErrorKind::InvalidPath => "invalid_path",
+            ErrorKind::InvalidArgument => "invalid_argument",
+            ErrorKind::InvalidData => "invalid_data",
+            ErrorKind::Unsupported(_) => "unsupported",
+            ErrorKind::PreconditionFailed => "precondition_failed",
+            ErrorKind::DirectoryNotEmpty => "directory_not_empty",
+            ErrorKind::ResourceLocked => "resource_locked",
+            ErrorKind::BackendUnavailable => "backend_unavailable",
+            ErrorKind::BlockingInAsync => "blocking_in_async",
+            ErrorKind::Other => "other",
+        }
+    }
+
     /// The `std::io::ErrorKind` this kind maps to (C-4.1).
     pub fn io_kind(self) -> io::ErrorKind {
         match self {

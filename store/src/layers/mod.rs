@@ -1,5 +1,6 @@
 //! The layers shipped with the crate, each for both worlds: [`Retry`] (repeats what is safe to
-//! repeat, with jittered backoff), [`Limit`] (a cap on calls and chunk pulls in flight),
+//! repeat, with jittered backoff), [`Observe`] (`tracing` spans and an event hook), [`Limit`]
+//! (a cap on calls and chunk pulls in flight),
 //! [`ReadOnly`] (a view that refuses every operation that changes what is stored) and
 //! [`Faults`] (seeded, deterministic fault injection, for testing what runs above). `()` is
 //! the layer that changes nothing. Add one with [`Store::layer`](crate::Store::layer)
@@ -7,11 +8,13 @@
 
 mod faults;
 mod limit;
+mod observe;
 mod read_only;
 mod retry;
 
 pub use self::faults::{Faults, OperationClass};
 pub use self::limit::Limit;
+pub use self::observe::{Event, Observe};
 pub use self::read_only::ReadOnly;
 pub use self::retry::Retry;
 
