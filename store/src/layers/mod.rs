@@ -1,6 +1,6 @@
 //! The layers shipped with the crate, each for both worlds: [`Retry`] (repeats what is safe to
 //! repeat, with jittered backoff), [`Observe`] (`tracing` spans and an event hook), [`Limit`]
-//! (a cap on calls and chunk pulls in flight),
+//! (a cap on calls and chunk pulls in flight), [`Timeout`] (bounds on calls and chunks, async),
 //! [`ReadOnly`] (a view that refuses every operation that changes what is stored) and
 //! [`Faults`] (seeded, deterministic fault injection, for testing what runs above). `()` is
 //! the layer that changes nothing. Add one with [`Store::layer`](crate::Store::layer)
@@ -11,12 +11,14 @@ mod limit;
 mod observe;
 mod read_only;
 mod retry;
+mod timeout;
 
 pub use self::faults::{Faults, OperationClass};
 pub use self::limit::Limit;
 pub use self::observe::{Event, Observe};
 pub use self::read_only::ReadOnly;
 pub use self::retry::Retry;
+pub use self::timeout::Timeout;
 
 /// SplitMix64 of `seed` and `n`: a well-spread 64-bit value, the same for the same inputs.
 pub(crate) fn mix(seed: u64, n: u64) -> u64 {
