@@ -1,4 +1,4 @@
-//! Layers (C-7.7): the conformance kit over layered backends in both worlds, and what each
+//! Layers (C-7.8): the conformance kit over layered backends in both worlds, and what each
 //! shipped layer promises.
 //!
 //! A layer that intercepts nothing leaves the whole contract intact, whatever the backend and

@@ -6,6 +6,7 @@
 //! cargo run --release --manifest-path bench/Cargo.toml            # the full run
 //! cargo run --release --manifest-path bench/Cargo.toml -- --quick # a smoke run, < 1 minute
 //! cargo run --release --manifest-path bench/Cargo.toml -- sftp     # SFTP, against the test sshd
+//! cargo run --release --manifest-path bench/Cargo.toml -- layers   # layer stacks over the bare store
 //! ```
 //!
 //! Every row runs all its contenders on the same data in the same process, interleaved in
@@ -17,6 +18,7 @@ mod async_rows;
 mod config;
 mod data;
 mod interop_rows;
+mod layer_rows;
 mod report;
 mod rss;
 mod sftp_rows;
@@ -39,7 +41,9 @@ fn main() -> BenchResult<()> {
         ["rss", job, who, dir] => rss::run_child(job, who, Path::new(dir)),
         ["sftp"] => sftp(false),
         ["sftp", "--quick"] => sftp(true),
-        _ => Err("usage: bench [--quick] | bench sftp [--quick] | bench rss <job> <contender> <dir>".into()),
+        ["layers"] => layers(Config::full()),
+        ["layers", "--quick"] => layers(Config::quick()),
+        _ => Err("usage: bench [--quick] | bench sftp [--quick] | bench layers [--quick] | bench rss <job> <contender> <dir>".into()),
     }
 }
 
@@ -47,6 +51,16 @@ fn main() -> BenchResult<()> {
 fn sftp(quick: bool) -> BenchResult<()> {
     let data = DataDir::create()?;
     println!("{}", sftp_rows::section(quick, data.path())?);
+    Ok(())
+}
+
+/// The layer rows alone.
+fn layers(cfg: Config) -> BenchResult<()> {
+    let data = DataDir::create()?;
+    let root = data.path().join("local");
+    std::fs::create_dir_all(&root)?;
+    sync_rows::prepare_local(&cfg, &root)?;
+    println!("{}", layer_rows::section(&cfg, &root)?.render());
     Ok(())
 }
 
@@ -79,6 +93,8 @@ fn run(cfg: Config) -> BenchResult<()> {
     eprintln!("object_store interface…");
     sections.push(interop_rows::local(&cfg, &root, &rt)?.render());
     sections.push(interop_rows::memory(&cfg, &rt)?.render());
+    eprintln!("layers…");
+    sections.push(layer_rows::section(&cfg, &root)?.render());
     let rss_root = data.path().join("rss");
     std::fs::create_dir_all(&rss_root)?;
     sections.push(rss::section(&cfg, &rss_root)?);

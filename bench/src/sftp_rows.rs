@@ -95,8 +95,13 @@ struct Pinned(russh::keys::PublicKey);
 impl client::Handler for Pinned {
     type Error = russh::Error;
 
-    async fn check_server_key(&mut self, key: &PublicKeyOrCertificate) -> Result<bool, Self::Error> {
-        Ok(matches!(key, PublicKeyOrCertificate::PublicKey { key, .. } if key.key_data() == self.0.key_data()))
+    async fn check_server_key(
+        &mut self,
+        key: &PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        Ok(
+            matches!(key, PublicKeyOrCertificate::PublicKey { key, .. } if key.key_data() == self.0.key_data()),
+        )
     }
 }
 
@@ -161,9 +166,21 @@ fn measure(rt: &Runtime, rounds: usize, connect: f64, mut jobs: Jobs<'_>) -> Vec
 /// The SFTP section: `bench sftp [--quick]`.
 pub fn section(quick: bool, scratch: &Path) -> BenchResult<String> {
     let sizes = if quick {
-        Sizes { rounds: 3, small_files: 100, small: 4 << 10, big: 32 << 20, list_files: 1_000 }
+        Sizes {
+            rounds: 3,
+            small_files: 100,
+            small: 4 << 10,
+            big: 32 << 20,
+            list_files: 1_000,
+        }
     } else {
-        Sizes { rounds: 7, small_files: 1_000, small: 4 << 10, big: 256 << 20, list_files: 10_000 }
+        Sizes {
+            rounds: 7,
+            small_files: 1_000,
+            small: 4 << 10,
+            big: 256 << 20,
+            list_files: 10_000,
+        }
     };
     let s = Server::from_env()?;
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -222,14 +239,21 @@ pub fn section(quick: bool, scratch: &Path) -> BenchResult<String> {
             .map(|i| format!("get {rbase}/small/f{i:05} /dev/null"))
             .collect(),
     )?;
-    let big_put = script("bigput.batch", vec![format!("put {}/big {rbase}/bigput/o", local.display())])?;
+    let big_put = script(
+        "bigput.batch",
+        vec![format!("put {}/big {rbase}/bigput/o", local.display())],
+    )?;
     let big_get = script("bigget.batch", vec![format!("get {rbase}/big /dev/null")])?;
     // Listings are quick beside a connect: ten in one batch, a tenth of the time each.
     let list = script("list.batch", vec![format!("ls -l {rbase}/list"); 10])?;
     std::fs::create_dir_all(remote.join("put"))?;
     std::fs::create_dir_all(remote.join("bigput"))?;
 
-    let connect = median((0..5).map(|_| s.openssh(&empty).as_nanos() as f64).collect());
+    let connect = median(
+        (0..5)
+            .map(|_| s.openssh(&empty).as_nanos() as f64)
+            .collect(),
+    );
     let overwrite = WriteOptions::new().overwrite(true);
 
     let mut section = Section::new(
@@ -247,51 +271,74 @@ pub fn section(quick: bool, scratch: &Path) -> BenchResult<String> {
     let small_bytes = Bytes::from(small.clone());
     section.push(Row::new(
         format!("{} × {} put", count_label(n), size_label(sizes.small)),
-        measure(&rt, sizes.rounds, connect, Jobs {
-            ours: Box::new(|rt| {
-                rt.block_on(async {
-                    for i in 0..n {
-                        ours.write(format!("put/s{i:05}").as_str(), small_bytes.clone(), &overwrite)
+        measure(
+            &rt,
+            sizes.rounds,
+            connect,
+            Jobs {
+                ours: Box::new(|rt| {
+                    rt.block_on(async {
+                        for i in 0..n {
+                            ours.write(
+                                format!("put/s{i:05}").as_str(),
+                                small_bytes.clone(),
+                                &overwrite,
+                            )
                             .await
                             .expect("put");
-                    }
-                })
-            }),
-            openssh: Box::new(|| s.openssh(&puts)),
-            russh: Box::new(|rt| {
-                rt.block_on(async {
-                    for i in 0..n {
-                        let mut f = direct.create(format!("{rbase}/put/r{i:05}")).await.expect("create");
-                        f.write_all(&small).await.expect("write");
-                        f.shutdown().await.expect("close");
-                    }
-                })
-            }),
-        }),
+                        }
+                    })
+                }),
+                openssh: Box::new(|| s.openssh(&puts)),
+                russh: Box::new(|rt| {
+                    rt.block_on(async {
+                        for i in 0..n {
+                            let mut f = direct
+                                .create(format!("{rbase}/put/r{i:05}"))
+                                .await
+                                .expect("create");
+                            f.write_all(&small).await.expect("write");
+                            f.shutdown().await.expect("close");
+                        }
+                    })
+                }),
+            },
+        ),
     ));
     section.push(Row::new(
         format!("{} × {} get", count_label(n), size_label(sizes.small)),
-        measure(&rt, sizes.rounds, connect, Jobs {
-            ours: Box::new(|rt| {
-                rt.block_on(async {
-                    for i in 0..n {
-                        let got = ours.read_bytes(format!("small/f{i:05}").as_str()).await.expect("get");
-                        assert_eq!(got.len(), sizes.small);
-                    }
-                })
-            }),
-            openssh: Box::new(|| s.openssh(&gets)),
-            russh: Box::new(|rt| {
-                rt.block_on(async {
-                    for i in 0..n {
-                        let mut f = direct.open(format!("{rbase}/small/f{i:05}")).await.expect("open");
-                        let mut got = Vec::new();
-                        f.read_to_end(&mut got).await.expect("read");
-                        assert_eq!(got.len(), sizes.small);
-                    }
-                })
-            }),
-        }),
+        measure(
+            &rt,
+            sizes.rounds,
+            connect,
+            Jobs {
+                ours: Box::new(|rt| {
+                    rt.block_on(async {
+                        for i in 0..n {
+                            let got = ours
+                                .read_bytes(format!("small/f{i:05}").as_str())
+                                .await
+                                .expect("get");
+                            assert_eq!(got.len(), sizes.small);
+                        }
+                    })
+                }),
+                openssh: Box::new(|| s.openssh(&gets)),
+                russh: Box::new(|rt| {
+                    rt.block_on(async {
+                        for i in 0..n {
+                            let mut f = direct
+                                .open(format!("{rbase}/small/f{i:05}"))
+                                .await
+                                .expect("open");
+                            let mut got = Vec::new();
+                            f.read_to_end(&mut got).await.expect("read");
+                            assert_eq!(got.len(), sizes.small);
+                        }
+                    })
+                }),
+            },
+        ),
     ));
 
     let chunk = 1 << 20;
@@ -304,71 +351,101 @@ pub fn section(quick: bool, scratch: &Path) -> BenchResult<String> {
     };
     section.push(Row::new(
         format!("{} streamed put", size_label(sizes.big)),
-        measure(&rt, sizes.rounds, connect, Jobs {
-            ours: Box::new(|rt| {
-                rt.block_on(ours.write("bigput/s", stream_of(big.clone()), &overwrite))
-                    .expect("put");
-            }),
-            openssh: Box::new(|| s.openssh(&big_put)),
-            russh: Box::new(|rt| {
-                rt.block_on(async {
-                    let mut f = direct.create(format!("{rbase}/bigput/r")).await.expect("create");
-                    for piece in big.chunks(chunk) {
-                        f.write_all(piece).await.expect("write");
-                    }
-                    f.shutdown().await.expect("close");
-                })
-            }),
-        }),
+        measure(
+            &rt,
+            sizes.rounds,
+            connect,
+            Jobs {
+                ours: Box::new(|rt| {
+                    rt.block_on(ours.write("bigput/s", stream_of(big.clone()), &overwrite))
+                        .expect("put");
+                }),
+                openssh: Box::new(|| s.openssh(&big_put)),
+                russh: Box::new(|rt| {
+                    rt.block_on(async {
+                        let mut f = direct
+                            .create(format!("{rbase}/bigput/r"))
+                            .await
+                            .expect("create");
+                        for piece in big.chunks(chunk) {
+                            f.write_all(piece).await.expect("write");
+                        }
+                        f.shutdown().await.expect("close");
+                    })
+                }),
+            },
+        ),
     ));
     section.push(Row::new(
         format!("{} streamed get", size_label(sizes.big)),
-        measure(&rt, sizes.rounds, connect, Jobs {
-            ours: Box::new(|rt| {
-                rt.block_on(async {
-                    let mut stream = ours.read("big").await.expect("read");
-                    let mut total = 0;
-                    while let Some(chunk) = stream.next().await {
-                        total += chunk.expect("chunk").len();
-                    }
-                    assert_eq!(total, sizes.big);
-                })
-            }),
-            openssh: Box::new(|| s.openssh(&big_get)),
-            russh: Box::new(|rt| {
-                rt.block_on(async {
-                    let mut f = direct.open(format!("{rbase}/big")).await.expect("open");
-                    let mut buf = vec![0u8; chunk];
-                    let mut total = 0;
-                    loop {
-                        let got = f.read(&mut buf).await.expect("read");
-                        if got == 0 {
-                            break;
+        measure(
+            &rt,
+            sizes.rounds,
+            connect,
+            Jobs {
+                ours: Box::new(|rt| {
+                    rt.block_on(async {
+                        let mut stream = ours.read("big").await.expect("read");
+                        let mut total = 0;
+                        while let Some(chunk) = stream.next().await {
+                            total += chunk.expect("chunk").len();
                         }
-                        total += got;
-                    }
-                    assert_eq!(total, sizes.big);
-                })
-            }),
-        }),
+                        assert_eq!(total, sizes.big);
+                    })
+                }),
+                openssh: Box::new(|| s.openssh(&big_get)),
+                russh: Box::new(|rt| {
+                    rt.block_on(async {
+                        let mut f = direct.open(format!("{rbase}/big")).await.expect("open");
+                        let mut buf = vec![0u8; chunk];
+                        let mut total = 0;
+                        loop {
+                            let got = f.read(&mut buf).await.expect("read");
+                            if got == 0 {
+                                break;
+                            }
+                            total += got;
+                        }
+                        assert_eq!(total, sizes.big);
+                    })
+                }),
+            },
+        ),
     ));
     section.push(Row::new(
         format!("list {} files", count_label(sizes.list_files)),
-        measure(&rt, sizes.rounds, connect, Jobs {
-            ours: Box::new(|rt| {
-                let all: Vec<_> = rt
-                    .block_on(async { ours.list_files("list", &ListOptions::new()).await?.try_collect().await })
-                    .expect("list");
-                assert_eq!(all.len(), sizes.list_files);
-            }),
-            openssh: Box::new(|| (s.openssh(&list) + Duration::from_nanos(connect as u64) * 9) / 10),
-            russh: Box::new(|rt| {
-                let n = rt
-                    .block_on(async { direct.read_dir(format!("{rbase}/list")).await.map(|d| d.count()) })
-                    .expect("list");
-                assert_eq!(n, sizes.list_files);
-            }),
-        }),
+        measure(
+            &rt,
+            sizes.rounds,
+            connect,
+            Jobs {
+                ours: Box::new(|rt| {
+                    let all: Vec<_> = rt
+                        .block_on(async {
+                            ours.list_files("list", &ListOptions::new())
+                                .await?
+                                .try_collect()
+                                .await
+                        })
+                        .expect("list");
+                    assert_eq!(all.len(), sizes.list_files);
+                }),
+                openssh: Box::new(|| {
+                    (s.openssh(&list) + Duration::from_nanos(connect as u64) * 9) / 10
+                }),
+                russh: Box::new(|rt| {
+                    let n = rt
+                        .block_on(async {
+                            direct
+                                .read_dir(format!("{rbase}/list"))
+                                .await
+                                .map(|d| d.count())
+                        })
+                        .expect("list");
+                    assert_eq!(n, sizes.list_files);
+                }),
+            },
+        ),
     ));
     let _ = std::fs::remove_dir_all(&remote);
     Ok(section.render()

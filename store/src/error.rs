@@ -365,7 +365,7 @@ impl Error {
     /// Whether the request is known not to have been applied: it never reached the service
     /// (the connection was refused, nothing was sent), so repeating it cannot apply it twice.
     /// Set by the backends that know it; a retrying layer repeats even a create-only or
-    /// conditional write on such an error (C-4.2, C-7.7).
+    /// conditional write on such an error (C-4.2, C-7.8).
     ///
     /// ```
     /// use store::{Error, ErrorKind};

@@ -1,7 +1,7 @@
 //! Layers: code that wraps every operation of a backend, written once against the hooks of
 //! [`Layer`] and applied to every operation of the definition by the generated
 //! [`Layered`](crate::Layered), in both worlds. A layer holds only what it intercepts; an
-//! operation added to `api.rs` passes through every layer at the next build (C-7.7).
+//! operation added to `api.rs` passes through every layer at the next build (C-7.8).
 //!
 //! ```
 //! use store::{Capabilities, Capability, Layer, MemoryBackend, Store, WriteOptions};

@@ -185,7 +185,12 @@ impl Layer for Observe {
         T: Send + 'a,
         N: FnMut() -> Option<BoxFuture<'a, Result<T>>> + Send + 'a,
     {
-        let end = self.start(&call);
+        let span = Self::span(&call);
+        if span.is_disabled() && self.hook.is_none() {
+            // Nobody listens: the call as it is.
+            return Layer::around(&(), call, next);
+        }
+        let end = self.end_of(&call, span);
         let span = end.span.clone();
         Box::pin(
             async move {
@@ -204,7 +209,11 @@ impl Layer for Observe {
     where
         N: FnMut() -> Option<Result<T>>,
     {
-        let end = self.start(&call);
+        let span = Self::span(&call);
+        if span.is_disabled() && self.hook.is_none() {
+            return Layer::around_blocking(&(), call, next);
+        }
+        let end = self.end_of(&call, span);
         let result = end
             .span
             .in_scope(|| Layer::around_blocking(&(), call, next));
@@ -213,6 +222,9 @@ impl Layer for Observe {
     }
 
     fn bytes(&self, call: &Call<'_>, stream: ByteStream) -> ByteStream {
+        if !self.listened(call) {
+            return stream;
+        }
         Box::pin(Counted::new(
             stream,
             self.stream_end(call),
@@ -222,6 +234,9 @@ impl Layer for Observe {
     }
 
     fn reader(&self, call: &Call<'_>, reader: ReadStream) -> ReadStream {
+        if !self.listened(call) {
+            return reader;
+        }
         Box::new(CountedReader {
             inner: reader,
             count: 0,
@@ -230,6 +245,9 @@ impl Layer for Observe {
     }
 
     fn listing<T: Send + 'static>(&self, call: &Call<'_>, items: ListStream<T>) -> ListStream<T> {
+        if !self.listened(call) {
+            return items;
+        }
         Box::pin(Counted::new(
             items,
             self.stream_end(call),
@@ -239,6 +257,9 @@ impl Layer for Observe {
     }
 
     fn list_iter<T: Send + 'static>(&self, call: &Call<'_>, items: ListIter<T>) -> ListIter<T> {
+        if !self.listened(call) {
+            return items;
+        }
         let mut report = Some(self.stream_end(call));
         let mut count = 0u64;
         let mut items = items;
@@ -258,6 +279,11 @@ impl Layer for Observe {
 }
 
 impl Observe {
+    /// Whether anybody listens: a subscriber that wants the span, or the hook.
+    fn listened(&self, call: &Call<'_>) -> bool {
+        self.hook.is_some() || !Self::span(call).is_disabled()
+    }
+
     /// The report a stream of `call` makes when it ends or is dropped.
     fn stream_end(&self, call: &Call<'_>) -> StreamEnd {
         StreamEnd {

@@ -116,7 +116,7 @@ macro_rules! store_surface {
                 })
             }
 
-            /// This store with `layer` around its backend (C-7.7): every operation goes through
+            /// This store with `layer` around its backend (C-7.8): every operation goes through
             /// the layer's hooks, the stores gate on the layer's effective capabilities, and
             /// the root, ownership and child stores are kept (a child shares the layered
             /// backend). Layers added later wrap those added before.

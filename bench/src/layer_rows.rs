@@ -1,0 +1,99 @@
+//! Layers (issue 19): what a stack of layers costs over the bare store, on the calls where
+//! overhead shows most (a small read and a stat, local and in memory).
+
+use store::layers::Observe;
+use store::{Bytes, MemoryBackend, Store, WriteOptions};
+
+use crate::config::Config;
+use crate::data::{self, key, READS};
+use crate::report::{size_label, Row, Section};
+use crate::timing::{run_sync, SyncOp};
+use crate::BenchResult;
+
+const COLUMNS: [&str; 3] = ["Store (bare)", "3 no-op layers", "Observe, no subscriber"];
+
+/// The same backend three times: bare, under three layers that change nothing, and under
+/// the tracing layer with no subscriber installed.
+struct Stores {
+    bare: Store,
+    stacked: Store,
+    observed: Store,
+}
+
+impl Stores {
+    fn over(bare: Store) -> Stores {
+        let stacked = bare.clone().layer(()).layer(()).layer(());
+        let observed = bare.clone().layer(Observe::new());
+        Stores {
+            bare,
+            stacked,
+            observed,
+        }
+    }
+
+    fn each(&self) -> [&Store; 3] {
+        [&self.bare, &self.stacked, &self.observed]
+    }
+}
+
+/// The section: memory and local, a small read and a stat each.
+pub fn section(cfg: &Config, root: &std::path::Path) -> BenchResult<Section> {
+    let body = Bytes::from(data::content(cfg.small, 7));
+    let memory = Stores::over(Store::new(MemoryBackend::new()));
+    for i in 0..cfg.read_files {
+        memory.bare.write(
+            key(READS, i),
+            body.clone(),
+            &WriteOptions::new().overwrite(true),
+        )?;
+    }
+    let local = Stores::over(Store::open_local(root)?);
+    let mut section = Section::new(
+        "Layers, sync",
+        "median time per op; ratio to the bare Store",
+        &COLUMNS,
+        0,
+    );
+    section.push(read(cfg, &memory, "memory"));
+    section.push(stat(cfg, &memory, "memory"));
+    section.push(read(cfg, &local, "local"));
+    section.push(stat(cfg, &local, "local"));
+    Ok(section)
+}
+
+fn read(cfg: &Config, stores: &Stores, what: &str) -> Row {
+    let n = cfg.read_files;
+    let want = cfg.small;
+    let keys: Vec<String> = (0..n).map(|i| key(READS, i)).collect();
+    let mut ops = stores.each().map(|store| {
+        let keys = &keys;
+        SyncOp::new(move |i| {
+            let got = store.read_bytes(&keys[i % n]).expect("read");
+            assert_eq!(got.len(), want);
+        })
+    });
+    let plan = match what {
+        "memory" => cfg.plan_memory(),
+        _ => cfg.plan_small_read(),
+    };
+    Row::new(
+        format!("{what}: {} read_bytes", size_label(want)),
+        run_sync(plan, &mut ops),
+    )
+}
+
+fn stat(cfg: &Config, stores: &Stores, what: &str) -> Row {
+    let n = cfg.read_files;
+    let keys: Vec<String> = (0..n).map(|i| key(READS, i)).collect();
+    let mut ops = stores.each().map(|store| {
+        let keys = &keys;
+        SyncOp::new(move |i| {
+            store.get_file_info(&keys[i % n]).expect("stat");
+        })
+    });
+    let plan = match what {
+        "memory" => cfg.plan_memory(),
+        _ => cfg.plan_stat(),
+    };
+    Row::new(format!("{what}: get_file_info"), run_sync(plan, &mut ops))
+}
