@@ -460,6 +460,57 @@ async fn a_killed_sshd_mid_transfer_is_backend_unavailable() {
     assert_eq!(store.read_bytes("whole.bin").await.unwrap(), big);
 }
 
+/// A retrying layer rides out an sshd that goes away and comes back: a read is repeated until
+/// the server answers again, and so is a write whose attempts could not connect (nothing was
+/// applied), on a backend instance that had no connection yet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_rides_out_a_restarted_sshd() {
+    use store::layers::Retry;
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = own_sshd(port, dir.path());
+    let folder = folder();
+    let patient = || {
+        Retry::new()
+            .attempts(100)
+            .backoff(Duration::from_millis(20), Duration::from_millis(200))
+            .budget(Duration::from_secs(30))
+    };
+    let backend = || {
+        builder_at(port, &folder)
+            .host_key(env("STORE_TEST_SFTP_HOST_KEY"))
+            .build()
+            .unwrap()
+    };
+    let store = AsyncStore::new(backend()).layer(patient());
+    store
+        .write("kept.txt", "before", &WriteOptions::new())
+        .await
+        .expect("a write");
+
+    let restart = |server: &mut Server| {
+        server.kill();
+        let dir = dir.path().to_owned();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(800));
+            own_sshd(port, &dir)
+        })
+    };
+    let back = restart(&mut server);
+    let text = store.read_text("kept.txt").await;
+    server = back.join().unwrap();
+    assert_eq!(text.expect("read repeated until sshd is back"), "before");
+
+    let fresh = AsyncStore::new(backend()).layer(patient());
+    let back = restart(&mut server);
+    let written = fresh
+        .write("after.txt", "after", &WriteOptions::new())
+        .await;
+    let _server = back.join().unwrap();
+    written.expect("a write whose connects failed is repeated");
+    assert_eq!(fresh.read_text("after.txt").await.unwrap(), "after");
+}
+
 // ---- secrets, both worlds ----
 
 #[test]
