@@ -672,3 +672,119 @@ fn timeouts_bound_calls_and_chunks() {
         );
     });
 }
+
+/// With metrics on, `Observe` records the operation-duration histogram, the bytes of a
+/// stream and the active-operations gauge, labelled by operation, backend and error type —
+/// and never by path.
+#[test]
+fn observe_records_metrics_without_paths() {
+    use metrics::{Counter, CounterFn, Gauge, GaugeFn, Histogram, HistogramFn, Key, KeyName};
+    use metrics::{Metadata, Recorder, SharedString, Unit};
+    use std::sync::Mutex;
+    use store::layers::Observe;
+
+    type Seen = Arc<Mutex<Vec<(String, Vec<(String, String)>, f64)>>>;
+
+    struct Handle(Seen, Key);
+    impl Handle {
+        fn push(&self, value: f64) {
+            let labels = self
+                .1
+                .labels()
+                .map(|l| (l.key().to_owned(), l.value().to_owned()))
+                .collect();
+            self.0
+                .lock()
+                .unwrap()
+                .push((self.1.name().to_owned(), labels, value));
+        }
+    }
+    impl CounterFn for Handle {
+        fn increment(&self, value: u64) {
+            self.push(value as f64);
+        }
+        fn absolute(&self, value: u64) {
+            self.push(value as f64);
+        }
+    }
+    impl GaugeFn for Handle {
+        fn increment(&self, value: f64) {
+            self.push(value);
+        }
+        fn decrement(&self, value: f64) {
+            self.push(-value);
+        }
+        fn set(&self, value: f64) {
+            self.push(value);
+        }
+    }
+    impl HistogramFn for Handle {
+        fn record(&self, value: f64) {
+            self.push(value);
+        }
+    }
+    struct Capture(Seen);
+    impl Recorder for Capture {
+        fn describe_counter(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
+        fn describe_gauge(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
+        fn describe_histogram(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
+        fn register_counter(&self, key: &Key, _: &Metadata<'_>) -> Counter {
+            Counter::from_arc(Arc::new(Handle(Arc::clone(&self.0), key.clone())))
+        }
+        fn register_gauge(&self, key: &Key, _: &Metadata<'_>) -> Gauge {
+            Gauge::from_arc(Arc::new(Handle(Arc::clone(&self.0), key.clone())))
+        }
+        fn register_histogram(&self, key: &Key, _: &Metadata<'_>) -> Histogram {
+            Histogram::from_arc(Arc::new(Handle(Arc::clone(&self.0), key.clone())))
+        }
+    }
+
+    let seen: Seen = Arc::default();
+    let recorder = Capture(Arc::clone(&seen));
+    metrics::with_local_recorder(&recorder, || {
+        let store = Store::new(MemoryBackend::new()).layer(Observe::new().with_metrics());
+        store
+            .write("secret/path.txt", "hello", &WriteOptions::new())
+            .unwrap();
+        let _ = store.read_bytes("missing.txt");
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut store.read("secret/path.txt").unwrap(), &mut out).unwrap();
+    });
+    let seen = seen.lock().unwrap();
+    let of = |name: &str, operation: &str| {
+        seen.iter()
+            .filter(|(n, labels, _)| {
+                n == name
+                    && labels
+                        .iter()
+                        .any(|(k, v)| k == "db.operation.name" && v == operation)
+            })
+            .collect::<Vec<_>>()
+    };
+    let write = of("db.client.operation.duration", "write");
+    assert_eq!(write.len(), 1, "{seen:?}");
+    assert!(write[0]
+        .1
+        .contains(&("db.system.name".into(), "memory".into())));
+    let failed = of("db.client.operation.duration", "read_bytes");
+    assert!(
+        failed[0]
+            .1
+            .contains(&("error.type".into(), "not_found".into())),
+        "{failed:?}"
+    );
+    let bytes = of("store.client.bytes", "read");
+    assert_eq!(bytes.len(), 1);
+    assert_eq!(bytes[0].2, 5.0);
+    let active: f64 = seen
+        .iter()
+        .filter(|(n, _, _)| n == "store.client.active_operations")
+        .map(|(_, _, v)| v)
+        .sum();
+    assert_eq!(active, 0.0, "every call that began ended");
+    let everything = format!("{seen:?}");
+    assert!(
+        !everything.contains("secret"),
+        "a path in a metric: {everything}"
+    );
+}

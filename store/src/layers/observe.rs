@@ -64,12 +64,14 @@ type Hook = Arc<dyn Fn(&Event) + Send + Sync>;
 #[derive(Clone, Default)]
 pub struct Observe {
     hook: Option<Hook>,
+    metrics: bool,
 }
 
 impl fmt::Debug for Observe {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Observe")
             .field("hook", &self.hook.is_some())
+            .field("metrics", &self.metrics)
             .finish()
     }
 }
@@ -77,7 +79,24 @@ impl fmt::Debug for Observe {
 impl Observe {
     /// Spans only.
     pub fn new() -> Self {
-        Observe { hook: None }
+        Observe {
+            hook: None,
+            metrics: false,
+        }
+    }
+
+    /// Also records metrics through the `metrics` facade (feature `metrics`), on the model of
+    /// OpenTelemetry's `db.client.operation.duration`: a histogram
+    /// `db.client.operation.duration` in seconds, an up-down gauge
+    /// `store.client.active_operations`, and a counter `store.client.bytes` of the bytes
+    /// streams delivered; labelled by `db.operation.name` (the operation),
+    /// `db.system.name` (the backend) and, on failure, `error.type` — never by path or root,
+    /// whose cardinality has no bound.
+    #[cfg(feature = "metrics")]
+    #[must_use]
+    pub fn with_metrics(mut self) -> Self {
+        self.metrics = true;
+        self
     }
 
     /// Also calls `hook` as each call (or its stream) ends.
@@ -104,6 +123,11 @@ impl Observe {
     /// The end of the call: its outcome on the span, and to the hook unless a stream will
     /// report later.
     fn ended<T>(&self, end: &End, result: &Result<T>, streams: bool) {
+        #[cfg(feature = "metrics")]
+        if self.metrics {
+            let labels = labels(end.operation, end.backend, None);
+            metrics::gauge!("store.client.active_operations", &labels).decrement(1.0);
+        }
         if let Err(e) = result {
             end.span.record("error.type", e.kind().name());
         }
@@ -132,6 +156,7 @@ impl Observe {
                 Some(_) => call.keys().map(|k| k.as_str().to_owned()).collect(),
                 None => Vec::new(),
             },
+            metrics: self.metrics,
         }
     }
 }
@@ -143,6 +168,8 @@ struct End {
     operation: &'static str,
     backend: &'static str,
     keys: Vec<String>,
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    metrics: bool,
 }
 
 impl End {
@@ -159,6 +186,15 @@ impl End {
         if let Some(entries) = entries {
             self.span.record("entries", entries);
         }
+        #[cfg(feature = "metrics")]
+        if self.metrics {
+            let labels = labels(self.operation, self.backend, error);
+            metrics::histogram!("db.client.operation.duration", &labels)
+                .record(self.started.elapsed().as_secs_f64());
+            if let Some(bytes) = bytes {
+                metrics::counter!("store.client.bytes", &labels).increment(bytes);
+            }
+        }
         if let Some(hook) = hook {
             hook(&Event {
                 operation: self.operation,
@@ -171,6 +207,23 @@ impl End {
             });
         }
     }
+}
+
+/// The labels of a metric: operation, backend and, on failure, the error's kind.
+#[cfg(feature = "metrics")]
+fn labels(
+    operation: &'static str,
+    backend: &'static str,
+    error: Option<ErrorKind>,
+) -> Vec<(&'static str, &'static str)> {
+    let mut labels = vec![
+        ("db.operation.name", operation),
+        ("db.system.name", backend),
+    ];
+    if let Some(kind) = error {
+        labels.push(("error.type", kind.name()));
+    }
+    labels
 }
 
 fn returns_stream(call: &Call<'_>) -> bool {
@@ -186,10 +239,11 @@ impl Layer for Observe {
         N: FnMut() -> Option<BoxFuture<'a, Result<T>>> + Send + 'a,
     {
         let span = Self::span(&call);
-        if span.is_disabled() && self.hook.is_none() {
+        if span.is_disabled() && self.hook.is_none() && !self.metrics {
             // Nobody listens: the call as it is.
             return Layer::around(&(), call, next);
         }
+        self.began(&call);
         let end = self.end_of(&call, span);
         let span = end.span.clone();
         Box::pin(
@@ -210,9 +264,10 @@ impl Layer for Observe {
         N: FnMut() -> Option<Result<T>>,
     {
         let span = Self::span(&call);
-        if span.is_disabled() && self.hook.is_none() {
+        if span.is_disabled() && self.hook.is_none() && !self.metrics {
             return Layer::around_blocking(&(), call, next);
         }
+        self.began(&call);
         let end = self.end_of(&call, span);
         let result = end
             .span
@@ -279,9 +334,19 @@ impl Layer for Observe {
 }
 
 impl Observe {
-    /// Whether anybody listens: a subscriber that wants the span, or the hook.
+    /// Whether anybody listens: a subscriber that wants the span, the hook, or metrics.
     fn listened(&self, call: &Call<'_>) -> bool {
-        self.hook.is_some() || !Self::span(call).is_disabled()
+        self.hook.is_some() || self.metrics || !Self::span(call).is_disabled()
+    }
+
+    /// The call is in flight (the active-operations gauge), until [`ended`](Self::ended).
+    fn began(&self, call: &Call<'_>) {
+        #[cfg(feature = "metrics")]
+        if self.metrics {
+            let labels = labels(call.operation().name, call.backend(), None);
+            metrics::gauge!("store.client.active_operations", &labels).increment(1.0);
+        }
+        let _ = call;
     }
 
     /// The report a stream of `call` makes when it ends or is dropped.
