@@ -96,7 +96,7 @@ pub trait Layer: Send + Sync + 'static {
         T: Send + 'a,
         N: FnMut() -> Option<BoxFuture<'a, Result<T>>> + Send + 'a,
     {
-        next().unwrap_or_else(|| Box::pin(std::future::ready(Err(spent(&call)))))
+        next().unwrap_or_else(|| refused(spent(&call)))
     }
 
     /// Runs `call` in the blocking world: by default one attempt, as `next` makes it.
@@ -130,6 +130,11 @@ pub trait Layer: Send + Sync + 'static {
         let _ = call;
         items
     }
+}
+
+/// A call refused before any attempt, as `around`'s answer.
+pub fn refused<'a, T: Send + 'a>(error: Error) -> BoxFuture<'a, Result<T>> {
+    Box::pin(std::future::ready(Err(error)))
 }
 
 /// The error of a second attempt at a call whose content was consumed by the first.

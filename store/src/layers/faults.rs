@@ -12,7 +12,7 @@ use super::{mix, unit};
 use crate::api::BoxFuture;
 use crate::content::{ByteStream, ReadStream};
 use crate::error::{Error, ErrorKind, Result};
-use crate::layer::{Call, Layer};
+use crate::layer::{refused, Call, Layer};
 use crate::operation::{Operation, OutputKind};
 
 /// Which operations a fault rule applies to, told apart by the operation table's facts.
@@ -157,28 +157,25 @@ impl Faults {
 impl Layer for Faults {
     const WRAPS_STREAMS: bool = true;
 
-    fn around<'a, T, N>(&'a self, call: Call<'a>, mut next: N) -> BoxFuture<'a, Result<T>>
+    fn around<'a, T, N>(&'a self, call: Call<'a>, next: N) -> BoxFuture<'a, Result<T>>
     where
         T: Send + 'a,
         N: FnMut() -> Option<BoxFuture<'a, Result<T>>> + Send + 'a,
     {
-        if let Some(fault) = self.fault(&call) {
-            return Box::pin(std::future::ready(Err(fault)));
-        }
-        match next() {
-            Some(attempt) => attempt,
-            None => Box::pin(std::future::ready(Err(Error::other("no attempt")))),
+        match self.fault(&call) {
+            Some(fault) => refused(fault),
+            None => Layer::around(&(), call, next),
         }
     }
 
-    fn around_blocking<T, N>(&self, call: Call<'_>, mut next: N) -> Result<T>
+    fn around_blocking<T, N>(&self, call: Call<'_>, next: N) -> Result<T>
     where
         N: FnMut() -> Option<Result<T>>,
     {
-        if let Some(fault) = self.fault(&call) {
-            return Err(fault);
+        match self.fault(&call) {
+            Some(fault) => Err(fault),
+            None => Layer::around_blocking(&(), call, next),
         }
-        next().unwrap_or_else(|| Err(Error::other("no attempt")))
     }
 
     fn bytes(&self, call: &Call<'_>, stream: ByteStream) -> ByteStream {

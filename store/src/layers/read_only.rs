@@ -3,7 +3,7 @@
 use crate::api::BoxFuture;
 use crate::capability::Capabilities;
 use crate::error::{Error, Result};
-use crate::layer::{Call, Layer};
+use crate::layer::{refused, Call, Layer};
 
 /// A read-only view of a backend: every operation the definition marks as changing what is
 /// stored (its `mutates` fact) loses its gate, and so does every flag that needs one of those
@@ -55,28 +55,25 @@ impl Layer for ReadOnly {
         inner.difference(Self::masked())
     }
 
-    fn around<'a, T, N>(&'a self, call: Call<'a>, mut next: N) -> BoxFuture<'a, Result<T>>
+    fn around<'a, T, N>(&'a self, call: Call<'a>, next: N) -> BoxFuture<'a, Result<T>>
     where
         T: Send + 'a,
         N: FnMut() -> Option<BoxFuture<'a, Result<T>>> + Send + 'a,
     {
-        if let Some(refused) = Self::refusal(&call) {
-            return Box::pin(std::future::ready(Err(refused)));
-        }
-        match next() {
-            Some(attempt) => attempt,
-            None => Box::pin(std::future::ready(Err(Error::other("no attempt")))),
+        match Self::refusal(&call) {
+            Some(refusal) => refused(refusal),
+            None => Layer::around(&(), call, next),
         }
     }
 
-    fn around_blocking<T, N>(&self, call: Call<'_>, mut next: N) -> Result<T>
+    fn around_blocking<T, N>(&self, call: Call<'_>, next: N) -> Result<T>
     where
         N: FnMut() -> Option<Result<T>>,
     {
-        if let Some(refused) = Self::refusal(&call) {
-            return Err(refused);
+        match Self::refusal(&call) {
+            Some(refusal) => Err(refusal),
+            None => Layer::around_blocking(&(), call, next),
         }
-        next().unwrap_or_else(|| Err(Error::other("no attempt")))
     }
 }
 
