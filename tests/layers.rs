@@ -580,6 +580,14 @@ fn observe_gives_a_span_per_operation() {
     assert!(!write.contains_key("error.type"), "{write:?}");
     assert_eq!(find("read_bytes")["error.type"], "not_found");
     assert_eq!(find("read")["bytes"], "5", "bytes counted on the stream");
+    let reads = spans
+        .iter()
+        .filter(|s| s.get("operation").map(String::as_str) == Some("read"))
+        .count();
+    assert_eq!(
+        reads, 1,
+        "one span per call, its stream included: {spans:?}"
+    );
     assert_eq!(
         find("list_files")["entries"],
         "1",
@@ -590,6 +598,46 @@ fn observe_gives_a_span_per_operation() {
         .find(|s| s.get("backend").map(String::as_str) == Some("async-memory"))
         .expect("a span in the async world");
     assert_eq!(async_write["operation"], "write");
+}
+
+/// The event hook hears of a blocking listing dropped before its end, with what it gave.
+#[test]
+fn a_listing_dropped_early_is_reported() {
+    use std::sync::Mutex;
+    use store::layers::Observe;
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&events);
+    let store = Store::new(MemoryBackend::new()).layer(
+        Observe::new().on_event(move |e| log.lock().unwrap().push((e.operation, e.entries))),
+    );
+    for name in ["a", "b", "c"] {
+        store.write(name, "x", &WriteOptions::new()).unwrap();
+    }
+    let first = store
+        .list_files("", &store::ListOptions::new())
+        .unwrap()
+        .next();
+    assert!(first.is_some());
+    let events = events.lock().unwrap();
+    assert_eq!(events.last(), Some(&("list_files", Some(1))), "{events:?}");
+}
+
+/// A stream of exactly the bytes a cut allows ends as it would have.
+#[test]
+fn a_cut_at_the_end_changes_nothing() {
+    use std::io::Read;
+    let backend = MemoryBackend::new();
+    Store::new(backend.clone())
+        .write("f", vec![1u8; 100], &WriteOptions::new())
+        .unwrap();
+    let store = Store::new(backend.clone()).layer(Faults::new(0).cut_streams_after(100));
+    let mut out = Vec::new();
+    store.read("f").unwrap().read_to_end(&mut out).unwrap();
+    assert_eq!(out.len(), 100);
+    let store = Store::new(backend).layer(Faults::new(0).cut_streams_after(99));
+    let mut out = Vec::new();
+    assert!(store.read("f").unwrap().read_to_end(&mut out).is_err());
+    assert_eq!(out.len(), 99);
 }
 
 /// A call slower than its bound fails with a retryable `BackendUnavailable`, and a stream
@@ -787,4 +835,39 @@ fn observe_records_metrics_without_paths() {
         !everything.contains("secret"),
         "a path in a metric: {everything}"
     );
+    drop(seen);
+
+    // A call cancelled from above (a timeout outside) is counted out too.
+    let cancelled: Seen = Arc::default();
+    let recorder = Capture(Arc::clone(&cancelled));
+    metrics::with_local_recorder(&recorder, || {
+        struct Stall;
+        impl Layer for Stall {
+            fn around<'a, T, N>(&'a self, _: Call<'a>, _: N) -> BoxFuture<'a, Result<T>>
+            where
+                T: Send + 'a,
+                N: FnMut() -> Option<BoxFuture<'a, Result<T>>> + Send + 'a,
+            {
+                Box::pin(futures_util::future::pending())
+            }
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let store = AsyncStore::new(MemoryBackend::new())
+                .layer(Stall)
+                .layer(Observe::new().with_metrics())
+                .layer(store::layers::Timeout::new(Duration::from_millis(20)));
+            assert!(store.exists("a").await.is_err(), "timed out");
+        });
+    });
+    let cancelled = cancelled.lock().unwrap();
+    let active: Vec<f64> = cancelled
+        .iter()
+        .filter(|(n, _, _)| n == "store.client.active_operations")
+        .map(|(_, _, v)| *v)
+        .collect();
+    assert_eq!(active, [1.0, -1.0], "the cancelled call was counted out");
 }

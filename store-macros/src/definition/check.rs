@@ -191,6 +191,12 @@ fn refuse_in_type(cx: &Ctxt, ty: &syn::Type) {
 fn check_options(cx: &Ctxt, def: &Definition, method: &Method) {
     let o = &method.options;
     // A gate is emitted as `Capability::<gate>` spanned on its token: rustc checks the name.
+    if let (Some(path), None) = (o.path(Key::Gate), o.ident(Key::Gate)) {
+        cx.error_spanned_by(
+            path,
+            "a gate is the name of a `Capability` variant alone, such as `gate = Read`",
+        );
+    }
     let mut with_role = HashSet::new();
     for (_, name) in o.roles() {
         if !with_role.insert(name.to_string()) {

@@ -56,13 +56,6 @@ pub(crate) fn tie_lifetimes(ty: &Type) -> Type {
 pub(crate) fn in_async_world(ty: &Type) -> Type {
     struct Async;
     impl VisitMut for Async {
-        fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
-            if r.lifetime.is_none() {
-                r.lifetime = Some(future_lifetime());
-            }
-            self.visit_type_mut(&mut r.elem);
-        }
-
         fn visit_type_mut(&mut self, ty: &mut Type) {
             visit_mut::visit_type_mut(self, ty);
             let Type::Path(p) = ty else { return };
@@ -79,7 +72,7 @@ pub(crate) fn in_async_world(ty: &Type) -> Type {
             *ty = syn::parse_quote!(::store::#ident #args);
         }
     }
-    let mut ty = ty.clone();
+    let mut ty = tie_lifetimes(ty);
     Async.visit_type_mut(&mut ty);
     ty
 }

@@ -246,7 +246,8 @@ fn store_impl(method: &Method, store: &Path, world: World) -> Vec<TokenStream> {
 }
 
 /// The arguments of `method` made from `args` (a `CallArgs`), as statements binding each
-/// argument's name, for a call at the stores or (`keys`) at a backend.
+/// argument's name: for a call at the stores (`world` is `None`: paths as `&str`, content
+/// bound later), or at a backend of `world` (paths as keys, content of that world).
 fn bind_args(method: &Method, world: Option<World>) -> Vec<TokenStream> {
     let kit = kit();
     let mut position = 0usize;

@@ -4,7 +4,7 @@
 //! listings through the layer's stream hooks. Nothing is left to a trait default, so no
 //! operation can bypass a layer.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::codegen::Names;
@@ -101,6 +101,11 @@ fn method(method: &Method, index: usize, world_trait: &syn::Ident, world: World)
         return quote!(#sig { #body });
     }
     let index = Literal::usize_unsuffixed(index);
+    // Locals of generated bodies are hygienic, so no argument name can shadow them.
+    let call_ = format_ident!("call", span = Span::mixed_site());
+    let layer = format_ident!("layer", span = Span::mixed_site());
+    let inner = format_ident!("inner", span = Span::mixed_site());
+    let out = format_ident!("out", span = Span::mixed_site());
     let keys: Vec<TokenStream> = method
         .args
         .iter()
@@ -128,7 +133,7 @@ fn method(method: &Method, index: usize, world_trait: &syn::Ident, world: World)
         ),
         (None, _) => (quote!(), quote!()),
     };
-    let call = quote!(inner.#ident(#(#args),*));
+    let call = quote!(#inner.#ident(#(#args),*));
     let hook = match (&method.output, world) {
         (Output::ReadStream, World::Blocking) => Some(format_ident!("reader")),
         (Output::ReadStream, World::Async) => Some(format_ident!("bytes")),
@@ -139,15 +144,15 @@ fn method(method: &Method, index: usize, world_trait: &syn::Ident, world: World)
     let attempt = match (hook, world) {
         (None, _) => call,
         (Some(hook), World::Blocking) => quote! {
-            #call.map(|out| match <L as ::store::Layer>::WRAPS_STREAMS {
-                true => layer.#hook(&call, out),
-                false => out,
+            #call.map(|#out| match <L as ::store::Layer>::WRAPS_STREAMS {
+                true => #layer.#hook(&#call_, #out),
+                false => #out,
             })
         },
         (Some(hook), World::Async) => quote! {
             match <L as ::store::Layer>::WRAPS_STREAMS {
                 true => ::std::boxed::Box::pin(async move {
-                    #call.await.map(|out| layer.#hook(&call, out))
+                    #call.await.map(|#out| #layer.#hook(&#call_, #out))
                 }),
                 false => #call,
             }
@@ -159,14 +164,14 @@ fn method(method: &Method, index: usize, world_trait: &syn::Ident, world: World)
     };
     quote! {
         #sig {
-            let call = ::store::__private::layer_call(
+            let #call_ = ::store::__private::layer_call(
                 &OPERATIONS[#index],
                 self.name.get_or_init(|| <B as #world_trait>::name(&self.inner)),
                 [#(#keys),*],
             );
-            let (layer, inner) = (&self.layer, &*self.inner);
+            let (#layer, #inner) = (&self.layer, &*self.inner);
             #keep
-            ::store::Layer::#around(layer, call, move || {
+            ::store::Layer::#around(#layer, #call_, move || {
                 #take
                 ::core::option::Option::Some(#attempt)
             })

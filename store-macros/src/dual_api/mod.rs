@@ -130,6 +130,22 @@ mod tests {
     }
 
     #[test]
+    fn a_gate_is_a_variant_name_alone() {
+        let out = errors(quote! {
+            pub trait Api: Send + Sync + 'static {
+                #[store(pure)]
+                fn name(&self) -> &'static str;
+                #[store(gate = Capability::Read, file(path))]
+                fn c(&self, path: &StorePath) -> Result<()>;
+            }
+        });
+        assert!(
+            out.contains("the name of a `Capability` variant alone"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn gates_are_capability_paths_for_rustc_to_check() {
         let out = dual_api(
             quote!(stores(crate::Store, crate::AsyncStore)),

@@ -30,7 +30,6 @@ pub(crate) fn generate(def: &Definition, sync_store: &Path, async_store: &Path) 
 fn forwarder(method: &Method, asynchronous: bool) -> TokenStream {
     let attrs = method.docs();
     let ident = method.ident();
-    let backend_ident = method.ident();
     let params = method.args.iter().map(|a| {
         let name = &a.ident;
         let ty = &a.ty;
@@ -127,7 +126,7 @@ fn forwarder(method: &Method, asynchronous: bool) -> TokenStream {
             #(#argument_gates)*
             #gate
             #make_filter
-            let #result = self.backend.#backend_ident(#(#call_args),*)#await_;
+            let #result = self.backend.#ident(#(#call_args),*)#await_;
             #apply_filter
             self.scope.rebase(#result)
         }

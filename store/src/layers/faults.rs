@@ -21,7 +21,7 @@ use crate::operation::{Operation, OutputKind};
 pub enum OperationClass {
     /// Every operation.
     Any,
-    /// Those that change nothing and return no listing: probes, reads, stats, `ping`.
+    /// Those that change nothing and return no listing: probes, reads, stats, `ping`, `close`.
     Reads,
     /// Those that change what is stored (`mutates`).
     Writes,
@@ -222,10 +222,10 @@ impl Stream for CutStream {
     type Item = Result<Bytes>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        if self.left == 0 {
-            return Poll::Ready(self.cut.take().map(Err));
-        }
+        let left = self.left;
         match self.inner.as_mut().poll_next(cx) {
+            // Past the limit: the data that would have come is cut, the end is kept.
+            Poll::Ready(Some(Ok(_))) if left == 0 => Poll::Ready(self.cut.take().map(Err)),
             Poll::Ready(Some(Ok(mut chunk))) => {
                 if chunk.len() as u64 > self.left {
                     chunk.truncate(self.left as usize);
@@ -251,9 +251,11 @@ impl Read for CutReader {
             return Ok(0);
         }
         if self.left == 0 {
-            return match self.cut.take() {
-                Some(e) => Err(io::Error::from(e)),
-                None => Ok(0),
+            // Past the limit: the data that would have come is cut, the end is kept.
+            let mut probe = [0u8; 1];
+            return match (self.inner.read(&mut probe)?, self.cut.take()) {
+                (0, _) | (_, None) => Ok(0),
+                (_, Some(e)) => Err(io::Error::from(e)),
             };
         }
         let room = buf

@@ -22,6 +22,12 @@ use crate::layer::{Call, Layer};
 /// Clones share their permits: one `Limit` may cap several stores together. Stack two for a
 /// cap on writes within a cap on everything.
 ///
+/// A stream of a limited store used as the content of a write through the same limit pulls
+/// its chunks while the write holds its own permit: such a copy needs two permits at once,
+/// so give each concurrent copy room for two, or the two sides limits of their own. The
+/// blocking reader of `read_seekable` and the writer of `open_atomic` are not limited per
+/// pull.
+///
 /// ```
 /// use store::layers::{Limit, OperationClass};
 /// use store::{MemoryBackend, Store, WriteOptions};

@@ -123,11 +123,6 @@ impl Observe {
     /// The end of the call: its outcome on the span, and to the hook unless a stream will
     /// report later.
     fn ended<T>(&self, end: &End, result: &Result<T>, streams: bool) {
-        #[cfg(feature = "metrics")]
-        if self.metrics {
-            let labels = labels(end.operation, end.backend, None);
-            metrics::gauge!("store.client.active_operations", &labels).decrement(1.0);
-        }
         if let Err(e) = result {
             end.span.record("error.type", e.kind().name());
         }
@@ -157,6 +152,24 @@ impl Observe {
                 None => Vec::new(),
             },
             metrics: self.metrics,
+        }
+    }
+}
+
+/// A call in flight, for the active-operations gauge: counted down when dropped, so a call
+/// cancelled from above is counted out too.
+struct Active(#[cfg_attr(not(feature = "metrics"), allow(dead_code))] Option<Labels>);
+
+#[cfg(feature = "metrics")]
+type Labels = Vec<(&'static str, &'static str)>;
+#[cfg(not(feature = "metrics"))]
+type Labels = ();
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        #[cfg(feature = "metrics")]
+        if let Some(labels) = &self.0 {
+            metrics::gauge!("store.client.active_operations", labels).decrement(1.0);
         }
     }
 }
@@ -243,11 +256,12 @@ impl Layer for Observe {
             // Nobody listens: the call as it is.
             return Layer::around(&(), call, next);
         }
-        self.began(&call);
         let end = self.end_of(&call, span);
         let span = end.span.clone();
         Box::pin(
             async move {
+                // In flight until this future ends or is dropped (a timeout above, a select).
+                let _active = self.active(&call);
                 let result = match next() {
                     Some(attempt) => attempt.await,
                     None => Layer::around(&(), call, || None).await,
@@ -267,7 +281,7 @@ impl Layer for Observe {
         if span.is_disabled() && self.hook.is_none() && !self.metrics {
             return Layer::around_blocking(&(), call, next);
         }
-        self.began(&call);
+        let _active = self.active(&call);
         let end = self.end_of(&call, span);
         let result = end
             .span
@@ -277,7 +291,7 @@ impl Layer for Observe {
     }
 
     fn bytes(&self, call: &Call<'_>, stream: ByteStream) -> ByteStream {
-        if !self.listened(call) {
+        if !self.listened() {
             return stream;
         }
         Box::pin(Counted::new(
@@ -289,7 +303,7 @@ impl Layer for Observe {
     }
 
     fn reader(&self, call: &Call<'_>, reader: ReadStream) -> ReadStream {
-        if !self.listened(call) {
+        if !self.listened() {
             return reader;
         }
         Box::new(CountedReader {
@@ -300,7 +314,7 @@ impl Layer for Observe {
     }
 
     fn listing<T: Send + 'static>(&self, call: &Call<'_>, items: ListStream<T>) -> ListStream<T> {
-        if !self.listened(call) {
+        if !self.listened() {
             return items;
         }
         Box::pin(Counted::new(
@@ -312,41 +326,39 @@ impl Layer for Observe {
     }
 
     fn list_iter<T: Send + 'static>(&self, call: &Call<'_>, items: ListIter<T>) -> ListIter<T> {
-        if !self.listened(call) {
+        if !self.listened() {
             return items;
         }
-        let mut report = Some(self.stream_end(call));
-        let mut count = 0u64;
-        let mut items = items;
-        Box::new(std::iter::from_fn(move || {
-            let item = items.next();
-            match &item {
-                Some(_) => count += 1,
-                None => {
-                    if let Some(report) = report.take() {
-                        report.entries(count, None);
-                    }
-                }
-            }
-            item
-        }))
+        Box::new(Counted::new(
+            items,
+            self.stream_end(call),
+            |_: &Result<T>| 1,
+            false,
+        ))
     }
 }
 
 impl Observe {
-    /// Whether anybody listens: a subscriber that wants the span, the hook, or metrics.
-    fn listened(&self, call: &Call<'_>) -> bool {
-        self.hook.is_some() || self.metrics || !Self::span(call).is_disabled()
+    /// Whether anybody listens to a stream of the call running now: the hook, metrics, or a
+    /// subscriber that took its span (then the current one).
+    fn listened(&self) -> bool {
+        self.hook.is_some()
+            || self.metrics
+            || Span::current()
+                .metadata()
+                .is_some_and(|m| m.name() == "store")
     }
 
-    /// The call is in flight (the active-operations gauge), until [`ended`](Self::ended).
-    fn began(&self, call: &Call<'_>) {
+    /// The call is in flight (the active-operations gauge) until the guard drops.
+    fn active(&self, call: &Call<'_>) -> Active {
         #[cfg(feature = "metrics")]
         if self.metrics {
             let labels = labels(call.operation().name, call.backend(), None);
             metrics::gauge!("store.client.active_operations", &labels).increment(1.0);
+            return Active(Some(labels));
         }
         let _ = call;
+        Active(None)
     }
 
     /// The report a stream of `call` makes when it ends or is dropped.
@@ -407,6 +419,17 @@ impl<S, F> Counted<S, F> {
         }
     }
 
+    /// Counts one item, and keeps the kind of an error.
+    fn saw<T>(&mut self, item: &Result<T>)
+    where
+        F: Fn(&Result<T>) -> u64,
+    {
+        self.count += (self.measure)(item);
+        if let Err(e) = item {
+            self.error = Some(e.kind());
+        }
+    }
+
     fn finish(&mut self) {
         if let Some(report) = self.report.take() {
             match self.bytes {
@@ -427,17 +450,28 @@ where
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let polled = Pin::new(&mut self.inner).poll_next(cx);
         match &polled {
-            Poll::Ready(Some(item)) => {
-                let n = (self.measure)(item);
-                self.count += n;
-                if let Err(e) = item {
-                    self.error = Some(e.kind());
-                }
-            }
+            Poll::Ready(Some(item)) => self.saw(item),
             Poll::Ready(None) => self.finish(),
             Poll::Pending => {}
         }
         polled
+    }
+}
+
+impl<T, S, F> Iterator for Counted<S, F>
+where
+    S: Iterator<Item = Result<T>>,
+    F: Fn(&Result<T>) -> u64,
+{
+    type Item = Result<T>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.inner.next();
+        match &item {
+            Some(item) => self.saw(item),
+            None => self.finish(),
+        }
+        item
     }
 }
 

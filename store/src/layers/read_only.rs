@@ -9,7 +9,8 @@ use crate::layer::{refused, Call, Layer};
 /// stored (its `mutates` fact) loses its gate, and so does every flag that needs one of those
 /// operations. The stores then refuse them with `Unsupported` before any I/O, and the layered
 /// backend called directly refuses them too. An operation added to the definition is covered
-/// by its own `mutates` fact, with no change here.
+/// by its own `mutates` fact, with no change here. It is a view, not a wall: code holding the
+/// backend below (`Layered::inner`, a native client from `unwrap_native`) can still write.
 ///
 /// ```
 /// use store::layers::ReadOnly;
