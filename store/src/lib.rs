@@ -117,7 +117,7 @@
 extern crate self as store;
 
 // First, with its macros in textual scope: the backends inside this crate reach the
-// definition through the callback `#[dual_api]` writes here (see `#[store::backend]`).
+// definition through the callback the `dual_api` macro writes here (see `#[store::backend]`).
 #[macro_use]
 mod api;
 mod atomic;

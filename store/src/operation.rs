@@ -1,5 +1,5 @@
 //! The definition reflected at run time: one [`Operation`] per I/O method of [`Backend`],
-//! generated into [`OPERATIONS`] by `#[dual_api]` from `api.rs`, so code that must treat every
+//! generated into [`OPERATIONS`] by the `dual_api` macro from `api.rs`, so code that must treat every
 //! operation alike (the conformance kit's gate, root-rule and closed-backend items; layers)
 //! iterates the table instead of keeping a list that a new operation would silently miss.
 //!
@@ -57,7 +57,7 @@ impl Operation {
     }
 }
 
-/// What `#[dual_api]` writes each table entry with: the structs are `#[non_exhaustive]`, so a
+/// What the `dual_api` macro writes each table entry with: the structs are `#[non_exhaustive]`, so a
 /// crate holding a definition of its own (a test of the macro) cannot name their fields.
 #[doc(hidden)]
 pub const fn operation(

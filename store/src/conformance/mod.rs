@@ -91,7 +91,7 @@ pub use calls::{CallArgs, KitValue};
 pub use group::Group;
 pub use world::{run, Declared, Fixture, Listing, World, WorldKind, WorldWriter};
 
-/// What the calls `#[dual_api]` generates for the kit name. Not a stable part of the API.
+/// What the calls the `dual_api` macro generates for the kit name. Not a stable part of the API.
 #[doc(hidden)]
 pub mod __calls {
     pub use super::calls::*;
