@@ -150,10 +150,10 @@ impl Layer for Retry {
         Box::pin(async move {
             let start = Instant::now();
             let mut attempt = 0;
-            let mut last = None;
+            let mut upcoming = next();
             loop {
-                let Some(future) = next() else {
-                    return Err(last.unwrap_or_else(|| Error::other("no attempt")));
+                let Some(future) = upcoming.take() else {
+                    return Err(Error::other("no attempt"));
                 };
                 attempt += 1;
                 let result = match self.attempt_timeout {
@@ -166,12 +166,15 @@ impl Layer for Retry {
                     Ok(value) => return Ok(value),
                     Err(error) => error,
                 };
-                match self.wait(&call, &error, attempt, start) {
-                    Some(wait) => {
+                // The next attempt is made (not run) before the wait: a call whose content
+                // is spent ends now, not after a backoff for nothing.
+                let wait = self.wait(&call, &error, attempt, start);
+                match wait.and_then(|wait| next().map(|future| (wait, future))) {
+                    Some((wait, future)) => {
                         if !wait.is_zero() {
                             tokio::time::sleep(wait).await;
                         }
-                        last = Some(counted(error, attempt));
+                        upcoming = Some(future);
                     }
                     None => return Err(counted(error, attempt)),
                 }
