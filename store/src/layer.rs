@@ -146,20 +146,37 @@ fn spent(call: &Call<'_>) -> Error {
     .with_backend(call.backend)
 }
 
-/// The content of one more attempt: bytes again, or a reader or stream the first time only.
+/// Content of either world as [`replay`] sees it: bytes can be sent again, a reader or a
+/// stream once.
 #[doc(hidden)]
-pub fn replay(content: &mut Option<Content>) -> Option<Content> {
-    match content {
-        Some(Content::Bytes(bytes)) => Some(Content::Bytes(bytes.clone())),
-        _ => content.take(),
+pub trait Replayable: Sized {
+    /// A copy, where the content is bytes.
+    fn again(&self) -> Option<Self>;
+}
+
+impl Replayable for Content {
+    fn again(&self) -> Option<Self> {
+        match self {
+            Content::Bytes(bytes) => Some(Content::Bytes(bytes.clone())),
+            Content::Reader(_) => None,
+        }
     }
 }
 
-/// [`replay`] for async content.
+impl Replayable for AsyncContent {
+    fn again(&self) -> Option<Self> {
+        match self {
+            AsyncContent::Bytes(bytes) => Some(AsyncContent::Bytes(bytes.clone())),
+            AsyncContent::Stream(_) => None,
+        }
+    }
+}
+
+/// The content of one more attempt: bytes again, or a reader or stream the first time only.
 #[doc(hidden)]
-pub fn replay_async(content: &mut Option<AsyncContent>) -> Option<AsyncContent> {
-    match content {
-        Some(AsyncContent::Bytes(bytes)) => Some(AsyncContent::Bytes(bytes.clone())),
-        _ => content.take(),
+pub fn replay<C: Replayable>(content: &mut Option<C>) -> Option<C> {
+    match content.as_ref().and_then(Replayable::again) {
+        Some(copy) => Some(copy),
+        None => content.take(),
     }
 }

@@ -185,6 +185,14 @@ impl Method {
         self.in_world(world) && !self.is_pure() && self.default.is_none() && self.gate().is_none()
     }
 
+    /// The content argument, if the method takes one.
+    pub(crate) fn content_arg(&self) -> Option<&Ident> {
+        self.args
+            .iter()
+            .find(|a| a.kind == ArgKind::Content)
+            .map(|a| &a.ident)
+    }
+
     /// The item type of a listing (`T` in `Result<ListIter<T>>`).
     pub(crate) fn list_item(&self) -> Option<Type> {
         let ReturnType::Type(_, ty) = &self.sig.output else {

@@ -141,7 +141,7 @@ fn hook_ident(method: &Method) -> Ident {
 }
 
 fn takes_content(method: &Method) -> bool {
-    method.args.iter().any(|a| a.kind == ArgKind::Content)
+    method.content_arg().is_some()
 }
 
 /// The kit's signatures of `method`: the plain one, and for content a `_chunks` twin; each
@@ -298,13 +298,8 @@ fn store_arm(method: &Method) -> TokenStream {
     let binds = bind_args(method, None);
     let names: Vec<&Ident> = method.args.iter().map(|a| &a.ident).collect();
     let plain = kit_ident(method, false);
-    let call = if takes_content(method) {
+    let call = if let Some(content) = method.content_arg() {
         let chunks = kit_ident(method, true);
-        let content = method
-            .args
-            .iter()
-            .find(|a| a.kind == ArgKind::Content)
-            .map(|a| &a.ident);
         quote! {
             if args.is_streamed() {
                 let #content = args.chunks();

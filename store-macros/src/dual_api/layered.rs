@@ -117,21 +117,13 @@ fn method(method: &Method, index: usize, world_trait: &syn::Ident, world: World)
         .chain(std::iter::repeat(quote!(::core::option::Option::None)))
         .take(2)
         .collect();
-    let content = method
-        .args
-        .iter()
-        .find(|a| a.kind == ArgKind::Content)
-        .map(|a| &a.ident);
-    let (keep, take) = match (content, world) {
-        (Some(c), World::Blocking) => (
+    let content = method.content_arg();
+    let (keep, take) = match content {
+        Some(c) => (
             quote!(let mut #c = ::core::option::Option::Some(#c);),
             quote!(let #c = ::store::__private::replay(&mut #c)?;),
         ),
-        (Some(c), World::Async) => (
-            quote!(let mut #c = ::core::option::Option::Some(#c);),
-            quote!(let #c = ::store::__private::replay_async(&mut #c)?;),
-        ),
-        (None, _) => (quote!(), quote!()),
+        None => (quote!(), quote!()),
     };
     let call = quote!(#inner.#ident(#(#args),*));
     let hook = match (&method.output, world) {
