@@ -163,6 +163,36 @@ store::conformance_tests!(
     declared = declared::LOCAL
 );
 
+/// Every byte stream cut after 1 KiB as well, below the retry: each read resumes where it
+/// was cut, and the kit passes.
+fn cutting(seed: u64) -> Faults {
+    flaky(seed).cut_streams_after(1024)
+}
+
+store::conformance_tests!(
+    memory_resumed_store,
+    Store::new(MemoryBackend::new())
+        .layer(cutting(14))
+        .layer(patient()),
+    [all, hier, sync_world],
+    declared = declared::MEMORY
+);
+
+store::conformance_tests!(
+    local_resumed_async_store,
+    {
+        let dir = local_dir();
+        (
+            AsyncStore::local(dir.path())
+                .layer(cutting(15))
+                .layer(patient()),
+            dir,
+        )
+    },
+    [all, hier, async_world],
+    declared = declared::LOCAL
+);
+
 /// A write whose fault says nothing was applied is repeated, bytes again; a streamed write is
 /// not (its content went to the first attempt), nor is a write whose error may have been
 /// applied.

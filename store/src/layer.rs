@@ -27,6 +27,7 @@ use crate::content::{AsyncContent, ByteStream, Content, ListIter, ListStream, Re
 use crate::error::{Error, Result};
 use crate::operation::Operation;
 use crate::path::StorePath;
+use crate::reopen::Source;
 
 /// One call as a layer sees it: the operation's entry in [`OPERATIONS`](crate::OPERATIONS),
 /// the backend's name, and the call's keys (its path arguments, full backend keys).
@@ -35,6 +36,7 @@ pub struct Call<'a> {
     operation: &'static Operation,
     backend: &'static str,
     keys: [Option<&'a StorePath>; 2],
+    source: Option<Source<'a>>,
 }
 
 impl<'a> Call<'a> {
@@ -52,6 +54,20 @@ impl<'a> Call<'a> {
     pub fn keys(&self) -> impl Iterator<Item = &'a StorePath> {
         self.keys.into_iter().flatten()
     }
+
+    /// Where the bytes come from, for an operation that returns a byte stream: the file and
+    /// range read, on the backend below the layer, which a layer may stat and open again.
+    pub fn source(&self) -> Option<Source<'a>> {
+        self.source
+    }
+
+    /// This call, reading from `source`.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn reading(mut self, source: Source<'a>) -> Self {
+        self.source = Some(source);
+        self
+    }
 }
 
 /// What the generated [`Layered`](crate::Layered) builds each [`Call`] with.
@@ -65,6 +81,7 @@ pub fn call<'a>(
         operation,
         backend,
         keys,
+        source: None,
     }
 }
 
@@ -76,6 +93,9 @@ pub fn call<'a>(
 ///   `next` makes one attempt of it (the next layer, or the backend), and may be asked again
 ///   (a retry); it answers `None` when the call cannot be made again because its content was
 ///   a stream or a reader, now consumed.
+/// - [`around_stream`](Layer::around_stream) and [`around_reader`](Layer::around_reader) run a
+///   call that returns a byte stream, by default as `around`: a layer that wraps the stream
+///   with the call's [`source`](Call::source) (to open the rest again) takes it here.
 /// - the stream hooks see each byte stream and listing the operation returns; they run only
 ///   where [`WRAPS_STREAMS`](Layer::WRAPS_STREAMS) is `true`, so a layer that does not wrap
 ///   streams costs no allocation for them.
@@ -105,6 +125,25 @@ pub trait Layer: Send + Sync + 'static {
         N: FnMut() -> Option<Result<T>>,
     {
         next().unwrap_or_else(|| Err(spent(&call)))
+    }
+
+    /// Runs a call that returns a byte stream, in the async world: by default as
+    /// [`around`](Layer::around). A layer that needs the stream itself (to resume it) takes
+    /// it here, with the call's [`source`](Call::source).
+    fn around_stream<'a, N>(&'a self, call: Call<'a>, next: N) -> BoxFuture<'a, Result<ByteStream>>
+    where
+        N: FnMut() -> Option<BoxFuture<'a, Result<ByteStream>>> + Send + 'a,
+    {
+        self.around(call, next)
+    }
+
+    /// Runs a call that returns a byte stream, in the blocking world: by default as
+    /// [`around_blocking`](Layer::around_blocking).
+    fn around_reader<N>(&self, call: Call<'_>, next: N) -> Result<ReadStream>
+    where
+        N: FnMut() -> Option<Result<ReadStream>>,
+    {
+        self.around_blocking(call, next)
     }
 
     /// An async byte stream the operation returned.

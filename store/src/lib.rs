@@ -130,6 +130,7 @@ mod operation;
 mod options;
 mod path;
 mod pattern;
+mod reopen;
 mod resolution;
 mod secret;
 mod write_result;
@@ -176,6 +177,7 @@ pub use crate::options::{
 };
 pub use crate::path::StorePath;
 pub use crate::pattern::Pattern;
+pub use crate::reopen::{AsyncHandle, BlockingHandle, Source, Version};
 pub use crate::resolution::{Namespace, ResolutionPlan};
 pub use crate::secret::Secret;
 pub use crate::stores::asynchronous::{AsyncStore, IntoAsyncBackend};

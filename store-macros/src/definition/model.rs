@@ -193,6 +193,30 @@ impl Method {
             .map(|a| &a.ident)
     }
 
+    /// The file and byte range of a method that returns a byte stream: its first path, and
+    /// its by-value arguments as `(offset, len)` where it has two (`read_range_stream`), the
+    /// whole file where it has none (`read`).
+    pub(crate) fn stream_source(&self) -> Option<(&Ident, Option<(&Ident, &Ident)>)> {
+        if !matches!(self.output, Output::ReadStream) {
+            return None;
+        }
+        let path = self
+            .args
+            .iter()
+            .find(|a| matches!(a.kind, ArgKind::Path(_)))?;
+        let values: Vec<&Ident> = self
+            .args
+            .iter()
+            .filter(|a| a.kind == ArgKind::Value)
+            .map(|a| &a.ident)
+            .collect();
+        match values[..] {
+            [] => Some((&path.ident, None)),
+            [offset, len] => Some((&path.ident, Some((offset, len)))),
+            _ => None,
+        }
+    }
+
     /// The item type of a listing (`T` in `Result<ListIter<T>>`).
     pub(crate) fn list_item(&self) -> Option<Type> {
         let ReturnType::Type(_, ty) = &self.sig.output else {

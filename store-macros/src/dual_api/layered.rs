@@ -150,17 +150,32 @@ fn method(method: &Method, index: usize, world_trait: &syn::Ident, world: World)
             }
         },
     };
-    let around = match world {
-        World::Blocking => quote!(around_blocking),
-        World::Async => quote!(around),
+    let source = method.stream_source();
+    let around = match (world, source.is_some()) {
+        (World::Blocking, false) => quote!(around_blocking),
+        (World::Blocking, true) => quote!(around_reader),
+        (World::Async, false) => quote!(around),
+        (World::Async, true) => quote!(around_stream),
     };
+    // A byte stream's call names its source, for a layer that opens the rest again.
+    let reading = source.map(|(path, range)| {
+        let range = match range {
+            Some((offset, len)) => quote!(::core::option::Option::Some((#offset, #len))),
+            None => quote!(::core::option::Option::None),
+        };
+        let world = match world {
+            World::Blocking => quote!(blocking),
+            World::Async => quote!(asynchronous),
+        };
+        quote!(.reading(::store::Source::#world(&self.inner, #path, #range)))
+    });
     quote! {
         #sig {
             let #call_ = ::store::__private::layer_call(
                 &OPERATIONS[#index],
                 self.name.get_or_init(|| <B as #world_trait>::name(&self.inner)),
                 [#(#keys),*],
-            );
+            )#reading;
             let (#layer, #inner) = (&self.layer, &*self.inner);
             #keep
             ::store::Layer::#around(#layer, #call_, move || {

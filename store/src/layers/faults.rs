@@ -183,6 +183,7 @@ impl Layer for Faults {
             Some(limit) => Box::pin(CutStream {
                 inner: stream,
                 left: limit,
+                truncated: false,
                 cut: cut_error(call),
             }),
             None => stream,
@@ -214,6 +215,8 @@ fn cut_error(call: &Call<'_>) -> Option<Error> {
 struct CutStream {
     inner: ByteStream,
     left: u64,
+    /// Whether a chunk was cut short: the error follows it even if nothing else would.
+    truncated: bool,
     /// The error, until it is given.
     cut: Option<Error>,
 }
@@ -222,13 +225,18 @@ impl Stream for CutStream {
     type Item = Result<Bytes>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.left == 0 && self.truncated {
+            // The chunk given last was cut short.
+            return Poll::Ready(self.cut.take().map(Err));
+        }
         let left = self.left;
         match self.inner.as_mut().poll_next(cx) {
             // Past the limit: the data that would have come is cut, the end is kept.
             Poll::Ready(Some(Ok(_))) if left == 0 => Poll::Ready(self.cut.take().map(Err)),
             Poll::Ready(Some(Ok(mut chunk))) => {
-                if chunk.len() as u64 > self.left {
-                    chunk.truncate(self.left as usize);
+                if chunk.len() as u64 > left {
+                    chunk.truncate(left as usize);
+                    self.truncated = true;
                 }
                 self.left -= chunk.len() as u64;
                 Poll::Ready(Some(Ok(chunk)))

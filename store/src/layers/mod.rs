@@ -10,6 +10,7 @@ mod faults;
 mod limit;
 mod observe;
 mod read_only;
+mod resume;
 mod retry;
 mod timeout;
 

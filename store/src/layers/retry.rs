@@ -4,9 +4,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::mix;
+use super::resume::{ResumingReader, ResumingStream};
 use crate::api::BoxFuture;
+use crate::content::{ByteStream, ReadStream};
 use crate::error::{Error, ErrorKind, Result};
 use crate::layer::{Call, Layer};
+use crate::reopen::Version;
 
 /// Repeats a failed call while the error is retryable and repeating is safe, within a number
 /// of attempts and a total time, waiting a jittered exponential backoff between attempts.
@@ -21,9 +24,14 @@ use crate::layer::{Call, Layer};
 ///   attempt that takes longer is dropped and counts as a retryable `BackendUnavailable`.
 ///   It is part of this layer so that the timeout of a call cannot end up outside its
 ///   retries by the order of a stack.
+/// - **A read that fails mid-body resumes** ([`resume_reads`](Self::resume_reads), on by
+///   default): the stream opens the rest of the file again with a ranged read, after the
+///   same backoff, and checks the file's version (its etag where the backend gives one, else
+///   its modification time, and its size) against the one taken before the read began. A
+///   file that changed underneath fails with `PreconditionFailed`: the bytes given are never
+///   two versions spliced. The version costs one stat per stream read.
 /// - The error of the last attempt is returned, with the count of attempts
-///   ([`Error::attempts`]). A byte stream or listing that fails after the call returned is
-///   not repeated here.
+///   ([`Error::attempts`]). A listing that fails after the call returned is not repeated.
 ///
 /// Under this layer, the cloud backends' own transport retries still run; give them
 /// `retries(0, …)` in their builders to let this layer decide alone.
@@ -43,12 +51,35 @@ use crate::layer::{Call, Layer};
 /// ```
 #[derive(Debug)]
 pub struct Retry {
-    attempts: u32,
-    first_backoff: Duration,
-    max_backoff: Duration,
-    budget: Duration,
+    backoff: Backoff,
     attempt_timeout: Option<Duration>,
+    resume_reads: bool,
     draws: AtomicU64,
+}
+
+/// How many attempts, and the waits between them.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Backoff {
+    pub(super) attempts: u32,
+    first: Duration,
+    max: Duration,
+    budget: Duration,
+}
+
+impl Backoff {
+    /// The wait after attempt `attempt` (from 1) of a call that began at `start`, drawn with
+    /// `draw`, or `None` when no attempt may follow.
+    pub(super) fn wait(&self, attempt: u32, start: Instant, draw: u64) -> Option<Duration> {
+        if attempt >= self.attempts {
+            return None;
+        }
+        let ceiling = self
+            .first
+            .saturating_mul(1u32 << (attempt - 1).min(16))
+            .min(self.max);
+        let wait = ceiling.mul_f64(super::unit(mix(0x5EED, draw)));
+        (start.elapsed() + wait < self.budget).then_some(wait)
+    }
 }
 
 impl Default for Retry {
@@ -61,11 +92,14 @@ impl Retry {
     /// Three attempts, backoff from 100 ms up to 2 s, within 30 s, no per-attempt timeout.
     pub fn new() -> Self {
         Retry {
-            attempts: 3,
-            first_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(2),
-            budget: Duration::from_secs(30),
+            backoff: Backoff {
+                attempts: 3,
+                first: Duration::from_millis(100),
+                max: Duration::from_secs(2),
+                budget: Duration::from_secs(30),
+            },
             attempt_timeout: None,
+            resume_reads: true,
             draws: AtomicU64::new(0),
         }
     }
@@ -73,7 +107,7 @@ impl Retry {
     /// At most `attempts` attempts in all (1: no retry).
     #[must_use]
     pub fn attempts(mut self, attempts: u32) -> Self {
-        self.attempts = attempts.max(1);
+        self.backoff.attempts = attempts.max(1);
         self
     }
 
@@ -81,15 +115,15 @@ impl Retry {
     /// uniformly below it (full jitter).
     #[must_use]
     pub fn backoff(mut self, first: Duration, max: Duration) -> Self {
-        self.first_backoff = first;
-        self.max_backoff = max.max(first);
+        self.backoff.first = first;
+        self.backoff.max = max.max(first);
         self
     }
 
     /// No attempt starts once `budget` has passed since the first.
     #[must_use]
     pub fn budget(mut self, budget: Duration) -> Self {
-        self.budget = budget;
+        self.backoff.budget = budget;
         self
     }
 
@@ -98,6 +132,19 @@ impl Retry {
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = Some(timeout);
         self
+    }
+
+    /// Whether a stream read that fails mid-body resumes (on by default); off, no stat is
+    /// made before a read, and a failed stream is the reader's to handle.
+    #[must_use]
+    pub fn resume_reads(mut self, resume: bool) -> Self {
+        self.resume_reads = resume;
+        self
+    }
+
+    /// A fresh draw for the jitter.
+    fn draw(&self) -> u64 {
+        self.draws.fetch_add(1, Ordering::Relaxed)
     }
 
     /// Whether `error`, from `call`, may be followed by another attempt.
@@ -113,16 +160,10 @@ impl Retry {
         attempt: u32,
         start: Instant,
     ) -> Option<Duration> {
-        if attempt >= self.attempts || !self.repeatable(call, error) {
-            return None;
+        match self.repeatable(call, error) {
+            true => self.backoff.wait(attempt, start, self.draw()),
+            false => None,
         }
-        let ceiling = self
-            .first_backoff
-            .saturating_mul(1u32 << (attempt - 1).min(16))
-            .min(self.max_backoff);
-        let draw = mix(0x5EED, self.draws.fetch_add(1, Ordering::Relaxed));
-        let wait = ceiling.mul_f64(super::unit(draw));
-        (start.elapsed() + wait < self.budget).then_some(wait)
     }
 
     fn timed_out(&self, call: &Call<'_>, timeout: Duration) -> Error {
@@ -179,6 +220,61 @@ impl Layer for Retry {
                     None => return Err(counted(error, attempt)),
                 }
             }
+        })
+    }
+
+    fn around_stream<'a, N>(&'a self, call: Call<'a>, next: N) -> BoxFuture<'a, Result<ByteStream>>
+    where
+        N: FnMut() -> Option<BoxFuture<'a, Result<ByteStream>>> + Send + 'a,
+    {
+        let handle = call.source().and_then(|source| source.async_handle());
+        let Some(handle) = handle.filter(|_| self.resume_reads) else {
+            return self.around(call, next);
+        };
+        Box::pin(async move {
+            // Taken before the read begins (a change after it shows at the resumption), and
+            // retried as a read is.
+            let stat = handle.clone();
+            let stat = move || {
+                let stat = stat.clone();
+                Some(Box::pin(async move { stat.stat().await }) as BoxFuture<'a, _>)
+            };
+            let version = self.around(call, stat).await.ok();
+            let version = version.map(|info| Version::of(&info));
+            let stream = self.around(call, next).await?;
+            Ok(match version.filter(Version::is_checkable) {
+                Some(version) => Box::pin(ResumingStream::new(
+                    stream,
+                    handle,
+                    version,
+                    self.backoff,
+                    self.draw(),
+                )) as ByteStream,
+                None => stream,
+            })
+        })
+    }
+
+    fn around_reader<N>(&self, call: Call<'_>, next: N) -> Result<ReadStream>
+    where
+        N: FnMut() -> Option<Result<ReadStream>>,
+    {
+        let handle = call.source().and_then(|source| source.blocking_handle());
+        let Some(handle) = handle.filter(|_| self.resume_reads) else {
+            return self.around_blocking(call, next);
+        };
+        let version = self.around_blocking(call, || Some(handle.stat())).ok();
+        let version = version.map(|info| Version::of(&info));
+        let reader = self.around_blocking(call, next)?;
+        Ok(match version.filter(Version::is_checkable) {
+            Some(version) => Box::new(ResumingReader::new(
+                reader,
+                handle,
+                version,
+                self.backoff,
+                self.draw(),
+            )),
+            None => reader,
         })
     }
 
