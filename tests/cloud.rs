@@ -11,7 +11,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{env, free_port, reachable_at, stalled_upload, unique, Server};
+use common::{env, free_port, reachable_at, stalled_upload, unique, Opens, Relay, Server};
 use store::interop::object_store::ObjectStoreBackend;
 use store::{AsyncStore, AzureBuilder, ErrorKind, S3Builder, Store, WriteOptions};
 
@@ -209,6 +209,68 @@ fn server(kind: &'static str, port: u16, dir: &std::path::Path) -> Server {
         }
     };
     Server::spawn(kind, command, port)
+}
+
+/// S3's endpoint killed in the middle of a download (every connection cut, the port closed)
+/// and brought back on the same port, moto keeping the object behind it: a `Retry` resumes the
+/// stream where it broke, with a ranged GET after an etag check, and the object arrives whole.
+/// The backend's own transport retries are off, so the layer alone decides.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_resumes_a_download_through_a_killed_s3_endpoint() {
+    use futures_util::StreamExt;
+    use store::layers::Retry;
+    let endpoint = env("STORE_TEST_S3_ENDPOINT");
+    reachable(&endpoint);
+    let moto = endpoint
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .parse()
+        .expect("moto's address");
+    let port = free_port();
+    let mut relay = Relay::start(port, moto).await;
+    let backend = S3Builder::new()
+        .endpoint(format!("http://127.0.0.1:{port}"))
+        .allow_http(true)
+        .bucket(env("STORE_TEST_S3_BUCKET"))
+        .prefix(unique())
+        .region("us-east-1")
+        .credentials("test", "s3-secret-that-must-not-leak")
+        .retries(0, Duration::from_secs(2))
+        .timeouts(Duration::from_secs(10), Duration::from_secs(1))
+        .build()
+        .expect("an S3 backend");
+    let opens = Opens::default();
+    let store = AsyncStore::new(backend).layer(opens.clone()).layer(
+        Retry::new()
+            .attempts(100)
+            .backoff(Duration::from_millis(20), Duration::from_millis(200))
+            .budget(Duration::from_secs(30)),
+    );
+    let data: bytes::Bytes = (0..32u32 << 20).map(|i| (i ^ (i >> 9)) as u8).collect();
+    store
+        .write("big.bin", data.clone(), &WriteOptions::new())
+        .await
+        .expect("a write");
+
+    let mut reader = store.read("big.bin").await.expect("read");
+    let mut got = reader
+        .next()
+        .await
+        .expect("a chunk")
+        .expect("its bytes")
+        .to_vec();
+    relay.kill().await;
+    let back = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        relay.open().await;
+        relay
+    });
+    while let Some(chunk) = reader.next().await {
+        got.extend_from_slice(&chunk.expect("the download resumed"));
+    }
+    let _relay = back.await.unwrap();
+    assert!(got == data, "{} bytes arrived, not the object", got.len());
+    assert!(opens.count() >= 2, "the download never broke");
 }
 
 /// The server killed in the middle of a streamed upload and of a streamed download: both calls

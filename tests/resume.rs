@@ -3,15 +3,15 @@
 //! both worlds, on memory and local backends; the servers killed mid-download are in the S3
 //! and SFTP suites.
 
+mod common;
+
 use std::io::Read;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
+use common::Opens;
 use futures_util::TryStreamExt;
 use store::layers::{Faults, Retry};
-use store::{AsyncStore, BoxFuture, Call, ErrorKind, Layer, MemoryBackend, Result, Store};
-use store::{ByteStream, ReadStream, WriteOptions};
+use store::{AsyncStore, ErrorKind, MemoryBackend, Store, WriteOptions};
 
 const MIB: usize = 1 << 20;
 
@@ -20,34 +20,6 @@ fn big() -> Vec<u8> {
     (0..64 * MIB as u64)
         .map(|i| (i ^ (i >> 8) ^ (i >> 16)) as u8)
         .collect()
-}
-
-/// Counts the stream reads that pass below the retry: the first, then one per resumption.
-#[derive(Clone, Default)]
-struct Opens(Arc<AtomicUsize>);
-
-impl Opens {
-    fn count(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-impl Layer for Opens {
-    fn around_stream<'a, N>(&'a self, call: Call<'a>, next: N) -> BoxFuture<'a, Result<ByteStream>>
-    where
-        N: FnMut() -> Option<BoxFuture<'a, Result<ByteStream>>> + Send + 'a,
-    {
-        self.0.fetch_add(1, Ordering::SeqCst);
-        self.around(call, next)
-    }
-
-    fn around_reader<N>(&self, call: Call<'_>, next: N) -> Result<ReadStream>
-    where
-        N: FnMut() -> Option<Result<ReadStream>>,
-    {
-        self.0.fetch_add(1, Ordering::SeqCst);
-        self.around_blocking(call, next)
-    }
 }
 
 fn retry() -> Retry {

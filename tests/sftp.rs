@@ -511,6 +511,90 @@ async fn retry_rides_out_a_restarted_sshd() {
     assert_eq!(fresh.read_text("after.txt").await.unwrap(), "after");
 }
 
+/// sshd killed in the middle of a download and started again: a `Retry` resumes the stream
+/// where it broke (a ranged read of the rest, after checking the file is unchanged), and the
+/// file arrives whole, in both worlds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_resumes_a_download_through_a_restarted_sshd() {
+    use store::layers::Retry;
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = own_sshd(port, dir.path());
+    let folder = folder();
+    let backend = || {
+        builder_at(port, &folder)
+            .host_key(env("STORE_TEST_SFTP_HOST_KEY"))
+            .build()
+            .unwrap()
+    };
+    let patient = || {
+        Retry::new()
+            .attempts(100)
+            .backoff(Duration::from_millis(20), Duration::from_millis(200))
+            .budget(Duration::from_secs(30))
+    };
+    let data: Vec<u8> = (0..24u32 << 20).map(|i| (i ^ (i >> 9)) as u8).collect();
+    std::fs::write(on_disk(&folder).join("big.bin"), &data).unwrap();
+    let restart = |server: &mut Server| {
+        server.kill();
+        let dir = dir.path().to_owned();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(800));
+            own_sshd(port, &dir)
+        })
+    };
+
+    // Async: the first chunk arrives, then sshd goes and comes back.
+    let opens = common::Opens::default();
+    let store = AsyncStore::new(backend())
+        .layer(opens.clone())
+        .layer(patient());
+    let mut reader = store.read("big.bin").await.expect("read");
+    let mut got = reader
+        .next()
+        .await
+        .expect("a chunk")
+        .expect("its bytes")
+        .to_vec();
+    let back = restart(&mut server);
+    while let Some(chunk) = reader.next().await {
+        got.extend_from_slice(&chunk.expect("the download resumed"));
+    }
+    server = back.join().unwrap();
+    assert!(
+        got == data,
+        "async: {} bytes arrived, not the file",
+        got.len()
+    );
+    assert!(opens.count() >= 2, "async: the download never broke");
+
+    // Blocking, on a thread of its own: the same.
+    let opens = common::Opens::default();
+    let store = Store::new(backend()).layer(opens.clone()).layer(patient());
+    let dir = dir.path().to_owned();
+    let reading = std::thread::spawn(move || {
+        let mut reader = store.read("big.bin").expect("read");
+        let mut got = vec![0u8; 64 * 1024];
+        std::io::Read::read_exact(&mut reader, &mut got).expect("the first bytes");
+        server.kill();
+        let back = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(800));
+            own_sshd(port, &dir)
+        });
+        std::io::Read::read_to_end(&mut reader, &mut got).expect("the download resumed");
+        (got, back.join().unwrap())
+    });
+    let (got, _server) = tokio::task::spawn_blocking(move || reading.join().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        got == data,
+        "blocking: {} bytes arrived, not the file",
+        got.len()
+    );
+    assert!(opens.count() >= 2, "blocking: the download never broke");
+}
+
 // ---- secrets, both worlds ----
 
 #[test]

@@ -243,3 +243,83 @@ macro_rules! object_store_suite {
         }
     };
 }
+
+/// A layer that counts the stream reads passing through it: put below a `Retry`, the first
+/// read of a stream and one per resumption.
+#[derive(Clone, Default)]
+pub struct Opens(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Opens {
+    pub fn count(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+impl store::Layer for Opens {
+    fn around_stream<'a, N>(
+        &'a self,
+        call: store::Call<'a>,
+        next: N,
+    ) -> store::BoxFuture<'a, store::Result<store::ByteStream>>
+    where
+        N: FnMut() -> Option<store::BoxFuture<'a, store::Result<store::ByteStream>>> + Send + 'a,
+    {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        self.around(call, next)
+    }
+
+    fn around_reader<N>(&self, call: store::Call<'_>, next: N) -> store::Result<store::ReadStream>
+    where
+        N: FnMut() -> Option<store::Result<store::ReadStream>>,
+    {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        self.around_blocking(call, next)
+    }
+}
+
+/// A TCP relay on `port` to `target`: the endpoint a test kills (every connection cut, the
+/// port closed) and brings back on the same port, while the server behind it keeps its data.
+pub struct Relay {
+    port: u16,
+    target: std::net::SocketAddr,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Relay {
+    pub async fn start(port: u16, target: std::net::SocketAddr) -> Relay {
+        let mut relay = Relay {
+            port,
+            target,
+            task: None,
+        };
+        relay.open().await;
+        relay
+    }
+
+    /// Listens again, on the same port.
+    pub async fn open(&mut self) {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port))
+            .await
+            .expect("the relay's port");
+        let target = self.target;
+        self.task = Some(tokio::spawn(async move {
+            // Dropped with the task: every connection is cut with it.
+            let mut connections = tokio::task::JoinSet::new();
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                connections.spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        }));
+    }
+
+    /// Cuts every connection and closes the port.
+    pub async fn kill(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+            let _ = task.await;
+        }
+    }
+}
