@@ -28,6 +28,9 @@ use crate::error::{Error, Result};
 use crate::operation::Operation;
 use crate::path::StorePath;
 use crate::reopen::Source;
+// The names the definition spells its types with, for the per-operation hooks.
+#[allow(unused_imports)]
+use crate::__private::names::*;
 
 /// One call as a layer sees it: the operation's entry in [`OPERATIONS`](crate::OPERATIONS),
 /// the backend's name, and the call's keys (its path arguments, full backend keys).
@@ -169,6 +172,10 @@ pub trait Layer: Send + Sync + 'static {
         let _ = call;
         items
     }
+
+    // One hook per operation and world, generated from the definition: by default `around`
+    // and the stream hooks above; `#[store::layer]` overrides those a layer takes itself.
+    __layer_operations!();
 }
 
 /// A call refused before any attempt, as `around`'s answer.

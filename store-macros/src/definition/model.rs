@@ -246,14 +246,67 @@ impl Method {
     /// `#[store::backend]` through `macro_rules!`, whose hygiene would set its `self` apart
     /// from the `self` of generated bodies.
     pub(crate) fn signature(&self, world: World) -> TokenStream {
-        let ident = self.ident();
+        let receiver = match world == World::Blocking || self.is_pure() {
+            true => quote!(&self),
+            false => {
+                let lt = types::future_lifetime();
+                quote!(&#lt self)
+            }
+        };
+        self.signature_of(world, self.ident(), None, receiver, None)
+    }
+
+    /// The name of this operation's hook in `::store::Layer`, in `world`: what a layer
+    /// overrides to take the operation itself (`#[store::layer]`).
+    pub(crate) fn hook_ident(&self, world: World) -> Ident {
+        let prefix = match world {
+            World::Blocking => "blocking",
+            World::Async => "async",
+        };
+        quote::format_ident!("__{}_{}", prefix, self.ident())
+    }
+
+    /// The signature of that hook: the operation's, after `receiver`, the call (named `call`)
+    /// and the backend below (named `inner`: an `Arc<B>`, `B` bounded by the world's trait
+    /// `bound`).
+    pub(crate) fn hook_signature(
+        &self,
+        world: World,
+        receiver: TokenStream,
+        call: &Ident,
+        inner: &Ident,
+        bound: &TokenStream,
+    ) -> TokenStream {
+        let generics = quote!(B: #bound + ?::core::marker::Sized);
+        let leading = match world {
+            World::Blocking => quote!(#call: ::store::Call<'_>, #inner: &::std::sync::Arc<B>,),
+            World::Async => {
+                let lt = types::future_lifetime();
+                quote!(#call: ::store::Call<#lt>, #inner: &#lt ::std::sync::Arc<B>,)
+            }
+        };
+        let ident = self.hook_ident(world);
+        self.signature_of(world, &ident, Some(generics), receiver, Some(leading))
+    }
+
+    /// A signature in `world` named `ident`: `generics`, then `receiver`, `leading` and the
+    /// operation's arguments.
+    fn signature_of(
+        &self,
+        world: World,
+        ident: &Ident,
+        generics: Option<TokenStream>,
+        receiver: TokenStream,
+        leading: Option<TokenStream>,
+    ) -> TokenStream {
         if world == World::Blocking || self.is_pure() {
             let args = self.args.iter().map(|a| {
                 let (name, ty) = (&a.ident, &a.ty);
                 quote!(#name: #ty)
             });
             let output = &self.sig.output;
-            return quote!(fn #ident(&self, #(#args),*) #output);
+            let generics = generics.map(|g| quote!(<#g>));
+            return quote!(fn #ident #generics (#receiver, #leading #(#args),*) #output);
         }
         let lt = types::future_lifetime();
         let args = self.args.iter().map(|a| {
@@ -262,8 +315,9 @@ impl Method {
             quote!(#name: #ty)
         });
         let output = self.output_type(World::Async);
+        let generics = generics.map(|g| quote!(, #g));
         quote! {
-            fn #ident<#lt>(&#lt self, #(#args),*) -> ::store::BoxFuture<#lt, #output>
+            fn #ident<#lt #generics>(#receiver, #leading #(#args),*) -> ::store::BoxFuture<#lt, #output>
         }
     }
 }

@@ -1,8 +1,10 @@
-//! `Layered<L, B>`: a backend of either world with a `::store::Layer` around every operation.
-//! Pure methods forward (the capabilities through the layer's hook); each I/O method runs the
-//! layer's `around` with its entry of `OPERATIONS` and its keys, and its byte streams and
-//! listings through the layer's stream hooks. Nothing is left to a trait default, so no
-//! operation can bypass a layer.
+//! `Layered<L, B>`: a backend of either world with a `::store::Layer` around every operation,
+//! and the per-operation hooks of `Layer` it calls (`__layer_operations!`, expanded inside the
+//! trait). Pure methods forward (the capabilities through the layer's hook); each I/O method
+//! builds its call (its entry of `OPERATIONS`, its keys, the source of a byte stream) and calls
+//! the operation's hook, whose default runs the layer's `around` and its stream hooks, and
+//! which `#[store::layer]` overrides for the operations a layer takes itself. Nothing is left
+//! to a trait default of the backend, so no operation can bypass a layer.
 
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -19,6 +21,15 @@ pub(crate) fn generate(def: &Definition, names: &Names) -> TokenStream {
     } = names;
     let blocking = methods(def, sync_trait, World::Blocking);
     let asynchronous = methods(def, async_trait, World::Async);
+    let hooks: Vec<TokenStream> = [(World::Blocking, sync_trait), (World::Async, async_trait)]
+        .into_iter()
+        .flat_map(|(world, bound)| {
+            def.methods
+                .iter()
+                .filter(move |m| !m.is_pure() && m.in_world(world))
+                .map(move |m| hook(m, world, &quote!(#bound)))
+        })
+        .collect();
     quote! {
         /// A backend with the layer `L` around every operation, in the world of `B`: the pure
         /// methods forward (the capabilities through [`Layer::capabilities`](::store::Layer::capabilities)),
@@ -70,6 +81,16 @@ pub(crate) fn generate(def: &Definition, names: &Names) -> TokenStream {
         impl<L: ::store::Layer, B: #async_trait + ?::core::marker::Sized> #async_trait for Layered<L, B> {
             #(#asynchronous)*
         }
+
+        /// The per-operation hooks of `::store::Layer`, expanded in its body: by default
+        /// `around` and the stream hooks, for every operation in both worlds.
+        #[doc(hidden)]
+        #[allow(unused_macros)]
+        macro_rules! __layer_operations {
+            () => {
+                #(#hooks)*
+            };
+        }
     }
 }
 
@@ -101,11 +122,7 @@ fn method(method: &Method, index: usize, world_trait: &syn::Ident, world: World)
         return quote!(#sig { #body });
     }
     let index = Literal::usize_unsuffixed(index);
-    // Locals of generated bodies are hygienic, so no argument name can shadow them.
     let call_ = format_ident!("call", span = Span::mixed_site());
-    let layer = format_ident!("layer", span = Span::mixed_site());
-    let inner = format_ident!("inner", span = Span::mixed_site());
-    let out = format_ident!("out", span = Span::mixed_site());
     let keys: Vec<TokenStream> = method
         .args
         .iter()
@@ -117,48 +134,8 @@ fn method(method: &Method, index: usize, world_trait: &syn::Ident, world: World)
         .chain(std::iter::repeat(quote!(::core::option::Option::None)))
         .take(2)
         .collect();
-    let content = method.content_arg();
-    let (keep, take) = match content {
-        Some(c) => (
-            quote!(let mut #c = ::core::option::Option::Some(#c);),
-            quote!(let #c = ::store::__private::replay(&mut #c)?;),
-        ),
-        None => (quote!(), quote!()),
-    };
-    let call = quote!(#inner.#ident(#(#args),*));
-    let hook = match (&method.output, world) {
-        (Output::ReadStream, World::Blocking) => Some(format_ident!("reader")),
-        (Output::ReadStream, World::Async) => Some(format_ident!("bytes")),
-        (Output::List, World::Blocking) => Some(format_ident!("list_iter")),
-        (Output::List, World::Async) => Some(format_ident!("listing")),
-        _ => None,
-    };
-    let attempt = match (hook, world) {
-        (None, _) => call,
-        (Some(hook), World::Blocking) => quote! {
-            #call.map(|#out| match <L as ::store::Layer>::WRAPS_STREAMS {
-                true => #layer.#hook(&#call_, #out),
-                false => #out,
-            })
-        },
-        (Some(hook), World::Async) => quote! {
-            match <L as ::store::Layer>::WRAPS_STREAMS {
-                true => ::std::boxed::Box::pin(async move {
-                    #call.await.map(|#out| #layer.#hook(&#call_, #out))
-                }),
-                false => #call,
-            }
-        },
-    };
-    let source = method.stream_source();
-    let around = match (world, source.is_some()) {
-        (World::Blocking, false) => quote!(around_blocking),
-        (World::Blocking, true) => quote!(around_reader),
-        (World::Async, false) => quote!(around),
-        (World::Async, true) => quote!(around_stream),
-    };
     // A byte stream's call names its source, for a layer that opens the rest again.
-    let reading = source.map(|(path, range)| {
+    let reading = method.stream_source().map(|(path, range)| {
         let range = match range {
             Some((offset, len)) => quote!(::core::option::Option::Some((#offset, #len))),
             None => quote!(::core::option::Option::None),
@@ -169,6 +146,7 @@ fn method(method: &Method, index: usize, world_trait: &syn::Ident, world: World)
         };
         quote!(.reading(::store::Source::#world(&self.inner, #path, #range)))
     });
+    let hook = method.hook_ident(world);
     quote! {
         #sig {
             let #call_ = ::store::__private::layer_call(
@@ -176,9 +154,71 @@ fn method(method: &Method, index: usize, world_trait: &syn::Ident, world: World)
                 self.name.get_or_init(|| <B as #world_trait>::name(&self.inner)),
                 [#(#keys),*],
             )#reading;
-            let (#layer, #inner) = (&self.layer, &*self.inner);
+            <L as ::store::Layer>::#hook(&self.layer, #call_, &self.inner, #(#args),*)
+        }
+    }
+}
+
+/// The default of an operation's hook in `::store::Layer`: one call of the backend below
+/// through `around` (again for a retry, the content replayed), its byte stream or listing
+/// through the stream hooks.
+fn hook(method: &Method, world: World, bound: &TokenStream) -> TokenStream {
+    let ident = method.ident();
+    let args: Vec<_> = method.args.iter().map(|a| &a.ident).collect();
+    // Locals of generated bodies are hygienic, so no argument name can shadow them.
+    let call_ = format_ident!("call", span = Span::mixed_site());
+    let inner = format_ident!("inner", span = Span::mixed_site());
+    let out = format_ident!("out", span = Span::mixed_site());
+    let receiver = match world {
+        World::Blocking => quote!(&self),
+        World::Async => quote!(&'a self),
+    };
+    let sig = method.hook_signature(world, receiver, &call_, &inner, bound);
+    let content = method.content_arg();
+    let (keep, take) = match content {
+        Some(c) => (
+            quote!(let mut #c = ::core::option::Option::Some(#c);),
+            quote!(let #c = ::store::__private::replay(&mut #c)?;),
+        ),
+        None => (quote!(), quote!()),
+    };
+    let call = quote!(#inner.#ident(#(#args),*));
+    let stream_hook = match (&method.output, world) {
+        (Output::ReadStream, World::Blocking) => Some(format_ident!("reader")),
+        (Output::ReadStream, World::Async) => Some(format_ident!("bytes")),
+        (Output::List, World::Blocking) => Some(format_ident!("list_iter")),
+        (Output::List, World::Async) => Some(format_ident!("listing")),
+        _ => None,
+    };
+    let attempt = match (stream_hook, world) {
+        (None, _) => call,
+        (Some(hook), World::Blocking) => quote! {
+            #call.map(|#out| match <Self as ::store::Layer>::WRAPS_STREAMS {
+                true => self.#hook(&#call_, #out),
+                false => #out,
+            })
+        },
+        (Some(hook), World::Async) => quote! {
+            match <Self as ::store::Layer>::WRAPS_STREAMS {
+                true => ::std::boxed::Box::pin(async move {
+                    #call.await.map(|#out| self.#hook(&#call_, #out))
+                }),
+                false => #call,
+            }
+        },
+    };
+    let around = match (world, method.stream_source().is_some()) {
+        (World::Blocking, false) => quote!(around_blocking),
+        (World::Blocking, true) => quote!(around_reader),
+        (World::Async, false) => quote!(around),
+        (World::Async, true) => quote!(around_stream),
+    };
+    quote! {
+        #[doc(hidden)]
+        #sig {
+            let #inner = &**#inner;
             #keep
-            ::store::Layer::#around(#layer, #call_, move || {
+            ::store::Layer::#around(self, #call_, move || {
                 #take
                 ::core::option::Option::Some(#attempt)
             })
