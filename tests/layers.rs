@@ -901,3 +901,96 @@ fn observe_records_metrics_without_paths() {
         .collect();
     assert_eq!(active, [1.0, -1.0], "the cancelled call was counted out");
 }
+
+/// A layer that takes `delete` itself, in both worlds, written with `#[store::layer]`: it
+/// keeps the keys deleted and refuses to delete anything in a folder `keep`. Every other
+/// operation goes through the default hooks.
+#[derive(Default, Clone)]
+struct AuditDeletes {
+    log: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl AuditDeletes {
+    fn note(&self, path: &store::StorePath) -> Result<()> {
+        if path.as_str().split('/').any(|part| part == "keep") {
+            return Err(store::Error::new(
+                ErrorKind::PermissionDenied,
+                "kept by the audit layer",
+            ));
+        }
+        self.log.lock().unwrap().push(path.as_str().to_owned());
+        Ok(())
+    }
+
+    fn logged(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+#[store::layer]
+impl AuditDeletes {
+    fn delete(
+        &self,
+        inner: &impl store::Backend,
+        path: &store::StorePath,
+        missing_ok: bool,
+    ) -> Result<()> {
+        self.note(path)?;
+        inner.delete(path, missing_ok)
+    }
+
+    async fn delete(
+        &self,
+        below: &impl store::AsyncBackend,
+        p: &store::StorePath,
+        missing_ok: bool,
+    ) -> Result<()> {
+        self.note(p)?;
+        below.delete(p, missing_ok).await
+    }
+}
+
+store::conformance_tests!(
+    memory_audited_store,
+    Store::new(MemoryBackend::new()).layer(AuditDeletes::default()),
+    [all, hier, sync_world],
+    declared = declared::MEMORY
+);
+
+store::conformance_tests!(
+    memory_audited_async_store,
+    AsyncStore::new(AsyncMemoryBackend::new()).layer(AuditDeletes::default()),
+    [all, hier, async_world],
+    declared = declared::ASYNC_MEMORY
+);
+
+#[test]
+fn a_layer_takes_single_operations_in_both_worlds() {
+    let audit = AuditDeletes::default();
+    let store = Store::new(MemoryBackend::new())
+        .layer(audit.clone())
+        .child("base")
+        .unwrap();
+    for name in ["a.txt", "keep/b.txt"] {
+        store.write(name, "x", &WriteOptions::new()).unwrap();
+    }
+    store.delete("a.txt", false).unwrap();
+    let refused = store.delete("keep/b.txt", false).unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::PermissionDenied);
+    // The layer sees full backend keys; the child store's base is in them.
+    assert_eq!(audit.logged(), ["base/a.txt"]);
+    assert!(store.exists("keep/b.txt").unwrap());
+
+    let audit = AuditDeletes::default();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = AsyncStore::new(AsyncMemoryBackend::new()).layer(audit.clone());
+        store
+            .write("c.txt", "x", &WriteOptions::new())
+            .await
+            .unwrap();
+        store.delete("c.txt", false).await.unwrap();
+        store.delete("keep/d.txt", true).await.unwrap_err();
+    });
+    assert_eq!(audit.logged(), ["c.txt"]);
+}

@@ -11,6 +11,7 @@
 mod backend;
 mod definition;
 mod dual_api;
+mod layer;
 
 #[cfg(test)]
 mod snapshot_tests;
@@ -51,6 +52,9 @@ use proc_macro::TokenStream;
 ///
 /// With `stores(..)` it also emits `OPERATIONS`, the table of every I/O method (name, gate,
 /// arguments and their roles, whether it mutates, what it returns, whether it is blocking-only).
+/// With `layers` besides, `Layered<L, B>` (a backend of either world with a `::store::Layer`
+/// around every operation) and the per-operation hooks of `Layer` that `#[store::layer]`
+/// overrides: `store`'s own definition, since the hooks are that trait's.
 #[proc_macro_attribute]
 pub fn dual_api(args: TokenStream, input: TokenStream) -> TokenStream {
     dual_api::dual_api(args.into(), input.into()).into()
@@ -112,6 +116,44 @@ pub fn dual_api(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn backend(args: TokenStream, input: TokenStream) -> TokenStream {
     backend::attribute(args.into(), input.into()).into()
+}
+
+/// Writes a layer that takes single operations itself, each written as the operation is in
+/// the definition, with the backend below as its first argument.
+///
+/// ```ignore
+/// #[store::layer]
+/// impl Layer for AuditDeletes {
+///     fn delete(&self, inner: &impl Backend, path: &StorePath, missing_ok: bool) -> Result<()> {
+///         self.log(path);
+///         inner.delete(path, missing_ok)
+///     }
+///
+///     async fn delete(&self, inner: &impl AsyncBackend, path: &StorePath, missing_ok: bool) -> Result<()> {
+///         self.log(path);
+///         inner.delete(path, missing_ok).await
+///     }
+/// }
+/// ```
+///
+/// A plain `fn` takes the operation in the blocking world, an `async fn` in the async world;
+/// a layer takes an operation in one world, the other or both. Each is checked against the
+/// one definition like a backend's operations: an unknown name gets the closest operation's
+/// (or hook's) name, a wrong type is reported on that type, a pure operation or one the world
+/// lacks is refused. The operation taken replaces the layer's `around` and stream hooks for
+/// it; every other operation goes through them as before. The block may also write the hooks
+/// of `Layer` (`around`, `capabilities`, …), and may be a plain `impl Type`: the macro writes
+/// the `Layer` impl. `crate = path` says where `store` is (`::store` by default).
+#[proc_macro_attribute]
+pub fn layer(args: TokenStream, input: TokenStream) -> TokenStream {
+    layer::attribute(args.into(), input.into()).into()
+}
+
+/// The second half of `#[layer]`, called back with the definition. Not for direct use.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __layer_impl(input: TokenStream) -> TokenStream {
+    layer::expand(input.into()).into()
 }
 
 /// The second half of `#[backend]`, called back with the definition. Not for direct use.

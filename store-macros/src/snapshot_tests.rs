@@ -72,6 +72,38 @@ fn expansion_of_custom_backend() {
     insta::assert_snapshot!("custom_backend", expand_custom_backend());
 }
 
+/// A layer that takes `delete` in the blocking world and `read_bytes` in the async one, beside
+/// a hook of `Layer`, through `#[store::layer]`'s callback with the real definition.
+fn expand_layer() -> String {
+    let item = quote::quote! {
+        impl Layer for Audit {
+            fn capabilities(&self, inner: Capabilities) -> Capabilities {
+                inner
+            }
+
+            fn delete(&self, inner: &impl Backend, path: &StorePath, missing_ok: bool) -> Result<()> {
+                self.note(path);
+                inner.delete(path, missing_ok)
+            }
+
+            async fn read_bytes(&self, inner: &impl AsyncBackend, path: &StorePath) -> Result<Bytes> {
+                self.note(path);
+                inner.read_bytes(path).await
+            }
+        }
+    };
+    let (_, definition) = real_definition();
+    let input = quote::quote!({ #definition } () #item);
+    let expanded = crate::layer::expand(input);
+    let file = syn::parse2::<syn::File>(expanded).expect("the expansion parses as items");
+    prettyplease::unparse(&file)
+}
+
+#[test]
+fn expansion_of_a_layer() {
+    insta::assert_snapshot!("layer", expand_layer());
+}
+
 #[test]
 fn expansion_of_store_api() {
     insta::assert_snapshot!("store_api", expand_real_definition());
@@ -90,7 +122,7 @@ fn expand_small(methods: proc_macro2::TokenStream) -> String {
             #methods
         }
     };
-    let args = quote::quote!(stores(crate::Store, crate::AsyncStore));
+    let args = quote::quote!(stores(crate::Store, crate::AsyncStore), layers);
     let expanded = crate::dual_api::dual_api(args, item);
     let file = syn::parse2::<syn::File>(expanded).expect("the expansion parses as items");
     prettyplease::unparse(&file)

@@ -35,7 +35,7 @@ pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T
 /// Keys are full backend-side paths; the root is [`StorePath::root`]. Stores validate every
 /// argument before calling in, but a backend called directly must still apply the root rule
 /// (C-2.3) and the precondition order (C-2.4).
-#[dual_api(stores(crate::Store, crate::AsyncStore))]
+#[dual_api(stores(crate::Store, crate::AsyncStore), layers)]
 #[store(derivations = crate::__private)]
 pub trait Backend: Send + Sync + 'static {
     /// The stable id of the backend type, e.g. `memory` or `local`.

@@ -104,6 +104,43 @@ pub fn call<'a>(
 ///   streams costs no allocation for them.
 /// - [`capabilities`](Layer::capabilities) gives the effective set over the backend's
 ///   (C-5.2); the stores gate on it.
+///
+/// A layer can also take single operations itself with [`#[store::layer]`](macro@crate::layer),
+/// each written as it is in the definition, the backend below first; the others go through
+/// the hooks above:
+///
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use store::{AsyncBackend, Backend, MemoryBackend, Result, Store, StorePath, WriteOptions};
+///
+/// /// Counts deletes, in both worlds.
+/// #[derive(Default)]
+/// struct CountDeletes(AtomicU64);
+///
+/// #[store::layer]
+/// impl CountDeletes {
+///     fn delete(&self, inner: &impl Backend, path: &StorePath, missing_ok: bool) -> Result<()> {
+///         self.0.fetch_add(1, Ordering::Relaxed);
+///         inner.delete(path, missing_ok)
+///     }
+///
+///     async fn delete(
+///         &self,
+///         inner: &impl AsyncBackend,
+///         path: &StorePath,
+///         missing_ok: bool,
+///     ) -> Result<()> {
+///         self.0.fetch_add(1, Ordering::Relaxed);
+///         inner.delete(path, missing_ok).await
+///     }
+/// }
+///
+/// let store = Store::new(MemoryBackend::new()).layer(CountDeletes::default());
+/// store.write("a.txt", "a", &WriteOptions::new())?;
+/// store.delete("a.txt", false)?;
+/// assert!(!store.exists("a.txt")?);
+/// # Ok::<(), store::Error>(())
+/// ```
 pub trait Layer: Send + Sync + 'static {
     /// Whether the stream hooks are to run.
     const WRAPS_STREAMS: bool = false;

@@ -186,7 +186,7 @@ pub use crate::stores::filter::{FileFilter, FolderFilter, ListFilter};
 pub use crate::stores::{Adapted, Native};
 pub use crate::write_result::{WriteResult, WriteSource};
 pub use bytes::Bytes;
-pub use store_macros::{backend, dual_api};
+pub use store_macros::{backend, dual_api, layer};
 
 /// What generated code names, so it never depends on what the caller has in scope. Not a
 /// stable part of the API.
@@ -203,6 +203,7 @@ pub mod __private {
     pub use crate::operation::{argument, operation};
     pub use crate::stores::filter::{keep_iter, keep_stream};
     pub use store_macros::__backend_impl as backend_impl;
+    pub use store_macros::__layer_impl as layer_impl;
 
     /// The names `api.rs` spells its types with, for the trait impls `#[store::backend]`
     /// writes: every item of the crate root, the std prelude and the primitive types. The

@@ -88,25 +88,6 @@ fn camel_case(snake: &str) -> String {
         .collect()
 }
 
-/// The `crate` argument out of the raw arguments, before the definition is at hand: the
-/// attribute needs it to know how to reach the definition.
-pub(crate) fn krate(tokens: &TokenStream) -> Option<Path> {
-    let mut found = None;
-    let parser = syn::meta::parser(|meta| {
-        if meta.path.is_ident("crate") {
-            found = Some(meta.value()?.parse()?);
-        } else if meta.input.peek(Token![=]) {
-            let _: syn::Expr = meta.value()?.parse()?;
-        } else if meta.input.peek(syn::token::Paren) {
-            let _content;
-            syn::parenthesized!(_content in meta.input);
-        }
-        Ok(())
-    });
-    let _ = syn::parse::Parser::parse2(parser, tokens.clone());
-    found
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

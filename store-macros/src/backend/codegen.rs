@@ -7,7 +7,7 @@
 //! signatures are spelled as `api.rs` spells them and resolve the same in any crate.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use syn::Path;
 
 use super::model::Backend;
@@ -108,14 +108,8 @@ pub(crate) fn generate(def: &Definition, backend: &Backend) -> TokenStream {
 
 /// `::store::Backend` or `::store::AsyncBackend`.
 pub(super) fn trait_path(def: &Definition, krate: &Path, world: World) -> TokenStream {
-    let sync_trait = &def.item.ident;
-    match world {
-        World::Blocking => quote!(#krate::#sync_trait),
-        World::Async => {
-            let ident = format_ident!("Async{}", sync_trait);
-            quote!(#krate::#ident)
-        }
-    }
+    let ident = def.trait_ident(world);
+    quote!(#krate::#ident)
 }
 
 fn method(def: &Definition, method: &Method, backend: &Backend) -> Option<TokenStream> {

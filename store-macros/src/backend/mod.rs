@@ -11,7 +11,6 @@ mod args;
 mod codegen;
 mod fallback;
 mod model;
-mod shape;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -22,7 +21,7 @@ use crate::definition::{self, Ctxt};
 /// (`::store::__store_definition!`); inside it (`crate = crate`) its textual name, the one
 /// way rustc lets a crate call a `macro_export` macro that another macro wrote.
 pub(crate) fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
-    let krate = args::krate(&args).unwrap_or_else(|| syn::parse_quote!(::store));
+    let krate = definition::krate(&args).unwrap_or_else(|| syn::parse_quote!(::store));
     let callback = if krate.is_ident("crate") {
         quote!(__store_definition!)
     } else {
@@ -35,7 +34,7 @@ pub(crate) fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// The callback: `{ definition } (args) impl-block`.
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
-    let parsed = match syn::parse2::<model::Input>(input) {
+    let parsed = match syn::parse2::<definition::Input>(input) {
         Ok(parsed) => parsed,
         Err(err) => return err.to_compile_error(),
     };

@@ -4,33 +4,10 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use syn::parse::{Parse, ParseStream};
-use syn::{FnArg, Ident, ImplItem, ImplItemFn, ItemImpl, ItemTrait, ReturnType};
+use syn::{FnArg, Ident, ImplItem, ImplItemFn, ItemImpl, ReturnType};
 
 use super::args::BackendArgs;
-use super::shape::shape;
-use crate::definition::{closest, Ctxt, Definition, Method, World};
-
-/// `{ definition } (args) impl-block`, as the definition callback passes it.
-pub(crate) struct Input {
-    pub(crate) definition: ItemTrait,
-    pub(crate) args: TokenStream,
-    pub(crate) item: ItemImpl,
-}
-
-impl Parse for Input {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
-        let definition;
-        syn::braced!(definition in input);
-        let args;
-        syn::parenthesized!(args in input);
-        Ok(Input {
-            definition: definition.parse()?,
-            args: args.parse()?,
-            item: input.parse()?,
-        })
-    }
-}
+use crate::definition::{closest, shape, Ctxt, Definition, Method, World};
 
 /// A validated backend.
 pub(crate) struct Backend {

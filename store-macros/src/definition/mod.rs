@@ -4,15 +4,19 @@
 //! to generate both worlds; `#[store::backend]` reads the same definition to check a backend.
 
 mod attr;
+mod callback;
 mod check;
 mod ctxt;
 mod model;
+mod shape;
 mod types;
 
 pub(crate) use self::attr::Role;
+pub(crate) use self::callback::{krate, Input};
 pub(crate) use self::check::closest;
 pub(crate) use self::ctxt::Ctxt;
-pub(crate) use self::model::{ArgKind, Args, Definition, Method, Output, World};
+pub(crate) use self::model::{ArgKind, Args, Definition, Method, Output, World, Written};
+pub(crate) use self::shape::shape;
 pub(crate) use self::types::{async_name, tie_lifetimes};
 
 use syn::ItemTrait;

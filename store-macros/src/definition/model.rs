@@ -18,6 +18,9 @@ use super::types;
 pub(crate) struct Args {
     /// `stores(Store, AsyncStore)`: the types that get forwarding methods.
     pub(crate) stores: Option<(Path, Path)>,
+    /// `layers`: the `Layered` wrapper and the per-operation hooks of `::store::Layer`; the
+    /// definition of `store` itself, since the hooks are that trait's.
+    pub(crate) layers: Option<proc_macro2::Span>,
 }
 
 impl Args {
@@ -39,13 +42,22 @@ impl Args {
                     args.stores = Some((sync_store, async_store));
                 }
                 Ok(())
+            } else if meta.path.is_ident("layers") {
+                args.layers = Some(syn::spanned::Spanned::span(&meta.path));
+                Ok(())
             } else {
-                Err(meta
-                    .error("unknown `dual_api` argument; expected `stores(SyncStore, AsyncStore)`"))
+                Err(meta.error(
+                    "unknown `dual_api` argument; expected `stores(SyncStore, AsyncStore)` or `layers`",
+                ))
             }
         });
         if let Err(err) = syn::parse::Parser::parse2(parser, tokens) {
             cx.syn_error(err);
+        } else if let (Some(span), None) = (args.layers, &args.stores) {
+            cx.syn_error(syn::Error::new(
+                span,
+                "`layers` needs `stores(..)`: the layered wrapper names the operation table",
+            ));
         }
         args
     }
@@ -253,7 +265,7 @@ impl Method {
                 quote!(&#lt self)
             }
         };
-        self.signature_of(world, self.ident(), None, receiver, None)
+        self.signature_of(world, self.ident(), None, receiver, None, None)
     }
 
     /// The name of this operation's hook in `::store::Layer`, in `world`: what a layer
@@ -268,14 +280,15 @@ impl Method {
 
     /// The signature of that hook: the operation's, after `receiver`, the call (named `call`)
     /// and the backend below (named `inner`: an `Arc<B>`, `B` bounded by the world's trait
-    /// `bound`).
+    /// `bound`). With `written`, the arguments and output as a layer wrote them (checked to
+    /// have the operation's shapes), so the layer's own names stay in use.
     pub(crate) fn hook_signature(
         &self,
         world: World,
         receiver: TokenStream,
-        call: &Ident,
-        inner: &Ident,
+        (call, inner): (&Ident, &Ident),
         bound: &TokenStream,
+        written: Option<Written<'_>>,
     ) -> TokenStream {
         let generics = quote!(B: #bound + ?::core::marker::Sized);
         let leading = match world {
@@ -286,11 +299,18 @@ impl Method {
             }
         };
         let ident = self.hook_ident(world);
-        self.signature_of(world, &ident, Some(generics), receiver, Some(leading))
+        self.signature_of(
+            world,
+            &ident,
+            Some(generics),
+            receiver,
+            Some(leading),
+            written,
+        )
     }
 
     /// A signature in `world` named `ident`: `generics`, then `receiver`, `leading` and the
-    /// operation's arguments.
+    /// operation's arguments (or those `written`).
     fn signature_of(
         &self,
         world: World,
@@ -298,23 +318,39 @@ impl Method {
         generics: Option<TokenStream>,
         receiver: TokenStream,
         leading: Option<TokenStream>,
+        written: Option<Written<'_>>,
     ) -> TokenStream {
+        let (args, output): (Vec<(TokenStream, &Type)>, &ReturnType) = match &written {
+            Some(w) => (
+                w.args.iter().map(|(pat, ty)| (quote!(#pat), *ty)).collect(),
+                w.output,
+            ),
+            None => (
+                self.args
+                    .iter()
+                    .map(|a| {
+                        let ident = &a.ident;
+                        (quote!(#ident), &a.ty)
+                    })
+                    .collect(),
+                &self.sig.output,
+            ),
+        };
         if world == World::Blocking || self.is_pure() {
-            let args = self.args.iter().map(|a| {
-                let (name, ty) = (&a.ident, &a.ty);
-                quote!(#name: #ty)
-            });
-            let output = &self.sig.output;
+            let args = args.iter().map(|(name, ty)| quote!(#name: #ty));
             let generics = generics.map(|g| quote!(<#g>));
             return quote!(fn #ident #generics (#receiver, #leading #(#args),*) #output);
         }
         let lt = types::future_lifetime();
-        let args = self.args.iter().map(|a| {
-            let name = &a.ident;
-            let ty = types::in_async_world(&a.ty);
+        let args = args.iter().map(|(name, ty)| {
+            let ty = types::in_async_world(ty);
             quote!(#name: #ty)
         });
-        let output = self.output_type(World::Async);
+        let output = match (&written, output) {
+            (None, _) => self.output_type(World::Async),
+            (Some(_), ReturnType::Type(_, ty)) => types::in_async_world(ty),
+            (Some(_), ReturnType::Default) => syn::parse_quote!(()),
+        };
         let generics = generics.map(|g| quote!(, #g));
         quote! {
             fn #ident<#lt #generics>(#receiver, #leading #(#args),*) -> ::store::BoxFuture<#lt, #output>
@@ -322,7 +358,22 @@ impl Method {
     }
 }
 
+/// The arguments (after the backend below) and output of an operation as a layer wrote it.
+pub(crate) struct Written<'w> {
+    pub(crate) args: Vec<(&'w syn::Pat, &'w Type)>,
+    pub(crate) output: &'w ReturnType,
+}
+
 impl Definition {
+    /// The trait of `world`: the definition's own (`Backend`) or its async twin
+    /// (`AsyncBackend`).
+    pub(crate) fn trait_ident(&self, world: World) -> Ident {
+        match world {
+            World::Blocking => self.item.ident.clone(),
+            World::Async => quote::format_ident!("Async{}", self.item.ident),
+        }
+    }
+
     /// The model of `item`, its options parsed; items other than methods are reported and
     /// left out.
     pub(crate) fn from_syn(cx: &Ctxt, mut item: ItemTrait) -> Definition {

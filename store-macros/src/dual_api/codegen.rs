@@ -21,8 +21,8 @@ impl Names {
     fn new(def: &Definition) -> Names {
         let base = &def.item.ident;
         Names {
-            sync_trait: base.clone(),
-            async_trait: format_ident!("Async{}", base),
+            sync_trait: def.trait_ident(World::Blocking),
+            async_trait: def.trait_ident(World::Async),
             sync_adapter: format_ident!("Sync{}Adapter", base),
             async_adapter: format_ident!("Async{}SyncAdapter", base),
         }
@@ -41,7 +41,7 @@ pub(crate) fn generate(def: &Definition, args: &Args) -> TokenStream {
             let forwarders = stores::generate(def, sync_store, async_store);
             let table = operations::generate(def);
             let kit = kit::generate(def, sync_store, async_store);
-            let layered = layered::generate(def, &names);
+            let layered = args.layers.map(|_| layered::generate(def, &names));
             quote!(#forwarders #table #layered #kit)
         }
         // Without stores nothing else names the gates: rustc still checks each one.

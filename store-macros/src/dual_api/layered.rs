@@ -173,7 +173,7 @@ fn hook(method: &Method, world: World, bound: &TokenStream) -> TokenStream {
         World::Blocking => quote!(&self),
         World::Async => quote!(&'a self),
     };
-    let sig = method.hook_signature(world, receiver, &call_, &inner, bound);
+    let sig = method.hook_signature(world, receiver, (&call_, &inner), bound, None);
     let content = method.content_arg();
     let (keep, take) = match content {
         Some(c) => (

@@ -4,7 +4,7 @@
 use quote::ToTokens;
 use syn::{GenericArgument, PathArguments, Type};
 
-use crate::definition::async_name;
+use super::async_name;
 
 /// The shape of `ty`, with the async world's names when `asynchronous`.
 pub(crate) fn shape(ty: &Type, asynchronous: bool) -> String {
