@@ -2,7 +2,7 @@
 //! overhead shows most (a small read and a stat, local and in memory).
 
 use store::layers::Observe;
-use store::{Bytes, MemoryBackend, Store, WriteOptions};
+use store::{Backend, Bytes, LayerExt, LocalBackend, MemoryBackend, Store, WriteOptions};
 
 use crate::config::Config;
 use crate::data::{self, key, READS};
@@ -10,36 +10,49 @@ use crate::report::{size_label, Row, Section};
 use crate::timing::{run_sync, SyncOp};
 use crate::BenchResult;
 
-const COLUMNS: [&str; 3] = ["Store (bare)", "3 no-op layers", "Observe, no subscriber"];
+const COLUMNS: [&str; 4] = [
+    "Store (bare)",
+    "3 no-op layers, one type",
+    "3 no-op layers, Store::layer",
+    "Observe, no subscriber",
+];
 
-/// The same backend three times: bare, under three layers that change nothing, and under
-/// the tracing layer with no subscriber installed.
+/// The same backend four times: bare; under three layers that change nothing, put around
+/// the backend before it goes into the store (one type: `backend.layer(..)`) and added to
+/// the store (`Store::layer`, one dynamic call each); and under the tracing layer with no
+/// subscriber installed.
 struct Stores {
     bare: Store,
+    typed: Store,
     stacked: Store,
     observed: Store,
 }
 
 impl Stores {
-    fn over(bare: Store) -> Stores {
+    /// Over instances of one backend (sharing its data) that `open` makes.
+    fn over<B: Backend>(open: impl Fn() -> B) -> Stores {
+        let bare = Store::new(open());
+        let typed = Store::new(open().layer(()).layer(()).layer(()));
         let stacked = bare.clone().layer(()).layer(()).layer(());
         let observed = bare.clone().layer(Observe::new());
         Stores {
             bare,
+            typed,
             stacked,
             observed,
         }
     }
 
-    fn each(&self) -> [&Store; 3] {
-        [&self.bare, &self.stacked, &self.observed]
+    fn each(&self) -> [&Store; 4] {
+        [&self.bare, &self.typed, &self.stacked, &self.observed]
     }
 }
 
 /// The section: memory and local, a small read and a stat each.
 pub fn section(cfg: &Config, root: &std::path::Path) -> BenchResult<Section> {
     let body = Bytes::from(data::content(cfg.small, 7));
-    let memory = Stores::over(Store::new(MemoryBackend::new()));
+    let memory = MemoryBackend::new();
+    let memory = Stores::over(|| memory.clone());
     for i in 0..cfg.read_files {
         memory.bare.write(
             key(READS, i),
@@ -47,7 +60,8 @@ pub fn section(cfg: &Config, root: &std::path::Path) -> BenchResult<Section> {
             &WriteOptions::new().overwrite(true),
         )?;
     }
-    let local = Stores::over(Store::open_local(root)?);
+    LocalBackend::open(root)?;
+    let local = Stores::over(|| LocalBackend::open(root).expect("opened once already"));
     let mut section = Section::new(
         "Layers, sync",
         "median time per op; ratio to the bare Store",

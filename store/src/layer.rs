@@ -75,6 +75,7 @@ impl<'a> Call<'a> {
 
 /// What the generated [`Layered`](crate::Layered) builds each [`Call`] with.
 #[doc(hidden)]
+#[inline]
 pub fn call<'a>(
     operation: &'static Operation,
     backend: &'static str,
@@ -160,6 +161,7 @@ pub trait Layer: Send + Sync + 'static {
     }
 
     /// Runs `call` in the blocking world: by default one attempt, as `next` makes it.
+    #[inline]
     fn around_blocking<T, N>(&self, call: Call<'_>, mut next: N) -> Result<T>
     where
         N: FnMut() -> Option<Result<T>>,
@@ -214,6 +216,30 @@ pub trait Layer: Send + Sync + 'static {
     // and the stream hooks above; `#[store::layer]` overrides those a layer takes itself.
     __layer_operations!();
 }
+
+/// Layers put around a backend before it goes into a store: `backend.layer(a).layer(b)` is a
+/// `Layered<B, Layered<A, Backend>>`, one type, so a call crosses the whole stack without a
+/// dynamic dispatch between layers. [`Store::layer`](crate::Store::layer) adds a layer to a
+/// store whose backend type is erased, one dynamic call per layer; for a deep stack on a hot
+/// path, build it here.
+///
+/// ```
+/// use store::layers::{Limit, Retry};
+/// use store::{LayerExt, MemoryBackend, Store, WriteOptions};
+///
+/// let store = Store::new(MemoryBackend::new().layer(Limit::new(8)).layer(Retry::new()));
+/// store.write("a.txt", "a", &WriteOptions::new())?;
+/// assert_eq!(store.read_text("a.txt")?, "a");
+/// # Ok::<(), store::Error>(())
+/// ```
+pub trait LayerExt: Sized + Send + Sync + 'static {
+    /// This backend with `layer` around it.
+    fn layer<L: Layer>(self, layer: L) -> crate::Layered<L, Self> {
+        crate::Layered::new(layer, std::sync::Arc::new(self))
+    }
+}
+
+impl<B: Send + Sync + 'static> LayerExt for B {}
 
 /// A call refused before any attempt, as `around`'s answer.
 pub fn refused<'a, T: Send + 'a>(error: Error) -> BoxFuture<'a, Result<T>> {

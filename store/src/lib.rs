@@ -170,7 +170,7 @@ pub use crate::entry::{
     Attribute, Attributes, ContentDigest, Entry, FileInfo, FolderEntry, FolderInfo, UserMetadata,
 };
 pub use crate::error::{Error, ErrorKind, Result};
-pub use crate::layer::{refused, Call, Layer};
+pub use crate::layer::{refused, Call, Layer, LayerExt};
 pub use crate::operation::{Argument, ArgumentKind, Operation, OutputKind, PathRole};
 pub use crate::options::{
     DeleteFolderOptions, ListOptions, Precondition, WriteOptions, METADATA_LIMIT,

@@ -148,6 +148,7 @@ fn method(method: &Method, index: usize, world_trait: &syn::Ident, world: World)
     });
     let hook = method.hook_ident(world);
     quote! {
+        #[inline]
         #sig {
             let #call_ = ::store::__private::layer_call(
                 &OPERATIONS[#index],
@@ -215,6 +216,7 @@ fn hook(method: &Method, world: World, bound: &TokenStream) -> TokenStream {
     };
     quote! {
         #[doc(hidden)]
+        #[inline]
         #sig {
             let #inner = &**#inner;
             #keep
