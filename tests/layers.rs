@@ -994,3 +994,21 @@ fn a_layer_takes_single_operations_in_both_worlds() {
     });
     assert_eq!(audit.logged(), ["c.txt"]);
 }
+
+/// Latency injected below a timeout: the call is cut at the bound, retryable; a retry with a
+/// longer per-attempt bound rides it out.
+#[tokio::test]
+async fn injected_latency_meets_the_timeout() {
+    use store::layers::Timeout;
+    let slow = || Faults::new(0).delay(OperationClass::Reads, Duration::from_millis(200));
+    let store = AsyncStore::new(MemoryBackend::new())
+        .layer(slow())
+        .layer(Timeout::new(Duration::from_millis(20)));
+    let err = store.exists("a").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BackendUnavailable, "{err}");
+    assert!(err.is_retryable());
+    let patient = AsyncStore::new(MemoryBackend::new())
+        .layer(slow())
+        .layer(Retry::new().attempt_timeout(Duration::from_secs(60)));
+    assert!(!patient.exists("a").await.unwrap());
+}

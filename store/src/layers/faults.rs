@@ -4,6 +4,7 @@ use std::io::{self, Read};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_core::Stream;
@@ -60,8 +61,8 @@ struct Rule {
 
 /// Injects faults, deterministically for a given seed and order of calls: fail every Nth call
 /// of a class of operations or a fraction of them (before the call reaches the backend, so
-/// nothing was applied), with an error that is retryable or not; and cut every byte stream
-/// after a number of bytes. It is how a retrying layer, and code above the store, are tested.
+/// nothing was applied), with an error that is retryable or not; add latency to a class of
+/// calls; and cut every byte stream after a number of bytes. It is how a retrying layer, and code above the store, are tested.
 ///
 /// ```
 /// use store::layers::{Faults, OperationClass};
@@ -78,6 +79,7 @@ struct Rule {
 pub struct Faults {
     seed: u64,
     rules: Vec<Rule>,
+    delays: Vec<(OperationClass, Duration)>,
     cut_after: Option<u64>,
 }
 
@@ -88,6 +90,7 @@ impl Faults {
         Faults {
             seed,
             rules: Vec::new(),
+            delays: Vec::new(),
             cut_after: None,
         }
     }
@@ -116,6 +119,24 @@ impl Faults {
             seen: AtomicU64::new(0),
         });
         self
+    }
+
+    /// Adds `latency` before every call of `class` reaches the backend (a sleep of the
+    /// runtime in the async world, of the thread in the blocking one); rules add up. How a
+    /// timeout, a limit or code above the store is tested against a slow service.
+    #[must_use]
+    pub fn delay(mut self, class: OperationClass, latency: Duration) -> Self {
+        self.delays.push((class, latency));
+        self
+    }
+
+    /// The latency added to `call`.
+    fn latency(&self, call: &Call<'_>) -> Duration {
+        self.delays
+            .iter()
+            .filter(|(class, _)| class.contains(call.operation()))
+            .map(|(_, latency)| *latency)
+            .sum()
     }
 
     /// Cuts every byte stream after `bytes` bytes: the stream then fails with a retryable
@@ -162,9 +183,17 @@ impl Layer for Faults {
         T: Send + 'a,
         N: FnMut() -> Option<BoxFuture<'a, Result<T>>> + Send + 'a,
     {
+        let latency = self.latency(&call);
         match self.fault(&call) {
-            Some(fault) => refused(fault),
-            None => Layer::around(&(), call, next),
+            Some(fault) if latency.is_zero() => refused(fault),
+            None if latency.is_zero() => Layer::around(&(), call, next),
+            fault => Box::pin(async move {
+                tokio::time::sleep(latency).await;
+                match fault {
+                    Some(fault) => Err(fault),
+                    None => Layer::around(&(), call, next).await,
+                }
+            }),
         }
     }
 
@@ -172,6 +201,10 @@ impl Layer for Faults {
     where
         N: FnMut() -> Option<Result<T>>,
     {
+        let latency = self.latency(&call);
+        if !latency.is_zero() {
+            std::thread::sleep(latency);
+        }
         match self.fault(&call) {
             Some(fault) => Err(fault),
             None => Layer::around_blocking(&(), call, next),
@@ -324,6 +357,40 @@ mod tests {
             .expect("the seventh write is not a third");
         // Reads are another class: never hit.
         assert!((0..9).all(|i| store.exists(format!("w{i}")).is_ok()));
+    }
+
+    #[test]
+    fn latency_is_added_to_the_class_given() {
+        use std::time::{Duration, Instant};
+        let store = Store::new(MemoryBackend::new()).layer(
+            Faults::new(0)
+                .delay(OperationClass::Writes, Duration::from_millis(30))
+                .delay(OperationClass::Writes, Duration::from_millis(20)),
+        );
+        let start = Instant::now();
+        store.write("a", "x", &WriteOptions::new()).unwrap();
+        assert!(
+            start.elapsed() >= Duration::from_millis(50),
+            "the delays add up"
+        );
+        let reads = Store::new(MemoryBackend::new())
+            .layer(Faults::new(0).delay(OperationClass::Writes, Duration::from_secs(600)));
+        let start = Instant::now();
+        reads.exists("a").unwrap();
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "a read was delayed"
+        );
+    }
+
+    #[tokio::test]
+    async fn latency_in_the_async_world_sleeps_the_runtime() {
+        use std::time::Duration;
+        let store = crate::AsyncStore::new(MemoryBackend::new())
+            .layer(Faults::new(0).delay(OperationClass::Any, Duration::from_millis(40)));
+        let start = tokio::time::Instant::now();
+        store.exists("a").await.unwrap();
+        assert!(start.elapsed() >= Duration::from_millis(40));
     }
 
     #[test]
