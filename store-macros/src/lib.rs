@@ -41,6 +41,9 @@ use proc_macro::TokenStream;
 /// - `sync_only`: absent from the async world (`read_seekable`, `open_atomic`);
 /// - `manual`: the stores write their own public method (extra Store-level behaviour);
 /// - `mutates`: the operation changes what is stored (a fact of the operation table);
+/// - `repeatable_if(arg)`: a mutating operation that may be repeated after an error that may
+///   have been applied, when `arg` says so (`::store::__private::RepeatableIf`: `true`, an
+///   overwrite without precondition);
 /// - `async_default = path`: the default body of the async method;
 /// - `async_to_sync = path`: the body of the method in `AsyncBackendSyncAdapter`, where it
 ///   differs from forwarding;

@@ -194,7 +194,7 @@ option_snapshots! {
         #[store(gate = Move, file(src, dst), mutates, flags(AtomicMove), derive_from(copy))]
         fn rename(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()>;
         /// What `rename` derives from.
-        #[store(gate = Copy, file(src, dst), mutates)]
+        #[store(gate = Copy, file(src, dst), mutates, repeatable_if(overwrite))]
         fn copy(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()>;
     }
     async_default: {

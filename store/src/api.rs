@@ -165,6 +165,7 @@ pub trait Backend: Send + Sync + 'static {
         gate = Write,
         file(path),
         mutates,
+        repeatable_if(options),
         flags(WriteResultNative, UserMetadata, Attributes, ConditionalWrite)
     )]
     fn write(
@@ -182,7 +183,7 @@ pub trait Backend: Send + Sync + 'static {
     /// In the async world over a blocking backend the write runs on tokio's blocking pool:
     /// dropping the future does not stop it, and a write already under way still lands —
     /// whole, never in part.
-    #[store(gate = AtomicWrite, file(path), mutates)]
+    #[store(gate = AtomicWrite, file(path), mutates, repeatable_if(options))]
     fn write_atomic(
         &self,
         path: &StorePath,
@@ -198,13 +199,13 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Deletes the file at `path`. `NotFound` when it is missing unless `missing_ok`;
     /// `InvalidPath` when it is a folder, even with `missing_ok`.
-    #[store(gate = Delete, file(path), mutates)]
+    #[store(gate = Delete, file(path), mutates, repeatable_if(missing_ok))]
     fn delete(&self, path: &StorePath, missing_ok: bool) -> Result<()>;
 
     /// Deletes the folder at `path`, never the root. `NotFound` when it is missing unless
     /// `missing_ok`; `InvalidPath` when it is a file; `DirectoryNotEmpty` when it holds
     /// anything and `recursive` is off.
-    #[store(gate = Delete, subfolder(path), mutates)]
+    #[store(gate = Delete, subfolder(path), mutates, repeatable_if(options))]
     fn delete_folder(&self, path: &StorePath, options: &DeleteFolderOptions) -> Result<()>;
 
     /// Lists the files below `path`: direct children, or every depth with `recursive`
@@ -243,7 +244,7 @@ pub trait Backend: Send + Sync + 'static {
     fn rename(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()>;
 
     /// Copies the file `src` to `dst`; the rules and errors of [`rename`](Self::rename).
-    #[store(gate = Copy, file(src, dst), mutates)]
+    #[store(gate = Copy, file(src, dst), mutates, repeatable_if(overwrite))]
     fn copy(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()>;
 
     /// Facts about the file at `path`: size, modification time, and what else the backend

@@ -40,6 +40,7 @@ pub struct Call<'a> {
     backend: &'static str,
     keys: [Option<&'a StorePath>; 2],
     source: Option<Source<'a>>,
+    repeatable: bool,
 }
 
 impl<'a> Call<'a> {
@@ -64,6 +65,23 @@ impl<'a> Call<'a> {
         self.source
     }
 
+    /// Whether repeating this call cannot change its outcome even if it was applied: an
+    /// operation that changes nothing, or one whose argument says so
+    /// ([`Operation::repeatable_if`]: `delete` with `missing_ok`, `copy` over, a `write`
+    /// that overwrites without precondition). Content that was a stream is sent once all
+    /// the same.
+    pub fn is_repeatable(&self) -> bool {
+        !self.operation.mutates || self.repeatable
+    }
+
+    /// This call, repeatable even if applied when `repeatable` (see [`is_repeatable`](Self::is_repeatable)).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn repeatable(mut self, repeatable: bool) -> Self {
+        self.repeatable = repeatable;
+        self
+    }
+
     /// This call, reading from `source`.
     #[doc(hidden)]
     #[must_use]
@@ -86,6 +104,7 @@ pub fn call<'a>(
         backend,
         keys,
         source: None,
+        repeatable: false,
     }
 }
 
@@ -240,6 +259,41 @@ pub trait LayerExt: Sized + Send + Sync + 'static {
 }
 
 impl<B: Send + Sync + 'static> LayerExt for B {}
+
+/// What an argument named by `repeatable_if` says: that repeating the call cannot change its
+/// outcome even if the first attempt was applied.
+#[doc(hidden)]
+pub trait RepeatableIf {
+    /// Whether the call may be repeated.
+    fn repeatable(&self) -> bool;
+}
+
+/// `missing_ok` of a delete, `overwrite` of a copy: `true` gives the same outcome twice.
+impl RepeatableIf for bool {
+    fn repeatable(&self) -> bool {
+        *self
+    }
+}
+
+/// An overwrite without precondition writes the same bytes to the same outcome twice.
+impl RepeatableIf for crate::options::WriteOptions {
+    fn repeatable(&self) -> bool {
+        self.overwrite && self.precondition.is_none()
+    }
+}
+
+/// A folder deleted with `missing_ok` is as gone the second time.
+impl RepeatableIf for crate::options::DeleteFolderOptions {
+    fn repeatable(&self) -> bool {
+        self.missing_ok
+    }
+}
+
+impl<T: RepeatableIf + ?Sized> RepeatableIf for &T {
+    fn repeatable(&self) -> bool {
+        (**self).repeatable()
+    }
+}
 
 /// A call refused before any attempt, as `around`'s answer.
 pub fn refused<'a, T: Send + 'a>(error: Error) -> BoxFuture<'a, Result<T>> {

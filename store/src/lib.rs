@@ -199,7 +199,7 @@ pub mod __private {
         blocking_content, byte_stream, collect_list, list_stream, run_blocking,
     };
     pub use crate::derived::{asynchronous, blocking};
-    pub use crate::layer::{call as layer_call, replay, Replayable};
+    pub use crate::layer::{call as layer_call, replay, RepeatableIf, Replayable};
     pub use crate::operation::{argument, operation};
     pub use crate::stores::filter::{keep_iter, keep_stream};
     pub use store_macros::__backend_impl as backend_impl;

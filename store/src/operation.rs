@@ -33,6 +33,10 @@ pub struct Operation {
     pub sync_only: bool,
     /// The capability flags a backend may declare only if it has this operation (C-2.2).
     pub flags: &'static [Capability],
+    /// For an operation that [`mutates`](Self::mutates): the argument whose value says that
+    /// repeating a call cannot change its outcome even if the first was applied (`missing_ok`
+    /// of `delete`, `overwrite` of `copy`, an overwrite without precondition for `write`).
+    pub repeatable_if: Option<&'static str>,
 }
 
 impl Operation {
@@ -60,6 +64,7 @@ impl Operation {
 /// What the `dual_api` macro writes each table entry with: the structs are `#[non_exhaustive]`, so a
 /// crate holding a definition of its own (a test of the macro) cannot name their fields.
 #[doc(hidden)]
+#[allow(clippy::too_many_arguments)] // one per field, written by the macro
 pub const fn operation(
     name: &'static str,
     gate: Option<Capability>,
@@ -68,6 +73,7 @@ pub const fn operation(
     output: OutputKind,
     sync_only: bool,
     flags: &'static [Capability],
+    repeatable_if: Option<&'static str>,
 ) -> Operation {
     Operation {
         name,
@@ -77,6 +83,7 @@ pub const fn operation(
         output,
         sync_only,
         flags,
+        repeatable_if,
     }
 }
 

@@ -26,6 +26,7 @@ pub(crate) enum Key {
     AsyncToSync,
     DeriveFrom,
     Flags,
+    RepeatableIf,
 }
 
 /// What an option takes after its key.
@@ -41,7 +42,7 @@ enum Form {
 
 impl Key {
     /// Every option, by the name it is written with.
-    pub(crate) const ALL: [(&'static str, Key); 15] = [
+    pub(crate) const ALL: [(&'static str, Key); 16] = [
         ("gate", Key::Gate),
         ("file", Key::File),
         ("folder", Key::Folder),
@@ -57,6 +58,7 @@ impl Key {
         ("async_to_sync", Key::AsyncToSync),
         ("derive_from", Key::DeriveFrom),
         ("flags", Key::Flags),
+        ("repeatable_if", Key::RepeatableIf),
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -75,7 +77,8 @@ impl Key {
             | Key::Subfolder
             | Key::Pattern
             | Key::DeriveFrom
-            | Key::Flags => Form::Names,
+            | Key::Flags
+            | Key::RepeatableIf => Form::Names,
         }
     }
 

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use syn::visit::Visit;
-use syn::{FnArg, GenericParam, Pat, ReturnType};
+use syn::{FnArg, GenericParam, Ident, Pat, ReturnType};
 
 use super::attr::Key;
 use super::ctxt::Ctxt;
@@ -288,6 +288,28 @@ fn check_options(cx: &Ctxt, def: &Definition, method: &Method) {
                     "`derive_from` names other I/O operations of the trait; `{from}` is not one"
                 ),
             );
+        }
+    }
+    if let Some(span) = o.flag(Key::RepeatableIf) {
+        let names: Vec<&Ident> = o.names(Key::RepeatableIf).collect();
+        if o.flag(Key::Mutates).is_none() {
+            cx.syn_error(syn::Error::new(
+                span,
+                "`repeatable_if` applies to an operation that `mutates`: the others are always repeatable",
+            ));
+        } else if names.len() != 1 {
+            cx.syn_error(syn::Error::new(
+                span,
+                "`repeatable_if` names one argument, whose value says whether the call may be repeated",
+            ));
+        }
+        for name in names {
+            if !method.args.iter().any(|a| a.ident == *name) {
+                cx.error_spanned_by(
+                    name,
+                    format!("`repeatable_if` names an argument of the method; `{name}` is not one"),
+                );
+            }
         }
     }
     if let (Some(span), None) = (o.flag(Key::DeriveFrom), &def.derivations) {

@@ -182,6 +182,13 @@ impl Method {
     }
 
     /// The operations this one is derived from, in a backend that does not write it.
+    /// The argument that says whether this mutating operation may be repeated after an error
+    /// that may have been applied (`repeatable_if(missing_ok)`): repeating it then cannot
+    /// change the outcome.
+    pub(crate) fn repeatable_if(&self) -> Option<&Ident> {
+        self.options.names(Key::RepeatableIf).next()
+    }
+
     pub(crate) fn derive_from(&self) -> Vec<&Ident> {
         self.options.names(Key::DeriveFrom).collect()
     }

@@ -146,6 +146,10 @@ fn method(method: &Method, index: usize, world_trait: &syn::Ident, world: World)
         };
         quote!(.reading(::store::Source::#world(&self.inner, #path, #range)))
     });
+    // Whether this call may be repeated even if applied, as its argument says.
+    let repeatable = method
+        .repeatable_if()
+        .map(|arg| quote!(.repeatable(::store::__private::RepeatableIf::repeatable(&#arg))));
     let hook = method.hook_ident(world);
     quote! {
         #[inline]
@@ -154,7 +158,7 @@ fn method(method: &Method, index: usize, world_trait: &syn::Ident, world: World)
                 &OPERATIONS[#index],
                 self.name.get_or_init(|| <B as #world_trait>::name(&self.inner)),
                 [#(#keys),*],
-            )#reading;
+            )#reading #repeatable;
             <L as ::store::Layer>::#hook(&self.layer, #call_, &self.inner, #(#args),*)
         }
     }

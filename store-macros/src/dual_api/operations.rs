@@ -50,6 +50,13 @@ fn operation(method: &Method) -> TokenStream {
     };
     let sync_only = !method.in_world(World::Async);
     let flags = method.flags();
+    let repeatable_if = match method.repeatable_if() {
+        Some(arg) => {
+            let arg = arg.to_string();
+            quote!(::core::option::Option::Some(#arg))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     quote! {
         ::store::__private::operation(
             #name,
@@ -59,6 +66,7 @@ fn operation(method: &Method) -> TokenStream {
             ::store::OutputKind::#output,
             #sync_only,
             &[#(::store::Capability::#flags),*],
+            #repeatable_if,
         )
     }
 }

@@ -16,8 +16,10 @@ use crate::reopen::Version;
 ///
 /// - **What is repeated:** an operation that changes nothing (reads, stats, probes, listings,
 ///   `ping`) on any retryable error; one that changes what is stored (`mutates` in the
-///   operation table) only when the error says the request was not applied
-///   ([`Error::not_applied`]), so a create-only or conditional write is never applied twice.
+///   operation table) when repeating cannot change its outcome ([`Call::is_repeatable`]: an
+///   overwrite of bytes without precondition, a delete with `missing_ok`, a copy over) or
+///   when the error says the request was not applied ([`Error::not_applied`]), so a
+///   create-only or conditional write is never applied twice.
 ///   Content that was a stream or a reader is sent once: a second attempt is never made with
 ///   half of it.
 /// - **Per-attempt timeout** ([`attempt_timeout`](Self::attempt_timeout), async world): an
@@ -149,7 +151,7 @@ impl Retry {
 
     /// Whether `error`, from `call`, may be followed by another attempt.
     fn repeatable(&self, call: &Call<'_>, error: &Error) -> bool {
-        error.is_retryable() && (!call.operation().mutates || error.not_applied())
+        error.is_retryable() && (call.is_repeatable() || error.not_applied())
     }
 
     /// The wait after attempt `attempt` (from 1), or `None` when no attempt may follow.
