@@ -93,7 +93,7 @@ impl<'a> Call<'a> {
 
 /// What the generated [`Layered`](crate::Layered) builds each [`Call`] with.
 #[doc(hidden)]
-#[inline]
+#[inline(always)]
 pub fn call<'a>(
     operation: &'static Operation,
     backend: &'static str,
@@ -180,7 +180,7 @@ pub trait Layer: Send + Sync + 'static {
     }
 
     /// Runs `call` in the blocking world: by default one attempt, as `next` makes it.
-    #[inline]
+    #[inline(always)]
     fn around_blocking<T, N>(&self, call: Call<'_>, mut next: N) -> Result<T>
     where
         N: FnMut() -> Option<Result<T>>,

@@ -152,7 +152,7 @@ fn method(method: &Method, index: usize, world_trait: &syn::Ident, world: World)
         .map(|arg| quote!(.repeatable(::store::__private::RepeatableIf::repeatable(&#arg))));
     let hook = method.hook_ident(world);
     quote! {
-        #[inline]
+        #[inline(always)]
         #sig {
             let #call_ = ::store::__private::layer_call(
                 &OPERATIONS[#index],
@@ -220,7 +220,7 @@ fn hook(method: &Method, world: World, bound: &TokenStream) -> TokenStream {
     };
     quote! {
         #[doc(hidden)]
-        #[inline]
+        #[inline(always)]
         #sig {
             let #inner = &**#inner;
             #keep
