@@ -460,42 +460,54 @@ async fn a_killed_sshd_mid_transfer_is_backend_unavailable() {
     assert_eq!(store.read_bytes("whole.bin").await.unwrap(), big);
 }
 
+/// A retry patient enough to wait for an sshd started again.
+fn patient_retry() -> store::layers::Retry {
+    store::layers::Retry::new()
+        .attempts(100)
+        .backoff(Duration::from_millis(20), Duration::from_millis(200))
+        .budget(Duration::from_secs(30))
+}
+
+/// A backend on a test's own sshd at `port`.
+fn own_backend(port: u16, folder: &str) -> SftpBackend {
+    builder_at(port, folder)
+        .host_key(env("STORE_TEST_SFTP_HOST_KEY"))
+        .build()
+        .unwrap()
+}
+
+/// Kills `server` and starts it again on `port`, in `dir`, 800 ms later on a thread of its own.
+fn restart_sshd(
+    server: &mut Server,
+    port: u16,
+    dir: &std::path::Path,
+) -> std::thread::JoinHandle<Server> {
+    server.kill();
+    let dir = dir.to_owned();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(800));
+        own_sshd(port, &dir)
+    })
+}
+
 /// A retrying layer rides out an sshd that goes away and comes back: a read is repeated until
 /// the server answers again, and so is a write whose attempts could not connect (nothing was
 /// applied), on a backend instance that had no connection yet.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retry_rides_out_a_restarted_sshd() {
-    use store::layers::Retry;
     let port = free_port();
     let dir = tempfile::tempdir().unwrap();
     let mut server = own_sshd(port, dir.path());
     let folder = folder();
-    let patient = || {
-        Retry::new()
-            .attempts(100)
-            .backoff(Duration::from_millis(20), Duration::from_millis(200))
-            .budget(Duration::from_secs(30))
-    };
-    let backend = || {
-        builder_at(port, &folder)
-            .host_key(env("STORE_TEST_SFTP_HOST_KEY"))
-            .build()
-            .unwrap()
-    };
+    let patient = patient_retry;
+    let backend = || own_backend(port, &folder);
     let store = AsyncStore::new(backend()).layer(patient());
     store
         .write("kept.txt", "before", &WriteOptions::new())
         .await
         .expect("a write");
 
-    let restart = |server: &mut Server| {
-        server.kill();
-        let dir = dir.path().to_owned();
-        std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(800));
-            own_sshd(port, &dir)
-        })
-    };
+    let restart = |server: &mut Server| restart_sshd(server, port, dir.path());
     let back = restart(&mut server);
     let text = store.read_text("kept.txt").await;
     server = back.join().unwrap();
@@ -516,33 +528,15 @@ async fn retry_rides_out_a_restarted_sshd() {
 /// file arrives whole, in both worlds.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retry_resumes_a_download_through_a_restarted_sshd() {
-    use store::layers::Retry;
     let port = free_port();
     let dir = tempfile::tempdir().unwrap();
     let mut server = own_sshd(port, dir.path());
     let folder = folder();
-    let backend = || {
-        builder_at(port, &folder)
-            .host_key(env("STORE_TEST_SFTP_HOST_KEY"))
-            .build()
-            .unwrap()
-    };
-    let patient = || {
-        Retry::new()
-            .attempts(100)
-            .backoff(Duration::from_millis(20), Duration::from_millis(200))
-            .budget(Duration::from_secs(30))
-    };
+    let patient = patient_retry;
+    let backend = || own_backend(port, &folder);
     let data: Vec<u8> = (0..24u32 << 20).map(|i| (i ^ (i >> 9)) as u8).collect();
     std::fs::write(on_disk(&folder).join("big.bin"), &data).unwrap();
-    let restart = |server: &mut Server| {
-        server.kill();
-        let dir = dir.path().to_owned();
-        std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(800));
-            own_sshd(port, &dir)
-        })
-    };
+    let restart = |server: &mut Server| restart_sshd(server, port, dir.path());
 
     // Async: the first chunk arrives, then sshd goes and comes back.
     let opens = common::Opens::default();
@@ -576,11 +570,7 @@ async fn retry_resumes_a_download_through_a_restarted_sshd() {
         let mut reader = store.read("big.bin").expect("read");
         let mut got = vec![0u8; 64 * 1024];
         std::io::Read::read_exact(&mut reader, &mut got).expect("the first bytes");
-        server.kill();
-        let back = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(800));
-            own_sshd(port, &dir)
-        });
+        let back = restart_sshd(&mut server, port, &dir);
         std::io::Read::read_to_end(&mut reader, &mut got).expect("the download resumed");
         (got, back.join().unwrap())
     });

@@ -4,10 +4,12 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use syn::{FnArg, Ident, ImplItem, ImplItemFn, ItemImpl, ReturnType};
+use syn::{FnArg, Ident, ImplItem, ImplItemFn, ItemImpl};
 
 use super::args::BackendArgs;
-use crate::definition::{closest, shape, Ctxt, Definition, Method, World};
+use crate::definition::{
+    check_signature as check_shapes, closest, Ctxt, Definition, Method, World,
+};
 
 /// A validated backend.
 pub(crate) struct Backend {
@@ -321,13 +323,12 @@ fn snake_case(camel: &str) -> String {
 
 /// Compares the user's signature with the definition's, in the backend's world.
 fn check_signature(cx: &Ctxt, method: &Method, f: &ImplItemFn, asynchronous: bool) {
-    let name = method.ident();
     match f.sig.inputs.first() {
         Some(FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_none() => {}
         Some(other) => cx.error_spanned_by(other, "operations take `&self`"),
         None => cx.error_spanned_by(&f.sig.ident, "operations take `&self`"),
     }
-    let args: Vec<_> = f
+    let args: Vec<&syn::PatType> = f
         .sig
         .inputs
         .iter()
@@ -336,48 +337,10 @@ fn check_signature(cx: &Ctxt, method: &Method, f: &ImplItemFn, asynchronous: boo
             FnArg::Receiver(_) => None,
         })
         .collect();
-    if args.len() != method.args.len() {
-        let want: Vec<String> = method
-            .args
-            .iter()
-            .map(|a| format!("{}: {}", a.ident, shape(&a.ty, asynchronous)))
-            .collect();
-        cx.error_spanned_by(
-            &f.sig.inputs,
-            format!(
-                "`{name}` takes {} argument(s) after `&self`: {}",
-                method.args.len(),
-                want.join(", ")
-            ),
-        );
-        return;
-    }
-    for (user, expected) in args.iter().zip(&method.args) {
-        let want = shape(&expected.ty, asynchronous);
-        if shape(&user.ty, false) != want {
-            cx.error_spanned_by(
-                &user.ty,
-                format!("expected `{want}` here, as in the contract's `{name}`"),
-            );
-        }
-    }
-    let want = match &method.sig.output {
-        ReturnType::Type(_, ty) => shape(ty, asynchronous),
-        ReturnType::Default => "()".into(),
-    };
-    let got = match &f.sig.output {
-        ReturnType::Type(_, ty) => shape(ty, false),
-        ReturnType::Default => "()".into(),
-    };
-    if got != want {
-        match &f.sig.output {
-            ReturnType::Type(_, ty) => cx.error_spanned_by(
-                ty,
-                format!("expected `{want}` here, as in the contract's `{name}`"),
-            ),
-            ReturnType::Default => {
-                cx.error_spanned_by(&f.sig.ident, format!("`{name}` returns `{want}`"))
-            }
-        }
-    }
+    let written = (
+        &f.sig.ident,
+        &f.sig.inputs as &dyn quote::ToTokens,
+        "`&self`",
+    );
+    check_shapes(cx, method, written, &args, &f.sig.output, asynchronous);
 }

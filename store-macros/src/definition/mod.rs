@@ -12,11 +12,11 @@ mod shape;
 mod types;
 
 pub(crate) use self::attr::Role;
-pub(crate) use self::callback::{krate, Input};
+pub(crate) use self::callback::{call_back, called_back};
 pub(crate) use self::check::closest;
 pub(crate) use self::ctxt::Ctxt;
 pub(crate) use self::model::{ArgKind, Args, Definition, Method, Output, World, Written};
-pub(crate) use self::shape::shape;
+pub(crate) use self::shape::check_signature;
 pub(crate) use self::types::{async_name, tie_lifetimes};
 
 use syn::ItemTrait;

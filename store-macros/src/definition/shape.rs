@@ -2,9 +2,69 @@
 //! and `Result<bytes::Bytes>` match while `Result<String>` does not.
 
 use quote::ToTokens;
-use syn::{GenericArgument, PathArguments, Type};
+use syn::{GenericArgument, Ident, PatType, PathArguments, ReturnType, Type};
 
-use super::async_name;
+use super::{async_name, Ctxt, Method};
+
+/// Checks the arguments and output a user wrote for `method` against the definition's, in
+/// the async world's spelling when `asynchronous`: their count (reported on `inputs`, with
+/// what they come `after`), each argument's shape and the output's, every mismatch spanned on
+/// its type. Whether all matched.
+pub(crate) fn check_signature(
+    cx: &Ctxt,
+    method: &Method,
+    (ident, inputs, after): (&Ident, &dyn ToTokens, &str),
+    args: &[&PatType],
+    output: &ReturnType,
+    asynchronous: bool,
+) -> bool {
+    let name = method.ident();
+    if args.len() != method.args.len() {
+        let want: Vec<String> = method
+            .args
+            .iter()
+            .map(|a| format!("{}: {}", a.ident, shape(&a.ty, asynchronous)))
+            .collect();
+        cx.error_spanned_by(
+            inputs,
+            format!(
+                "`{name}` takes {} argument(s) after {after}: {}",
+                method.args.len(),
+                want.join(", ")
+            ),
+        );
+        return false;
+    }
+    let mut fine = true;
+    for (user, expected) in args.iter().zip(&method.args) {
+        let want = shape(&expected.ty, asynchronous);
+        if shape(&user.ty, false) != want {
+            cx.error_spanned_by(
+                &user.ty,
+                format!("expected `{want}` here, as in the contract's `{name}`"),
+            );
+            fine = false;
+        }
+    }
+    let want = match &method.sig.output {
+        ReturnType::Type(_, ty) => shape(ty, asynchronous),
+        ReturnType::Default => "()".into(),
+    };
+    match output {
+        ReturnType::Type(_, ty) if shape(ty, false) != want => {
+            cx.error_spanned_by(
+                ty,
+                format!("expected `{want}` here, as in the contract's `{name}`"),
+            );
+            false
+        }
+        ReturnType::Default if want != "()" => {
+            cx.error_spanned_by(ident, format!("`{name}` returns `{want}`"));
+            false
+        }
+        _ => fine,
+    }
+}
 
 /// The shape of `ty`, with the async world's names when `asynchronous`.
 pub(crate) fn shape(ty: &Type, asynchronous: bool) -> String {

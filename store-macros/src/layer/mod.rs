@@ -13,35 +13,22 @@ mod model;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::definition::{self, krate, Ctxt};
+use crate::definition::{self, Ctxt};
 
-/// The attribute: forwards to the definition callback (see `#[store::backend]`).
+/// The attribute: forwards to the definition callback, which calls `__layer_impl!`.
 pub(crate) fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
-    let krate = krate(&args).unwrap_or_else(|| syn::parse_quote!(::store));
-    let callback = if krate.is_ident("crate") {
-        quote!(__store_definition!)
-    } else {
-        quote!(#krate::__store_definition!)
-    };
-    quote! {
-        #callback([#krate::__private::layer_impl] (#args) #item);
-    }
+    definition::call_back("layer_impl", args, item)
 }
 
 /// The callback: `{ definition } (args) impl-block`.
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
-    let parsed = match syn::parse2::<definition::Input>(input) {
+    let (def, args, item) = match definition::called_back(input) {
         Ok(parsed) => parsed,
-        Err(err) => return err.to_compile_error(),
+        Err(errors) => return errors,
     };
-    let definition_cx = Ctxt::new();
-    let def = definition::parse(&definition_cx, parsed.definition);
-    if let Err(err) = definition_cx.check() {
-        return err.to_compile_error();
-    }
     let cx = Ctxt::new();
-    let krate = model::krate(&cx, parsed.args);
-    let layer = model::Layer::from_syn(&cx, &def, parsed.item, krate);
+    let krate = model::krate(&cx, args);
+    let layer = model::Layer::from_syn(&cx, &def, item, krate);
     let generated = codegen::generate(&def, &layer);
     match cx.check() {
         Ok(()) => generated,

@@ -2,9 +2,9 @@
 //! its world, and the hooks of `Layer` it writes; every mistake spanned on its token.
 
 use proc_macro2::TokenStream;
-use syn::{FnArg, ImplItem, ImplItemFn, ItemImpl, Pat, Path, ReturnType, Type};
+use syn::{FnArg, ImplItem, ImplItemFn, ItemImpl, Pat, Path, Type};
 
-use crate::definition::{closest, shape, Ctxt, Definition, Method, World};
+use crate::definition::{check_signature, closest, Ctxt, Definition, Method, World};
 
 /// The hooks of `::store::Layer` a block may write besides operations.
 const HOOKS: &[&str] = &[
@@ -198,51 +198,12 @@ fn check(cx: &Ctxt, method: &Method, f: &ImplItemFn, world: World) -> Option<Tak
             FnArg::Receiver(_) => None,
         })
         .collect();
-    if args.len() != method.args.len() {
-        let want: Vec<String> = method
-            .args
-            .iter()
-            .map(|a| format!("{}: {}", a.ident, shape(&a.ty, asynchronous)))
-            .collect();
-        cx.error_spanned_by(
-            &f.sig.inputs,
-            format!(
-                "`{name}` takes {} argument(s) after the backend below: {}",
-                method.args.len(),
-                want.join(", ")
-            ),
-        );
-        return None;
-    }
-    let mut fine = true;
-    for (user, expected) in args.iter().zip(&method.args) {
-        let want = shape(&expected.ty, asynchronous);
-        if shape(&user.ty, false) != want {
-            cx.error_spanned_by(
-                &user.ty,
-                format!("expected `{want}` here, as in the contract's `{name}`"),
-            );
-            fine = false;
-        }
-    }
-    let want = match &method.sig.output {
-        ReturnType::Type(_, ty) => shape(ty, asynchronous),
-        ReturnType::Default => "()".into(),
-    };
-    match &f.sig.output {
-        ReturnType::Type(_, ty) if shape(ty, false) != want => {
-            cx.error_spanned_by(
-                ty,
-                format!("expected `{want}` here, as in the contract's `{name}`"),
-            );
-            fine = false;
-        }
-        ReturnType::Default => {
-            cx.error_spanned_by(&f.sig.ident, format!("`{name}` returns `{want}`"));
-            fine = false;
-        }
-        ReturnType::Type(..) => {}
-    }
+    let written = (
+        &f.sig.ident,
+        &f.sig.inputs as &dyn quote::ToTokens,
+        "the backend below",
+    );
+    let fine = check_signature(cx, method, written, &args, &f.sig.output, asynchronous);
     fine.then(|| Taken {
         name: name.to_string(),
         world,
