@@ -1,5 +1,6 @@
-//! A blocking `Store` over an async backend, called by mistake from async code: it answers
-//! `ErrorKind::BlockingInAsync` instead of stalling or panicking. `tests/panic_abort.rs` builds
+//! A blocking `Store` called by mistake from async code answers `ErrorKind::BlockingInAsync`
+//! instead of stalling or panicking, whatever its backend (an async one here; a local folder
+//! or memory alike). `tests/panic_abort.rs` builds
 //! and runs this program with `panic = "abort"`, where a panic used as a probe would kill it.
 
 use store::{AsyncMemoryBackend, ErrorKind, Store, WriteOptions};

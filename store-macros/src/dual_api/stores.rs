@@ -118,9 +118,15 @@ fn forwarder(method: &Method, asynchronous: bool) -> TokenStream {
         World::Blocking
     });
     let asyncness = asynchronous.then(|| quote!(async));
+    // A blocking store refuses async code first, whatever its backend (one rule).
+    let in_async = (!asynchronous).then(|| {
+        let name = ident.to_string();
+        quote!(self.scope.refuse_blocking_in_async(#name)?;)
+    });
     quote! {
         #(#attrs)*
         pub #asyncness fn #ident(&self, #(#params),*) -> #output {
+            #in_async
             #(#check_options)*
             #(#keys)*
             #(#argument_gates)*

@@ -4,7 +4,7 @@
 
 use super::support::{create, expect_kind};
 use super::{call_backend, CallArgs, World};
-use crate::{Capability, ErrorKind, PathRole, Store};
+use crate::{Capability, ErrorKind, ListOptions, PathRole, Store};
 
 fn blocking_store(w: &dyn World) -> Store {
     w.sync_store()
@@ -81,6 +81,81 @@ pub async fn k101_async_to_sync_adapter_refuses_async_context(w: &dyn World) {
     }
 }
 
+/// K-115: a blocking store gives one answer in async code whatever its backend (C-7.9): from a
+/// task on either runtime flavour, or inside `block_on`, `BlockingInAsync` and nothing
+/// written; from `spawn_blocking`, `block_in_place` and a plain thread, the call works.
+pub async fn k115_blocking_store_refuses_async_context(w: &dyn World) {
+    let store = w
+        .sync_store()
+        .expect("the `sync_world` group runs on a Store")
+        .clone();
+    let seeded = std::thread::scope(|s| {
+        s.spawn(|| store.write("k115.txt", "data", &create()))
+            .join()
+            .expect("the seeding thread does not panic")
+    });
+    if !w.capabilities().supports(Capability::Write) {
+        return;
+    }
+    seeded.expect("seed from a plain thread");
+    for multi in [false, true] {
+        let runtime = if multi {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .build()
+        } else {
+            tokio::runtime::Builder::new_current_thread().build()
+        }
+        .expect("a runtime");
+        let in_task = {
+            let store = store.clone();
+            runtime
+                .block_on(async move {
+                    tokio::spawn(async move {
+                        store.write("k115-refused.txt", "x", &create()).map(drop)
+                    })
+                    .await
+                })
+                .expect("the task does not panic")
+        };
+        let err = expect_kind(w, in_task, ErrorKind::BlockingInAsync);
+        assert!(err.message().contains("AsyncStore"), "{err}");
+        let inline = runtime.block_on(async { store.read_bytes("k115.txt") });
+        expect_kind(w, inline, ErrorKind::BlockingInAsync);
+        let listed =
+            runtime.block_on(async { store.list_files("", &ListOptions::new()).map(drop) });
+        expect_kind(w, listed, ErrorKind::BlockingInAsync);
+        let blocking = {
+            let store = store.clone();
+            runtime
+                .block_on(async move {
+                    tokio::task::spawn_blocking(move || store.read_bytes("k115.txt")).await
+                })
+                .expect("the blocking task does not panic")
+        };
+        assert_eq!(blocking.expect("works from spawn_blocking"), "data");
+        if multi {
+            let store = store.clone();
+            let in_place = runtime
+                .block_on(async move {
+                    tokio::spawn(async move {
+                        tokio::task::block_in_place(|| store.read_bytes("k115.txt"))
+                    })
+                    .await
+                })
+                .expect("the task does not panic");
+            assert_eq!(in_place.expect("works in block_in_place"), "data");
+        }
+    }
+    let exists = std::thread::scope(|s| s.spawn(|| store.exists("k115-refused.txt")).join());
+    assert!(
+        !exists
+            .expect("no panic")
+            .expect("exists from a plain thread"),
+        "a refused write landed"
+    );
+}
+
 /// K-102: 32 threads share one adapter without crossed results; SeekableRead is masked while
 /// `read_seekable` stays correct; after `close()` every call is BackendUnavailable.
 pub async fn k102_async_to_sync_adapter_shared_by_threads(w: &dyn World) {
@@ -131,6 +206,9 @@ pub async fn k102_async_to_sync_adapter_shared_by_threads(w: &dyn World) {
 
 // The items of this file and the groups they run in.
 kit_items! { $ __kit_async_to_sync;
+    sync_world [
+        k115_blocking_store_refuses_async_context,
+    ]
     async_to_sync [
         k098_closed_outranks_root,
         k101_async_to_sync_adapter_refuses_async_context,

@@ -31,6 +31,15 @@ impl<A: AsyncBackend> IntoBackend<Adapted> for A {
 ///
 /// Cheap to clone (one `Arc`); every clone of a store made by [`Store::new`] owns the backend.
 ///
+/// **For blocking code only, whatever the backend** (C-7.9): called from async code (a task
+/// on a runtime worker, or a future inside `block_on`) every method answers
+/// [`ErrorKind::BlockingInAsync`](crate::ErrorKind::BlockingInAsync) and changes nothing —
+/// over a local folder or memory exactly as over S3 or SFTP, so code that passes on a local
+/// folder in development does not fail on S3 in production. In async code use
+/// [`AsyncStore`](crate::AsyncStore); to call a blocking store there on purpose, run the call
+/// in `tokio::task::spawn_blocking` or `tokio::task::block_in_place`, which are blocking code.
+/// Plain threads always work.
+///
 /// ```
 /// use store::{MemoryBackend, Store, WriteOptions};
 /// let store = Store::new(MemoryBackend::new());

@@ -22,6 +22,15 @@ pub enum Adapted {}
 /// `read_text`, `write_text`, `head`, `get_folder_info`). `$into` is what `new` accepts; the
 /// async store passes `async` and `await`, which are spliced in where the two worlds differ;
 /// `$world` names its module of derived operations.
+/// A blocking store's refusal of async code, in the methods the stores write by hand; nothing
+/// in the async store.
+macro_rules! refuse_in_async {
+    (blocking, $scope:expr, $op:literal) => {
+        $scope.refuse_blocking_in_async($op)?
+    };
+    (asynchronous, $scope:expr, $op:literal) => {};
+}
+
 macro_rules! store_surface {
     (
         $store:ident, $backend:ident, $into:ident :: $into_fn:ident, $world:ident
@@ -226,6 +235,7 @@ macro_rules! store_surface {
             /// Closes the backend if this store owns it; idempotent (C-1.8). A store made by
             /// [`child`](Self::child) does not own its backend, and its `close` does nothing.
             pub $($asyncness)? fn close(&self) -> $crate::Result<()> {
+                $crate::stores::refuse_in_async!($world, self.scope, "close");
                 if !self.owner {
                     return Ok(());
                 }
@@ -263,6 +273,7 @@ macro_rules! store_surface {
                 path: impl AsRef<str>,
                 max_depth: Option<usize>,
             ) -> $crate::Result<$crate::FolderInfo> {
+                $crate::stores::refuse_in_async!($world, self.scope, "get_folder_info");
                 let path = path.as_ref();
                 let key = self.scope.folder_key(path)?;
                 let Some(depth) = max_depth else {
@@ -303,4 +314,4 @@ macro_rules! store_surface {
         }
     };
 }
-pub(crate) use store_surface;
+pub(crate) use {refuse_in_async, store_surface};

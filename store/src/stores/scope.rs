@@ -49,6 +49,27 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// `BlockingInAsync` when a blocking store is called from async code (a task on a runtime
+    /// worker, or a future inside `block_on`), whatever its backend: blocking there stalls
+    /// the runtime, so a blocking `Store` never does it, and code that passes over a local
+    /// folder does not fail over S3. Plain threads, `spawn_blocking` and `block_in_place`
+    /// are blocking code, where every call works. Checked before anything else, so a refused
+    /// call changes nothing.
+    pub(crate) fn refuse_blocking_in_async(&self, op: &'static str) -> Result<()> {
+        if !crate::adapters::async_to_sync::runtime::blocking_forbidden() {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::BlockingInAsync,
+            format!(
+                "{op} on a blocking Store was called from async code, where it would stall a \
+                 runtime worker; use AsyncStore there, or run the call in \
+                 tokio::task::spawn_blocking or block_in_place"
+            ),
+        )
+        .with_backend(self.backend))
+    }
+
     pub(crate) fn new(root: StorePath, backend: &'static str, capabilities: Capabilities) -> Self {
         Scope {
             root,

@@ -308,7 +308,7 @@ fn start(backend: &'static str) -> std::result::Result<Running, String> {
 /// and in `block_in_place`. A constrained budget runs out within its 128 units, so taking
 /// up to 256 tells; dropping the first unit's guard unused gives every unit back. Code wrapped
 /// in `tokio::task::unconstrained` reads as allowed.
-fn blocking_forbidden() -> bool {
+pub(crate) fn blocking_forbidden() -> bool {
     if Handle::try_current().is_err() {
         return false;
     }
