@@ -227,3 +227,63 @@ fn cloud_urls_reach_the_test_servers() {
         );
     }
 }
+
+/// The setup errors a new user met lead to the fix: the setting that allows plain HTTP, the
+/// closest scheme to a typo, and the options that carry credentials, named both as builder
+/// methods and as URL keys.
+#[test]
+fn setup_errors_name_the_fix() {
+    let message = |result: store::Result<Store>| {
+        let err = result.expect_err("a setup error");
+        assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+        err.to_string()
+    };
+    let keys = [("access_key_id", "id"), ("secret_access_key", "s3-secret")];
+    let http = message(Store::from_url(
+        "s3://bucket/",
+        [("endpoint", "http://127.0.0.1:9")].into_iter().chain(keys),
+    ));
+    assert!(
+        http.contains("allow_http=true") && http.contains("allow_http(true)"),
+        "{http}"
+    );
+    assert!(!http.contains("s3-secret"), "{http}");
+    let built = store::S3Builder::new()
+        .endpoint("HTTP://127.0.0.1:9")
+        .bucket("b")
+        .credentials("id", "key")
+        .build()
+        .map(Store::new);
+    assert!(message(built).contains("allow_http"));
+    let https = Store::from_url(
+        "s3://bucket/",
+        [("endpoint", "https://127.0.0.1:9")]
+            .into_iter()
+            .chain(keys),
+    );
+    assert!(https.is_ok(), "https needs no allow_http");
+
+    let typo = message(Store::from_url("stfp://root@host/x", [("", ""); 0]));
+    assert!(typo.contains("did you mean `sftp`"), "{typo}");
+    assert!(!typo.contains("user or password"), "{typo}");
+    let far = message(Store::from_url("gopher://host/x", [("", ""); 0]));
+    assert!(far.contains("unknown store URL scheme `gopher`") && !far.contains("did you mean"));
+
+    let s3 = message(Store::from_url("s3://bucket/", [("region", "eu-west-1")]));
+    for key in [
+        "access_key_id",
+        "secret_access_key",
+        "credentials(..)",
+        "from_env=true",
+    ] {
+        assert!(s3.contains(key), "S3 credentials: {s3}");
+    }
+    let azure = message(Store::from_url("az://container/", [("account", "acct")]));
+    for key in ["access_key", "sas_token", "from_env=true"] {
+        assert!(azure.contains(key), "Azure credentials: {azure}");
+    }
+    let sftp = message(Store::from_url("sftp://user@host/base", [("", ""); 0]));
+    for key in ["private_key_file", "password", "private_key"] {
+        assert!(sftp.contains(key), "SFTP credentials: {sftp}");
+    }
+}

@@ -113,6 +113,20 @@ async fn an_unknown_host_key_is_refused_with_its_fingerprint() {
     let folder = folder();
     let (_dir, path) = known_hosts_with("# nothing known");
     let err = ping(builder(&folder).known_hosts(&path)).await.unwrap_err();
+    // The message leads to the fix: the file read, and every option that fixes it.
+    let text = err.to_string();
+    for fix in [
+        "`known_hosts`",
+        "ssh-keyscan",
+        "`host_key`",
+        "`insecure_accept_any_host_key`",
+    ] {
+        assert!(text.contains(fix), "names {fix}: {text}");
+    }
+    assert!(
+        !text.contains(&*path.to_string_lossy()),
+        "no absolute path: {text}"
+    );
     assert_refused(err, "not in the known_hosts file");
 
     // Another host's entry does not vouch for this one.

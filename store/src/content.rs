@@ -143,6 +143,22 @@ content_from!(
     &str => |s: &str| Bytes::copy_from_slice(s.as_bytes()),
 );
 
+impl From<std::fs::File> for Content {
+    /// A file as write content, read from where it is to its end:
+    /// `store.write(p, File::open(local)?, &opts)`.
+    fn from(file: std::fs::File) -> Self {
+        Content::reader(file)
+    }
+}
+
+impl From<tokio::fs::File> for AsyncContent {
+    /// A tokio file as write content, read from where it is to its end:
+    /// `store.write(p, tokio::fs::File::open(local).await?, &opts).await`.
+    fn from(file: tokio::fs::File) -> Self {
+        AsyncContent::reader(file)
+    }
+}
+
 impl From<ReadStream> for Content {
     /// A read stream of any store as write content: `dst.write(p, src.read(p)?, &opts)`.
     fn from(stream: ReadStream) -> Self {
@@ -178,6 +194,26 @@ impl AsyncContent {
     /// Content taken from `stream`.
     pub fn stream(stream: impl Stream<Item = io::Result<Bytes>> + Send + 'static) -> Self {
         AsyncContent::Stream(Box::pin(stream))
+    }
+
+    /// Content read from any tokio `AsyncRead` (a file, a socket, a decompressor) to its
+    /// end, in chunks of [`CHUNK_SIZE`](crate::CHUNK_SIZE).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use store::{AsyncContent, AsyncStore, MemoryBackend, WriteOptions};
+    /// let store = AsyncStore::new(MemoryBackend::new());
+    /// let body = AsyncContent::reader(&b"read from anything"[..]);
+    /// store.write("a.txt", body, &WriteOptions::new()).await?;
+    /// assert_eq!(store.read_text("a.txt").await?, "read from anything");
+    /// # Ok::<(), store::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn reader(reader: impl tokio::io::AsyncRead + Send + 'static) -> Self {
+        AsyncContent::stream(tokio_util::io::ReaderStream::with_capacity(
+            reader,
+            crate::content::CHUNK_SIZE,
+        ))
     }
 
     /// Collects everything; a failing stream is `Other` with its error as source.
@@ -263,5 +299,46 @@ impl tokio::io::AsyncBufRead for AsyncReader {
 impl fmt::Debug for AsyncReader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("AsyncReader(..)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AsyncStore, MemoryBackend, Store, WriteOptions};
+
+    #[test]
+    fn files_are_content_in_both_worlds() {
+        let dir = tempfile::tempdir().unwrap();
+        let local = dir.path().join("local.txt");
+        std::fs::write(&local, "from a file").unwrap();
+        let store = Store::new(MemoryBackend::new());
+        let file = std::fs::File::open(&local).unwrap();
+        store.write("a.txt", file, &WriteOptions::new()).unwrap();
+        assert_eq!(store.read_text("a.txt").unwrap(), "from a file");
+
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let store = AsyncStore::new(MemoryBackend::new());
+            let file = tokio::fs::File::open(&local).await.unwrap();
+            store
+                .write("b.txt", file, &WriteOptions::new())
+                .await
+                .unwrap();
+            assert_eq!(store.read_text("b.txt").await.unwrap(), "from a file");
+            // Any AsyncRead, in chunks no larger than CHUNK_SIZE.
+            let big = vec![7u8; CHUNK_SIZE * 2 + 5];
+            let content = AsyncContent::reader(std::io::Cursor::new(big.clone()));
+            let AsyncContent::Stream(mut chunks) = content else {
+                panic!("a reader is a stream");
+            };
+            let mut total = Vec::new();
+            while let Some(chunk) = chunks.next().await {
+                let chunk = chunk.unwrap();
+                assert!(!chunk.is_empty() && chunk.len() <= CHUNK_SIZE);
+                total.extend_from_slice(&chunk);
+            }
+            assert_eq!(total, big);
+        });
     }
 }

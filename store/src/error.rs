@@ -46,6 +46,29 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The HTTP status a web handler answers this kind with: 404, 409, 403, 400, 422, 501,
+    /// 412, 423, 503 or 500.
+    ///
+    /// ```
+    /// use store::{ErrorKind, MemoryBackend, Store};
+    /// let err = Store::new(MemoryBackend::new()).read_bytes("missing.txt").unwrap_err();
+    /// assert_eq!(err.kind().http_status(), 404);
+    /// ```
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorKind::NotFound => 404,
+            ErrorKind::AlreadyExists | ErrorKind::DirectoryNotEmpty => 409,
+            ErrorKind::PermissionDenied => 403,
+            ErrorKind::InvalidPath | ErrorKind::InvalidArgument => 400,
+            ErrorKind::InvalidData => 422,
+            ErrorKind::Unsupported(_) => 501,
+            ErrorKind::PreconditionFailed => 412,
+            ErrorKind::ResourceLocked => 423,
+            ErrorKind::BackendUnavailable => 503,
+            ErrorKind::BlockingInAsync | ErrorKind::Other => 500,
+        }
+    }
+
     /// The kind's stable snake-case name, for telemetry (`error.type`) and logs; the
     /// capability of `Unsupported` is not part of it.
     ///

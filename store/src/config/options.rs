@@ -76,17 +76,23 @@ impl Options {
     }
 }
 
-fn unknown(scheme: &str, key: &str, keys: &[(&'static str, Kind)]) -> Error {
-    let closest = keys
-        .iter()
-        .map(|(k, _)| (strsim::levenshtein(key, k), *k))
+/// `; did you mean `x`?` for the name among `names` closest to `written`, if one is close; a
+/// swap of two letters (`stfp`) counts as one edit.
+pub(crate) fn did_you_mean<'n>(written: &str, names: impl IntoIterator<Item = &'n str>) -> String {
+    let closest = names
+        .into_iter()
+        .map(|n| (strsim::osa_distance(written, n), n))
         .filter(|(d, _)| *d <= 3)
         .min();
-    let names: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
-    let hint = match closest {
-        Some((_, k)) => format!("; did you mean `{k}`?"),
+    match closest {
+        Some((_, n)) => format!("; did you mean `{n}`?"),
         None => String::new(),
-    };
+    }
+}
+
+fn unknown(scheme: &str, key: &str, keys: &[(&'static str, Kind)]) -> Error {
+    let names: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+    let hint = did_you_mean(key, names.iter().copied());
     Error::invalid_argument(format!(
         "unknown {scheme} option `{key}`{hint} (known: {})",
         names.join(", ")

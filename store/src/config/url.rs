@@ -175,6 +175,7 @@ pub(crate) fn open_url<K: AsRef<str>, V: Into<String>>(
         return open_file(std::path::PathBuf::from(url), options);
     }
     let parsed = Url::parse(url).map_err(|e| invalid(format!("not a valid store URL: {e}")))?;
+    unknown_scheme(parsed.scheme())?;
     // abfs[s] spells its container as the user; sftp's user is its login.
     let user_allowed = matches!(parsed.scheme(), "abfs" | "abfss" | "sftp");
     let password = parsed.password().is_some_and(|p| !p.is_empty());
@@ -206,14 +207,38 @@ pub(crate) fn open_url<K: AsRef<str>, V: Into<String>>(
         }
         "s3" | "s3a" => open_s3(&parsed, options),
         "az" | "azure" | "abfs" | "abfss" | "adl" => open_azure(&parsed, options),
-        "https" | "http" if parsed.host_str().is_some_and(|h| h.ends_with(".blob.core.windows.net")) => {
+        "https" | "http"
+            if parsed
+                .host_str()
+                .is_some_and(|h| h.ends_with(".blob.core.windows.net")) =>
+        {
             open_azure(&parsed, options)
         }
         "sftp" => open_sftp(&parsed, options),
-        other => Err(invalid(format!(
-            "unknown store URL scheme `{other}` (known: memory, file, s3, az, abfs, abfss, https://<account>.blob.core.windows.net, sftp)"
-        ))),
+        other => Err(unknown_scheme_error(other)),
     }
+}
+
+/// Every scheme a store URL may have (`http`/`https` only for an Azure Blob endpoint).
+const SCHEMES: [&str; 12] = [
+    "memory", "file", "s3", "s3a", "az", "azure", "abfs", "abfss", "adl", "http", "https", "sftp",
+];
+
+/// An unknown scheme, refused before the rest of the URL is looked at: `stfp://user@host`
+/// is a typo of the scheme, not a URL with credentials in the wrong place.
+fn unknown_scheme(scheme: &str) -> Result<()> {
+    match SCHEMES.contains(&scheme) {
+        true => Ok(()),
+        false => Err(unknown_scheme_error(scheme)),
+    }
+}
+
+fn unknown_scheme_error(scheme: &str) -> Error {
+    let hint = super::options::did_you_mean(scheme, SCHEMES);
+    invalid(format!(
+        "unknown store URL scheme `{scheme}`{hint} (known: memory, file, s3, az, abfs, abfss, \
+         https://<account>.blob.core.windows.net, sftp)"
+    ))
 }
 
 fn open_file<K: AsRef<str>, V: Into<String>>(

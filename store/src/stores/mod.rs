@@ -93,6 +93,18 @@ macro_rules! store_surface {
                 })
             }
 
+            /// A store from a URL alone, rooted at the URL's path: [`from_url`](Self::from_url)
+            /// with no options.
+            ///
+            /// ```
+            #[doc = concat!("let store = store::", stringify!($store), "::open_url(\"memory:///reports\")?;")]
+            /// assert_eq!(store.root().as_str(), "reports");
+            /// # Ok::<(), store::Error>(())
+            /// ```
+            pub fn open_url(url: &str) -> $crate::Result<Self> {
+                Self::from_url(url, ::core::iter::empty::<(&str, &str)>())
+            }
+
             /// A store from a URL and explicit options, rooted at the URL's path:
             /// `memory://`, `file:///abs/path` or a plain path, `s3://bucket/root` (feature
             /// `s3`), `az://container/root`, `abfs[s]://container@account.dfs.core.windows.net/root`

@@ -114,6 +114,9 @@ impl AzureBuilder {
     /// The backend; no I/O. `InvalidArgument` for a missing account, container or credential,
     /// or a malformed setting.
     pub fn build(self) -> Result<ObjectStoreBackend> {
+        if let Some(endpoint) = &self.endpoint {
+            self.transport.check_endpoint(endpoint, "Azure")?;
+        }
         install_crypto_provider();
         let mut builder = if self.from_env {
             MicrosoftAzureBuilder::from_env()
@@ -123,7 +126,10 @@ impl AzureBuilder {
         if let Some(account) = &self.account {
             builder = builder.with_account(account);
         } else if !self.from_env {
-            return Err(missing(NAME, "the account"));
+            return Err(missing(
+                NAME,
+                "the account (account(..); the URL or registry option account)",
+            ));
         }
         let container = match (&self.container, self.from_env) {
             (Some(c), _) => c.clone(),
@@ -151,7 +157,12 @@ impl AzureBuilder {
             }
             (None, None) if self.from_env => {}
             (None, None) => {
-                return Err(missing(NAME, "a credential (access_key or sas_token)"));
+                return Err(missing(
+                    NAME,
+                    "a credential: the builder's access_key(..) or sas_token(..), or \
+                     from_env(); the URL or registry options access_key or sas_token, or \
+                     from_env=true",
+                ));
             }
         }
         if let Some(endpoint) = &self.endpoint {

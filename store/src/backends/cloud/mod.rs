@@ -89,6 +89,23 @@ impl Default for Transport {
 }
 
 impl Transport {
+    /// A plain-HTTP `endpoint` without `allow_http` is refused when the backend is built, with
+    /// the setting that allows it, instead of failing at the first request with a transport
+    /// error that does not say why.
+    pub(crate) fn check_endpoint(&self, endpoint: &str, backend: &str) -> Result<()> {
+        let plain = endpoint
+            .get(..7)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"));
+        if plain && !self.allow_http {
+            return Err(Error::invalid_argument(format!(
+                "the {backend} endpoint is plain http:// but allow_http is off: set \
+                 `allow_http(true)` on the builder (the URL or registry option \
+                 `allow_http=true`) for a local or test server, or use https://"
+            )));
+        }
+        Ok(())
+    }
+
     pub(crate) fn client_options(&self) -> ClientOptions {
         ClientOptions::new()
             .with_allow_http(self.allow_http)

@@ -135,6 +135,9 @@ impl S3Builder {
     /// The backend; no I/O. `InvalidArgument` for a missing bucket, missing credentials (unless
     /// anonymous or from the environment) or a malformed setting.
     pub fn build(self) -> Result<ObjectStoreBackend> {
+        if let Some(endpoint) = &self.endpoint {
+            self.transport.check_endpoint(endpoint, "S3")?;
+        }
         install_crypto_provider();
         let mut builder = if self.from_env {
             AmazonS3Builder::from_env()
@@ -145,8 +148,15 @@ impl S3Builder {
             (Some(bucket), _) => bucket.clone(),
             (None, true) => builder
                 .get_config_value(&object_store::aws::AmazonS3ConfigKey::Bucket)
-                .ok_or_else(|| missing(NAME, "the bucket"))?,
-            (None, false) => return Err(missing(NAME, "the bucket")),
+                .ok_or_else(|| {
+                    missing(NAME, "the bucket (bucket(..); in a URL, s3://<bucket>/…)")
+                })?,
+            (None, false) => {
+                return Err(missing(
+                    NAME,
+                    "the bucket (bucket(..); in a URL, s3://<bucket>/…)",
+                ))
+            }
         };
         builder = builder
             .with_bucket_name(&bucket)
@@ -176,7 +186,9 @@ impl S3Builder {
             _ => {
                 return Err(missing(
                     NAME,
-                    "credentials (credentials(..), anonymous(true) or from_env())",
+                    "credentials: the builder's credentials(..), anonymous(true) or \
+                     from_env(); the URL or registry options access_key_id and \
+                     secret_access_key, anonymous=true or from_env=true",
                 ))
             }
         }

@@ -185,7 +185,11 @@ impl SftpBuilder {
             }
             (None, Some(password)) => Login::Password(password),
             (None, None) => {
-                return Err(invalid("an SFTP backend needs a private key or a password"))
+                return Err(invalid(
+                    "an SFTP backend needs a private key or a password: the builder's \
+                     private_key_file(..), private_key(..) or password(..); the URL or \
+                     registry options private_key_file, private_key or password",
+                ))
             }
         };
         let host_keys = match (self.accept_any, self.host_keys.is_empty(), self.known_hosts) {

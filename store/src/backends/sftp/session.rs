@@ -234,10 +234,16 @@ impl Verifier {
                 match russh::keys::check_known_hosts_path(&s.host, s.port, key, path) {
                     Ok(true) => Ok(()),
                     Ok(false) => refuse(format!(
-                        "the host key of {}:{} ({}) is not in the known_hosts file",
+                        "the host key of {}:{} ({}) is not in the known_hosts file {}: add the \
+                         host there (`ssh-keyscan -p {} {}`), point `known_hosts` at another \
+                         file, pin the key with `host_key`, or, on a trusted network only, set \
+                         `insecure_accept_any_host_key` (builder methods and URL options alike)",
                         s.host,
                         s.port,
-                        fingerprint(key)
+                        fingerprint(key),
+                        shown(path),
+                        s.port,
+                        s.host,
                     )),
                     Err(russh::keys::Error::KeyChanged { line }) => refuse(format!(
                         "the host key of {}:{} ({}) differs from the one the known_hosts \
@@ -440,6 +446,22 @@ impl std::fmt::Debug for Settings {
             .field("host_keys", &host_keys)
             .field("base_path", &self.base)
             .finish_non_exhaustive()
+    }
+}
+
+/// A known_hosts path as an error shows it: under the home folder as `~/…`, so an error names
+/// the file read without the machine's absolute layout; elsewhere its file name only.
+fn shown(path: &std::path::Path) -> String {
+    if let Some(rest) = std::env::var_os("HOME").and_then(|home| {
+        path.strip_prefix(home)
+            .ok()
+            .map(|rest| rest.to_string_lossy().into_owned())
+    }) {
+        return format!("~/{rest}");
+    }
+    match path.file_name() {
+        Some(name) => format!("`{}` (given by `known_hosts`)", name.to_string_lossy()),
+        None => "given by `known_hosts`".to_owned(),
     }
 }
 
