@@ -55,11 +55,17 @@ impl Scope {
     /// folder does not fail over S3. Plain threads, `spawn_blocking` and `block_in_place`
     /// are blocking code, where every call works. Checked before anything else, so a refused
     /// call changes nothing.
+    #[inline]
     pub(crate) fn refuse_blocking_in_async(&self, op: &'static str) -> Result<()> {
-        if !crate::adapters::async_to_sync::runtime::blocking_forbidden() {
-            return Ok(());
+        match crate::adapters::async_to_sync::runtime::blocking_forbidden() {
+            false => Ok(()),
+            true => Err(self.blocking_in_async(op)),
         }
-        Err(Error::new(
+    }
+
+    #[cold]
+    fn blocking_in_async(&self, op: &'static str) -> Error {
+        Error::new(
             ErrorKind::BlockingInAsync,
             format!(
                 "{op} on a blocking Store was called from async code, where it would stall a \
@@ -67,7 +73,7 @@ impl Scope {
                  tokio::task::spawn_blocking or block_in_place"
             ),
         )
-        .with_backend(self.backend))
+        .with_backend(self.backend)
     }
 
     pub(crate) fn new(root: StorePath, backend: &'static str, capabilities: Capabilities) -> Self {

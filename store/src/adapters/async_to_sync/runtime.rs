@@ -308,10 +308,16 @@ fn start(backend: &'static str) -> std::result::Result<Running, String> {
 /// and in `block_in_place`. A constrained budget runs out within its 128 units, so taking
 /// up to 256 tells; dropping the first unit's guard unused gives every unit back. Code wrapped
 /// in `tokio::task::unconstrained` reads as allowed.
+#[inline]
 pub(crate) fn blocking_forbidden() -> bool {
     if Handle::try_current().is_err() {
         return false;
     }
+    budget_constrained()
+}
+
+/// The cooperative-budget half of [`blocking_forbidden`], on a thread inside a runtime.
+fn budget_constrained() -> bool {
     let mut cx = Context::from_waker(Waker::noop());
     let Poll::Ready(first) = coop::poll_proceed(&mut cx) else {
         return true;
