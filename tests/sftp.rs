@@ -667,3 +667,57 @@ async fn racing_atomic_creators_one_wins() {
         .collect();
     assert_eq!(names, ["one.bin"], "no temp left behind");
 }
+
+/// A base folder that does not exist is an absent container (C-2.7), as a missing bucket is:
+/// probes are `false`, and a write (top level or deeper) and `ping` are `NotFound` naming it
+/// and the setting that makes it; nothing is created. With `create_base_path` writes make it.
+#[tokio::test]
+async fn a_missing_base_folder_is_not_found_unless_asked_for() {
+    let folder = unique();
+    let missing = on_disk(&folder);
+    let store = AsyncStore::new(builder(&folder).build().unwrap());
+    assert!(!store.exists("a.txt").await.unwrap());
+    let write = store.write("a.txt", "x", &WriteOptions::new()).await;
+    let deep = store.write("a/b.txt", "x", &WriteOptions::new()).await;
+    let ping = store.ping().await;
+    for (what, result) in [
+        ("write", write.map(drop)),
+        ("deep write", deep.map(drop)),
+        ("ping", ping),
+    ] {
+        let err = result.expect_err(what);
+        assert_eq!(err.kind(), ErrorKind::NotFound, "{what}: {err}");
+        let text = err.to_string();
+        assert!(
+            text.contains(&folder) && text.contains("create_base_path"),
+            "{what}: {text}"
+        );
+    }
+    assert!(!missing.exists(), "a refused call made the base folder");
+
+    let made = AsyncStore::new(builder(&folder).create_base_path(true).build().unwrap());
+    made.write("a/b.txt", "x", &WriteOptions::new())
+        .await
+        .unwrap();
+    assert!(missing.join("a/b.txt").is_file());
+    // Through a URL option as well.
+    let url_folder = unique();
+    let url = format!(
+        "sftp://{}@{}:{}{}",
+        env("STORE_TEST_SFTP_USER"),
+        env("STORE_TEST_SFTP_HOST"),
+        port(),
+        on_disk(&url_folder).display()
+    );
+    let options = [
+        ("private_key_file", env("STORE_TEST_SFTP_KEY")),
+        ("known_hosts", env("STORE_TEST_SFTP_KNOWN_HOSTS")),
+        ("create_base_path", "true".to_owned()),
+    ];
+    let from_url = AsyncStore::from_url(&url, options).unwrap();
+    from_url
+        .write("c.txt", "x", &WriteOptions::new())
+        .await
+        .unwrap();
+    assert!(on_disk(&url_folder).join("c.txt").is_file());
+}

@@ -67,6 +67,7 @@ const SFTP_KEYS: &[(&str, Kind)] = &[
     ("known_hosts", Kind::Text),
     ("host_key", Kind::Text),
     ("insecure_accept_any_host_key", Kind::Flag),
+    ("create_base_path", Kind::Flag),
     ("connections", Kind::Text),
     ("timeout_secs", Kind::Text),
 ];
@@ -443,6 +444,7 @@ fn open_sftp<K: AsRef<str>, V: Into<String>>(
     if let Some(key) = options.text("host_key") {
         builder = builder.host_key(key);
     }
+    builder = builder.create_base_path(options.flag("create_base_path"));
     if options.flag("insecure_accept_any_host_key") {
         builder = builder.insecure_accept_any_host_key();
     }

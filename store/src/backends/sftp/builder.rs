@@ -46,6 +46,7 @@ pub struct SftpBuilder {
     accept_any: bool,
     connections: Option<usize>,
     timeout: Option<Duration>,
+    create_base: bool,
 }
 
 fn invalid(message: impl Into<String>) -> Error {
@@ -151,6 +152,16 @@ impl SftpBuilder {
         self
     }
 
+    /// Makes the base folder (and its missing ancestors) when a connection finds it missing.
+    /// Off by default: a missing base folder is then `NotFound` on every call, naming it, as
+    /// a missing bucket is, so a typo in [`base_path`](Self::base_path) is reported instead of
+    /// written to.
+    #[must_use]
+    pub fn create_base_path(mut self, create: bool) -> Self {
+        self.create_base = create;
+        self
+    }
+
     /// Checks the settings and decodes the key. No network I/O.
     pub fn build(self) -> Result<SftpBackend> {
         let host = self
@@ -227,6 +238,7 @@ impl SftpBuilder {
             base,
             max_connections: connections,
             timeout: self.timeout.unwrap_or(Duration::from_secs(10)),
+            create_base: self.create_base,
         };
         Ok(SftpBackend::from_pool(Pool::new(settings)))
     }

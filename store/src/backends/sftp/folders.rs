@@ -7,7 +7,7 @@ use russh_sftp::protocol::{FileAttributes, StatusCode};
 
 use super::errors::{self, is_missing};
 use super::files::{escapes, file_in_the_way, info, kind_of, Kind};
-use super::session::Lease;
+use super::session::{self, Lease};
 use super::{SftpBackend, NAME};
 use crate::atomic::is_temp_name;
 use crate::entry::{Entry, FileInfo, FolderEntry};
@@ -32,11 +32,18 @@ struct Child {
 impl SftpBackend {
     /// Makes the folders above `key`, from the top down, each checked before the next is made
     /// inside it: a file on the way is `InvalidPath`, a link out of the base `escapes root`.
-    /// Makes the base folder itself first if it is missing.
+    /// A missing base folder is `NotFound`, or made with `create_base_path`.
     pub(super) async fn make_folders(&self, conn: &Lease, key: &StorePath) -> Result<()> {
+        // Called when a path did not resolve: the base folder itself may be what is missing.
+        let settings = &self.pool.settings;
+        if !session::base_exists(&conn.sftp, &settings.base).await? {
+            match settings.create_base {
+                true => session::make_base(&conn.sftp, &settings.base).await,
+                false => return Err(settings.missing_base().with_backend(NAME)),
+            }
+        }
         let mut folders: Vec<&str> = key.ancestors_str().collect();
         folders.reverse();
-        let mut made_base = false;
         let mut i = 0;
         while i < folders.len() {
             let folder = StorePath::from_normalised(folders[i].to_owned());
@@ -47,11 +54,6 @@ impl SftpBackend {
                 .await
             {
                 Ok(_) => {}
-                Err(e) if is_missing(&e) && i == 0 && !made_base => {
-                    self.make_base(conn).await;
-                    made_base = true;
-                    continue;
-                }
                 Err(e) if errors::status(&e) == Some(StatusCode::Failure) => {
                     // Already there (or raced in): it must be a folder inside the base.
                     match self.kind(conn, &folder).await? {
@@ -65,22 +67,7 @@ impl SftpBackend {
             }
             i += 1;
         }
-        if folders.is_empty() {
-            self.make_base(conn).await;
-        }
         Ok(())
-    }
-
-    /// Makes the base folder and its missing ancestors (`mkdir -p`); failures surface on the
-    /// next request.
-    async fn make_base(&self, conn: &Lease) {
-        let base = self.base();
-        let mut at = String::new();
-        for part in base.split('/').filter(|p| !p.is_empty()) {
-            at.push('/');
-            at.push_str(part);
-            let _ = conn.sftp.mkdir(at.as_str(), FileAttributes::empty()).await;
-        }
     }
 
     /// The entries of the folder at `native`, `.` and `..` left out.

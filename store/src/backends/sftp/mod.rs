@@ -150,11 +150,13 @@ impl SftpBackend {
 
     async fn ping(&self) -> Result<()> {
         let conn = self.lease().await?;
-        conn.sftp
-            .stat(self.base())
-            .await
-            .map(|_| ())
-            .map_err(|e| conn.fail(e, ""))
+        match conn.sftp.stat(self.base()).await {
+            Ok(_) => Ok(()),
+            Err(e) if errors::is_missing(&e) => {
+                Err(self.pool.settings.missing_base().with_backend(NAME))
+            }
+            Err(e) => Err(conn.fail(e, "")),
+        }
     }
 
     async fn close(&self) -> Result<()> {

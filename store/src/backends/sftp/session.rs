@@ -11,7 +11,7 @@ use std::time::Duration;
 use russh::client::{self, Handle};
 use russh::keys::{HashAlg, PrivateKey, PrivateKeyWithHashAlg, PublicKey, PublicKeyOrCertificate};
 use russh_sftp::client::RawSftpSession;
-use russh_sftp::protocol::StatusCode;
+use russh_sftp::protocol::{FileAttributes, StatusCode};
 
 use super::errors::{self, unavailable};
 use super::NAME;
@@ -49,6 +49,8 @@ pub(super) struct Settings {
     pub base: String,
     pub max_connections: usize,
     pub timeout: Duration,
+    /// Whether a connection makes a missing base folder instead of refusing it.
+    pub create_base: bool,
 }
 
 /// What the server's version packet announced, and the sizes its limits allow.
@@ -380,8 +382,8 @@ async fn connect(settings: &Arc<Settings>) -> Result<Conn> {
     })?;
     let ext = extensions(&sftp, &version.extensions).await;
 
-    // The base folder as the server resolves it; a missing last component is allowed (the
-    // base is made by the first write), a missing ancestor means the base cannot exist yet.
+    // The base folder as the server resolves it; a missing last component is allowed (a
+    // write then finds it missing, and makes it only with `create_base_path`).
     let base_real = match sftp.realpath(s.base.as_str()).await {
         Ok(name) => name.files.into_iter().next().map(|f| f.filename),
         Err(russh_sftp::client::error::Error::Status(st))
@@ -399,6 +401,51 @@ async fn connect(settings: &Arc<Settings>) -> Result<Conn> {
         dead: AtomicBool::new(false),
         busy: AtomicUsize::new(0),
     })
+}
+
+impl Settings {
+    /// `NotFound` for a base folder that does not exist, naming it and the setting that makes
+    /// it: a typo in `base_path` is reported, as a missing bucket is, not written to.
+    pub(super) fn missing_base(&self) -> Error {
+        Error::new(
+            ErrorKind::NotFound,
+            format!(
+                "the SFTP base folder {} does not exist on {}:{}: create it on the server, or set \
+                 `create_base_path` (builder method and URL option) to have writes make it",
+                self.base, self.host, self.port
+            ),
+        )
+    }
+}
+
+/// Whether the base folder exists; a file there is `InvalidPath`.
+pub(super) async fn base_exists(sftp: &RawSftpSession, base: &str) -> Result<bool> {
+    match sftp.stat(base).await {
+        Ok(attrs) if attrs.attrs.is_dir() => Ok(true),
+        Ok(_) => Err(Error::new(
+            ErrorKind::InvalidPath,
+            format!("the SFTP base folder {base} is a file on the server"),
+        )),
+        Err(russh_sftp::client::error::Error::Status(st))
+            if st.status_code == StatusCode::NoSuchFile =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(errors::from_sftp(e, "")),
+    }
+}
+
+/// Makes the base folder and its missing ancestors (`mkdir -p`); a failure surfaces on the
+/// first request.
+pub(super) async fn make_base(sftp: &RawSftpSession, base: &str) {
+    let mut at = String::new();
+    for part in base.split('/').filter(|p| !p.is_empty()) {
+        if !at.is_empty() || base.starts_with('/') {
+            at.push('/');
+        }
+        at.push_str(part);
+        let _ = sftp.mkdir(at.as_str(), FileAttributes::empty()).await;
+    }
 }
 
 async fn extensions(sftp: &RawSftpSession, announced: &HashMap<String, String>) -> Extensions {
