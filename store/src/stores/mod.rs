@@ -108,13 +108,23 @@ macro_rules! store_surface {
             /// A store from a URL and explicit options, rooted at the URL's path:
             /// `memory://`, `file:///abs/path` or a plain path, `s3://bucket/root` (feature
             /// `s3`), `az://container/root`, `abfs[s]://container@account.dfs.core.windows.net/root`
-            /// or `https://account.blob.core.windows.net/container/root` (feature `azure`).
+            /// or `https://account.blob.core.windows.net/container/root` (feature `azure`),
+            /// `sftp://user@host:port/base/path` (feature `sftp`).
             ///
-            /// Options are the explicit settings of the scheme (`region`, `endpoint`,
-            /// `access_key_id`, `secret_access_key`, `allow_http`, … for S3; `account`,
-            /// `access_key`, `sas_token`, … for Azure; `fsync`, `must_exist` for files). An
-            /// unknown key is `InvalidArgument` naming the closest known one; credentials are
-            /// kept as [`Secret`](crate::Secret)s; the environment is read only with
+            /// Options are the explicit settings of the scheme:
+            /// - files: `fsync`, `must_exist`;
+            /// - S3: `region`, `endpoint`, `access_key_id`, `secret_access_key`,
+            ///   `session_token`, `allow_http`, `anonymous`, `check_ancestors`, `from_env`;
+            /// - Azure: `account`, `access_key`, `sas_token`, `endpoint`, `allow_http`,
+            ///   `check_ancestors`, `from_env`;
+            /// - SFTP: `private_key_file`, `private_key`, `passphrase`, `password`,
+            ///   `known_hosts`, `host_key`, `insecure_accept_any_host_key`,
+            ///   `create_base_path`, `connections`, `timeout_secs`.
+            ///
+            /// Each is the builder method of the same name (the README's "Backends at a
+            /// glance" gives meanings and defaults). An unknown key is `InvalidArgument`
+            /// naming the closest known one; credentials are kept as
+            /// [`Secret`](crate::Secret)s; the environment is read only with
             /// `from_env = true`. No I/O (but a `file:` URL with `must_exist`).
             ///
             /// ```
