@@ -152,6 +152,8 @@ impl SftpBackend {
         let conn = self.lease().await?;
         match conn.sftp.stat(self.base()).await {
             Ok(_) => Ok(()),
+            // A base folder the first write will make is not missing.
+            Err(e) if errors::is_missing(&e) && self.pool.settings.create_base => Ok(()),
             Err(e) if errors::is_missing(&e) => {
                 Err(self.pool.settings.missing_base().with_backend(NAME))
             }
