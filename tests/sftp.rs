@@ -721,3 +721,59 @@ async fn a_missing_base_folder_is_not_found_unless_asked_for() {
         .unwrap();
     assert!(on_disk(&url_folder).join("c.txt").is_file());
 }
+
+/// Temps a killed writer left behind (`.~tmp.*`, hidden from listings) are removed by the
+/// explicit clean-up once older than its age, at any depth, and never a fresh one, which may
+/// belong to a write still running; `delete_folder` removes them with their folder.
+#[tokio::test]
+async fn stale_temps_are_removed_by_age() {
+    let folder = folder();
+    let backend = builder(&folder).build().unwrap();
+    let store = AsyncStore::new(backend.clone());
+    store
+        .write("sub/kept.txt", "kept", &WriteOptions::new())
+        .await
+        .unwrap();
+    let disk = on_disk(&folder);
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    let leftover = |path: PathBuf, modified: std::time::SystemTime| {
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_modified(modified).unwrap();
+        path
+    };
+    let old_top = leftover(disk.join(".~tmp.0123456789abcdef"), hour_ago);
+    let old_deep = leftover(disk.join("sub/.~tmp.fedcba9876543210"), hour_ago);
+    let fresh = leftover(
+        disk.join("sub/.~tmp.00000000000000aa"),
+        std::time::SystemTime::now(),
+    );
+    let listed: Vec<_> = store
+        .list_files("", &ListOptions::new().recursive(true))
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1, "listings hide temps");
+
+    let removed = backend
+        .remove_stale_temps(&store::StorePath::root(), Duration::from_secs(600))
+        .await
+        .unwrap();
+    assert_eq!(removed, 2);
+    assert!(
+        !old_top.exists() && !old_deep.exists(),
+        "the stale temps are gone"
+    );
+    assert!(fresh.exists(), "a fresh temp is kept");
+    assert!(disk.join("sub/kept.txt").exists(), "files are kept");
+
+    store
+        .delete_folder("sub", &store::DeleteFolderOptions::new().recursive(true))
+        .await
+        .unwrap();
+    assert!(
+        !disk.join("sub").exists(),
+        "delete_folder removes temps with the folder"
+    );
+}

@@ -276,6 +276,59 @@ impl SftpBackend {
         Ok(())
     }
 
+    /// Removes the temps that writes left in `folder` and below it (a process killed during
+    /// an atomic write leaves its `.~tmp.*` file, which listings hide and SFTP cannot make
+    /// invisible) whose modification time is older than `older_than`; newer ones may belong
+    /// to a write still running. Returns how many were removed. `delete_folder` removes
+    /// them too.
+    ///
+    /// ```no_run
+    /// # async fn clean(backend: &store::SftpBackend) -> store::Result<()> {
+    /// use std::time::Duration;
+    /// let removed = backend
+    ///     .remove_stale_temps(&store::StorePath::root(), Duration::from_secs(3600))
+    ///     .await?;
+    /// println!("removed {removed} leftover temps");
+    /// # Ok(()) }
+    /// ```
+    pub async fn remove_stale_temps(
+        &self,
+        folder: &StorePath,
+        older_than: std::time::Duration,
+    ) -> Result<usize> {
+        let conn = self.lease().await?;
+        let cutoff = std::time::SystemTime::now()
+            .checked_sub(older_than)
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs());
+        let mut removed = 0;
+        let mut folders = vec![(self.native(folder), folder.clone())];
+        while let Some((native, key)) = folders.pop() {
+            let children = self
+                .children(&conn, &native, &key)
+                .await?
+                .unwrap_or_default();
+            for child in children {
+                let path = format!("{}/{}", native.trim_end_matches('/'), child.name);
+                if child.attrs.is_dir() && !is_temp_name(&child.name) {
+                    if let Ok(child_key) = key.join(&child.name) {
+                        folders.push((path, child_key));
+                    }
+                    continue;
+                }
+                let stale = child.attrs.mtime.is_some_and(|m| u64::from(m) < cutoff);
+                if is_temp_name(&child.name) && child.attrs.is_regular() && stale {
+                    match conn.sftp.remove(path.as_str()).await {
+                        Ok(_) => removed += 1,
+                        Err(e) if is_missing(&e) => {}
+                        Err(e) => return Err(conn.fail(e, key.as_str())),
+                    }
+                }
+            }
+        }
+        Ok(removed)
+    }
+
     pub(super) async fn remove_folder(
         &self,
         key: &StorePath,
