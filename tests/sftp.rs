@@ -777,3 +777,41 @@ async fn stale_temps_are_removed_by_age() {
         "delete_folder removes temps with the folder"
     );
 }
+
+/// A name that is not UTF-8 is left out of listings (never shown mangled), and a recursive
+/// `delete_folder` over it fails with a typed error naming the folder that holds it, before
+/// removing anything from that folder.
+#[tokio::test]
+async fn names_that_are_not_utf8_are_left_out_and_reported() {
+    use std::os::unix::ffi::OsStrExt;
+    let folder = folder();
+    let store = AsyncStore::new(builder(&folder).build().unwrap());
+    store
+        .write("mixed/good.txt", "good", &WriteOptions::new())
+        .await
+        .unwrap();
+    let disk = on_disk(&folder).join("mixed");
+    let bad = disk.join(std::ffi::OsStr::from_bytes(b"bad\xff.txt"));
+    std::fs::write(&bad, "bad").unwrap();
+    let listed: Vec<_> = store
+        .list_files("mixed", &ListOptions::new())
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    let names: Vec<_> = listed.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["good.txt"], "the undecodable name is left out");
+
+    let err = store
+        .delete_folder("mixed", &store::DeleteFolderOptions::new().recursive(true))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DirectoryNotEmpty, "{err}");
+    assert!(err.to_string().contains("not UTF-8"), "{err}");
+    assert_eq!(err.path(), Some("mixed"));
+    assert!(
+        bad.exists() && disk.join("good.txt").exists(),
+        "nothing half-deleted"
+    );
+}

@@ -153,6 +153,14 @@ impl SftpBackend {
                 if is_temp_name(&child.name) {
                     continue;
                 }
+                if undecodable(&child.name) {
+                    tracing::warn!(
+                        backend = NAME,
+                        folder = folder.as_str(),
+                        "left out an entry whose name is not UTF-8"
+                    );
+                    continue;
+                }
                 let Ok(child_key) = folder.join(&child.name).map_err(|_| ()).and_then(|k| {
                     if child.name.contains('\\') {
                         Err(())
@@ -254,6 +262,19 @@ impl SftpBackend {
                 continue;
             }
             let children = self.children(conn, &folder, key).await?.unwrap_or_default();
+            // The server sent such a name lossily decoded: no request can name it to remove.
+            if let Some(child) = children.iter().find(|c| undecodable(&c.name)) {
+                return Err(Error::new(
+                    crate::ErrorKind::DirectoryNotEmpty,
+                    format!(
+                        "the folder holds an entry whose name is not UTF-8 ({}), which cannot \
+                         be named over SFTP to remove it: rename or remove it on the server",
+                        child.name
+                    ),
+                )
+                .with_path(key.as_str())
+                .with_backend(NAME));
+            }
             folders.push((folder.clone(), true));
             let mut files = Vec::new();
             for child in children {
@@ -374,4 +395,10 @@ impl SftpBackend {
             Err(e) => Err(conn.fail(e, key.as_str())),
         }
     }
+}
+
+/// Whether a name arrived lossily decoded: the SFTP client turns the bytes of a name that is
+/// not UTF-8 into U+FFFD, so such a name names nothing on the server.
+fn undecodable(name: &str) -> bool {
+    name.contains(char::REPLACEMENT_CHARACTER)
 }
