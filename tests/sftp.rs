@@ -457,21 +457,25 @@ async fn a_killed_sshd_mid_transfer_is_backend_unavailable() {
         .exists("partial.bin")
         .await
         .expect("exists after restart"));
-    let listed: Vec<_> = store
-        .list_files("", &ListOptions::new())
-        .await
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
-    let names: Vec<_> = listed.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(names, ["whole.bin"], "no temp listed");
+    assert_eq!(names(&store, "").await, ["whole.bin"], "no temp listed");
     store
         .write("again.txt", "back", &WriteOptions::new())
         .await
         .expect("a write after restart");
     assert_eq!(store.read_text("again.txt").await.unwrap(), "back");
     assert_eq!(store.read_bytes("whole.bin").await.unwrap(), big);
+}
+
+/// The names of the files `store` lists in `folder`.
+async fn names(store: &AsyncStore, folder: &str) -> Vec<String> {
+    let listed: Vec<_> = store
+        .list_files(folder, &ListOptions::new())
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    listed.into_iter().map(|f| f.name).collect()
 }
 
 /// A retry patient enough to wait for an sshd started again.
@@ -793,15 +797,11 @@ async fn names_that_are_not_utf8_are_left_out_and_reported() {
     let disk = on_disk(&folder).join("mixed");
     let bad = disk.join(std::ffi::OsStr::from_bytes(b"bad\xff.txt"));
     std::fs::write(&bad, "bad").unwrap();
-    let listed: Vec<_> = store
-        .list_files("mixed", &ListOptions::new())
-        .await
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
-    let names: Vec<_> = listed.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(names, ["good.txt"], "the undecodable name is left out");
+    assert_eq!(
+        names(&store, "mixed").await,
+        ["good.txt"],
+        "the undecodable name is left out"
+    );
 
     let err = store
         .delete_folder("mixed", &store::DeleteFolderOptions::new().recursive(true))

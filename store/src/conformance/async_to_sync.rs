@@ -41,39 +41,44 @@ pub async fn k098_closed_outranks_root(w: &dyn World) {
     assert!(store.close().is_ok(), "close stays idempotent");
 }
 
-/// K-101: called from async code (a task on either runtime flavour, or directly inside
-/// `block_on`) the adapter answers `BlockingInAsync` pointing to AsyncStore; from `spawn_blocking` it works.
+/// Both runtime flavours, for the items on async context: current-thread, then multi-thread.
+fn runtimes() -> [tokio::runtime::Runtime; 2] {
+    [
+        tokio::runtime::Builder::new_current_thread().build(),
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build(),
+    ]
+    .map(|runtime| runtime.expect("a runtime"))
+}
+
+/// K-101: the adapter itself, called from async code (a task on either runtime flavour, or
+/// directly inside `block_on`), answers `BlockingInAsync` pointing to AsyncStore; from
+/// `spawn_blocking` it works *(direct: the store refuses first, K-115)*.
 pub async fn k101_async_to_sync_adapter_refuses_async_context(w: &dyn World) {
     let store = blocking_store(w);
     store
         .write("k101.txt", "data", &create())
         .expect("seed from a plain thread");
-    for multi in [false, true] {
-        let runtime = if multi {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .build()
-        } else {
-            tokio::runtime::Builder::new_current_thread().build()
-        }
-        .expect("a runtime");
+    let key = store.root().join("k101.txt").expect("a key");
+    for runtime in runtimes() {
         let in_task = {
-            let store = store.clone();
+            let (backend, key) = (store.backend().clone(), key.clone());
             runtime
                 .block_on(
-                    async move { tokio::spawn(async move { store.read_bytes("k101.txt") }).await },
+                    async move { tokio::spawn(async move { backend.read_bytes(&key) }).await },
                 )
                 .expect("the task does not panic")
         };
         let err = expect_kind(w, in_task, ErrorKind::BlockingInAsync);
         assert!(err.message().contains("AsyncStore"), "{err}");
-        let inline = runtime.block_on(async { store.exists("k101.txt") });
+        let inline = runtime.block_on(async { store.backend().exists(&key) });
         expect_kind(w, inline, ErrorKind::BlockingInAsync);
         let blocking = {
-            let store = store.clone();
+            let (backend, key) = (store.backend().clone(), key.clone());
             runtime
                 .block_on(async move {
-                    tokio::task::spawn_blocking(move || store.read_bytes("k101.txt")).await
+                    tokio::task::spawn_blocking(move || backend.read_bytes(&key)).await
                 })
                 .expect("the blocking task does not panic")
         };
@@ -98,15 +103,7 @@ pub async fn k115_blocking_store_refuses_async_context(w: &dyn World) {
         return;
     }
     seeded.expect("seed from a plain thread");
-    for multi in [false, true] {
-        let runtime = if multi {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .build()
-        } else {
-            tokio::runtime::Builder::new_current_thread().build()
-        }
-        .expect("a runtime");
+    for (runtime, multi) in runtimes().into_iter().zip([false, true]) {
         let in_task = {
             let store = store.clone();
             runtime
