@@ -4,12 +4,10 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use syn::{FnArg, Ident, ImplItem, ImplItemFn, ItemImpl};
+use syn::{Ident, ImplItem, ImplItemFn, ItemImpl};
 
 use super::args::BackendArgs;
-use crate::definition::{
-    check_signature as check_shapes, closest, Ctxt, Definition, Method, World,
-};
+use crate::definition::{check_signature, closest, Ctxt, Definition, Method, World};
 
 /// A validated backend.
 pub(crate) struct Backend {
@@ -135,7 +133,7 @@ impl Backend {
                     _ => {}
                 }
             }
-            check_signature(cx, method, f, is_async && !method.is_pure());
+            check_signature(cx, method, f, (0, "`&self`"), is_async && !method.is_pure());
             implemented.insert(name, f.clone());
         }
         if world.is_none() {
@@ -319,28 +317,4 @@ fn snake_case(camel: &str) -> String {
         out.extend(c.to_lowercase());
     }
     out
-}
-
-/// Compares the user's signature with the definition's, in the backend's world.
-fn check_signature(cx: &Ctxt, method: &Method, f: &ImplItemFn, asynchronous: bool) {
-    match f.sig.inputs.first() {
-        Some(FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_none() => {}
-        Some(other) => cx.error_spanned_by(other, "operations take `&self`"),
-        None => cx.error_spanned_by(&f.sig.ident, "operations take `&self`"),
-    }
-    let args: Vec<&syn::PatType> = f
-        .sig
-        .inputs
-        .iter()
-        .filter_map(|a| match a {
-            FnArg::Typed(t) => Some(t),
-            FnArg::Receiver(_) => None,
-        })
-        .collect();
-    let written = (
-        &f.sig.ident,
-        &f.sig.inputs as &dyn quote::ToTokens,
-        "`&self`",
-    );
-    check_shapes(cx, method, written, &args, &f.sig.output, asynchronous);
 }

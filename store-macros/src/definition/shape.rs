@@ -2,15 +2,54 @@
 //! and `Result<bytes::Bytes>` match while `Result<String>` does not.
 
 use quote::ToTokens;
-use syn::{GenericArgument, Ident, PatType, PathArguments, ReturnType, Type};
+use syn::{FnArg, GenericArgument, Ident, ImplItemFn, PatType, PathArguments, ReturnType, Type};
 
 use super::{async_name, Ctxt, Method};
 
-/// Checks the arguments and output a user wrote for `method` against the definition's, in
-/// the async world's spelling when `asynchronous`: their count (reported on `inputs`, with
-/// what they come `after`), each argument's shape and the output's, every mismatch spanned on
-/// its type. Whether all matched.
-pub(crate) fn check_signature(
+/// Checks a function a user wrote for `method` (an operation of a backend or a layer): `&self`,
+/// then, after `leading` arguments of its own (the caller checks those; `after` names them),
+/// the definition's arguments and output, in the async world's spelling when `asynchronous`:
+/// their count, each argument's shape and the output's, every mismatch spanned on its token.
+/// The operation's arguments as written, when all matched.
+pub(crate) fn check_signature<'f>(
+    cx: &Ctxt,
+    method: &Method,
+    f: &'f ImplItemFn,
+    (leading, after): (usize, &str),
+    asynchronous: bool,
+) -> Option<Vec<&'f PatType>> {
+    let (ident, inputs, output) = (&f.sig.ident, &f.sig.inputs, &f.sig.output);
+    let receiver = match inputs.first() {
+        Some(FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_none() => true,
+        Some(other) => {
+            cx.error_spanned_by(other, "operations take `&self`");
+            false
+        }
+        None => {
+            cx.error_spanned_by(ident, "operations take `&self`");
+            false
+        }
+    };
+    let args: Vec<&PatType> = inputs
+        .iter()
+        .filter_map(|a| match a {
+            FnArg::Typed(t) => Some(t),
+            FnArg::Receiver(_) => None,
+        })
+        .skip(leading)
+        .collect();
+    let shapes = check_shapes(
+        cx,
+        method,
+        (ident, inputs, after),
+        &args,
+        output,
+        asynchronous,
+    );
+    (receiver && shapes).then_some(args)
+}
+
+fn check_shapes(
     cx: &Ctxt,
     method: &Method,
     (ident, inputs, after): (&Ident, &dyn ToTokens, &str),

@@ -154,25 +154,17 @@ fn check(cx: &Ctxt, method: &Method, f: &ImplItemFn, world: World) -> Option<Tak
         );
         return None;
     }
-    let mut inputs = f.sig.inputs.iter();
-    match inputs.next() {
-        Some(FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_none() => {}
-        Some(other) => {
-            cx.error_spanned_by(other, "operations take `&self`");
-            return None;
-        }
-        None => {
-            cx.error_spanned_by(&f.sig.ident, "operations take `&self`");
-            return None;
-        }
-    }
     let bound = match world {
         World::Blocking => "Backend",
         World::Async => "AsyncBackend",
     };
     let want_inner = format!("&impl {bound}");
-    let (inner, bound) = match inputs.next() {
-        Some(FnArg::Typed(t)) => match backend_below(&t.ty, bound) {
+    let first = f.sig.inputs.iter().find_map(|a| match a {
+        FnArg::Typed(t) => Some(t),
+        FnArg::Receiver(_) => None,
+    });
+    let (inner, bound) = match first {
+        Some(t) => match backend_below(&t.ty, bound) {
             Some(path) => (t.pat.clone(), path.clone()),
             None => {
                 cx.error_spanned_by(
@@ -184,7 +176,7 @@ fn check(cx: &Ctxt, method: &Method, f: &ImplItemFn, world: World) -> Option<Tak
                 return None;
             }
         },
-        _ => {
+        None => {
             cx.error_spanned_by(
                 &f.sig.inputs,
                 format!("`{name}` takes the backend below first: `inner: {want_inner}`"),
@@ -192,25 +184,15 @@ fn check(cx: &Ctxt, method: &Method, f: &ImplItemFn, world: World) -> Option<Tak
             return None;
         }
     };
-    let args: Vec<&syn::PatType> = inputs
-        .filter_map(|a| match a {
-            FnArg::Typed(t) => Some(t),
-            FnArg::Receiver(_) => None,
-        })
-        .collect();
-    let written = (
-        &f.sig.ident,
-        &f.sig.inputs as &dyn quote::ToTokens,
-        "the backend below",
-    );
-    let fine = check_signature(cx, method, written, &args, &f.sig.output, asynchronous);
-    fine.then(|| Taken {
+    // The backend below is checked first: without it the arguments after it cannot be told.
+    let written = check_signature(cx, method, f, (1, "the backend below"), asynchronous)?;
+    Some(Taken {
         name: name.to_string(),
         world,
         f: f.clone(),
         inner,
         bound,
-        args: args.iter().map(|a| (*a).clone()).collect(),
+        args: written.into_iter().cloned().collect(),
     })
 }
 
