@@ -6,9 +6,9 @@
 #   ...                                                              # cargo test --features ...
 #   servers_stop
 #
-# servers_install puts moto and Azurite in $STORE_TEST_TOOLS (default
-# ~/.cache/store-test-servers) once, and openssh-server with apt-get if /usr/sbin/sshd is
-# missing; servers_start picks free ports, waits until each answers, creates the bucket, the
+# servers_install puts moto (run through scripts/moto_server.py) and Azurite in
+# $STORE_TEST_TOOLS (default ~/.cache/store-test-servers) once, and openssh-server with apt-get
+# if /usr/sbin/sshd is missing; servers_start picks free ports, waits until each answers, creates the bucket, the
 # container and the SFTP folder, and exports where they are (STORE_TEST_S3_*,
 # STORE_TEST_AZURE_*, STORE_TEST_SFTP_*) and the server binaries (for the fault tests, which
 # start servers of their own); servers_stop stops them by PID.
@@ -17,6 +17,7 @@
 # config, listening on 127.0.0.1 only and logging root in by key to a test folder.
 
 STORE_TEST_TOOLS="${STORE_TEST_TOOLS:-$HOME/.cache/store-test-servers}"
+_SERVERS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MOTO_VERSION=5.2.5
 AZURITE_VERSION=3.35.0   # the last release that runs on Node 20
 # Azurite's well-known development account (public, in Microsoft's docs).
@@ -30,6 +31,10 @@ servers_install() {
     python3 -m venv "$STORE_TEST_TOOLS/venv"
     "$STORE_TEST_TOOLS/venv/bin/pip" install -q --no-cache-dir "moto[s3]==$MOTO_VERSION" flask flask-cors
   fi
+  # moto's server with its ETag race closed (see scripts/moto_server.py), beside the venv's python.
+  { echo "#!$STORE_TEST_TOOLS/venv/bin/python"; cat "$_SERVERS_DIR/moto_server.py"; } \
+    >"$STORE_TEST_TOOLS/venv/bin/store-moto-server"
+  chmod +x "$STORE_TEST_TOOLS/venv/bin/store-moto-server"
   if [ ! -x /usr/sbin/sshd ]; then
     echo "== installing openssh-server (Debian)"
     apt-get update -qq
@@ -60,7 +65,7 @@ servers_start() {
   local s3_port az_port
   s3_port=$(_free_port)
   az_port=$(_free_port)
-  "$STORE_TEST_TOOLS/venv/bin/moto_server" -H 127.0.0.1 -p "$s3_port" \
+  "$STORE_TEST_TOOLS/venv/bin/store-moto-server" -H 127.0.0.1 -p "$s3_port" \
     >"$STORE_TEST_STATE/moto.log" 2>&1 &
   MOTO_PID=$!
   # Started from its own folder: --inMemoryPersistence cannot go with --location.
@@ -78,7 +83,7 @@ servers_start() {
   export STORE_TEST_AZURE_ACCOUNT="$AZURITE_ACCOUNT"
   export STORE_TEST_AZURE_KEY="$AZURITE_KEY"
   export STORE_TEST_AZURE_CONTAINER=store-test
-  export STORE_TEST_MOTO="$STORE_TEST_TOOLS/venv/bin/moto_server"
+  export STORE_TEST_MOTO="$STORE_TEST_TOOLS/venv/bin/store-moto-server"
   export STORE_TEST_AZURITE="$STORE_TEST_TOOLS/azurite/node_modules/.bin/azurite-blob"
 
   "$STORE_TEST_TOOLS/venv/bin/python" - <<'PY'
