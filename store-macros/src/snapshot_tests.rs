@@ -151,6 +151,10 @@ option_snapshots! {
     }
     gate_and_roles: {
         /// A gated method with a file and a folder argument.
+        ///
+        /// # Examples
+        ///
+        /// An example is the blocking store's alone; the async store points to it.
         #[store(gate = Copy, file(src), folder(dst))]
         fn copy_into(&self, src: &StorePath, dst: &StorePath, overwrite: bool) -> Result<()>;
         /// A subfolder argument: never the root.

@@ -20,7 +20,7 @@ use crate::options::WriteOptions;
 use crate::path::StorePath;
 use crate::write_result::WriteResult;
 
-/// The reserved prefix of named temps (C-6.3): listings leave such names out, and writes
+/// The reserved prefix of named temps ([C-6.3](crate::contract#C-6.3)): listings leave such names out, and writes
 /// refuse them, on every backend that writes named temps (Local without `O_TMPFILE`, SFTP).
 pub(crate) const TEMP_PREFIX: &str = ".~tmp.";
 
@@ -55,7 +55,7 @@ pub(crate) fn refuse_reserved(key: &StorePath, backend: &'static str) -> Result<
     Ok(())
 }
 
-/// What a backend implements to offer `open_atomic` (C-6.4).
+/// What a backend implements to offer `open_atomic` ([C-6.4](crate::contract#C-6.4)).
 ///
 /// Dropping an implementation without `commit` must discard everything: no target, no temp.
 pub trait AtomicSink: Write + Send {
@@ -132,7 +132,7 @@ impl fmt::Debug for AtomicWriter {
 /// of a few [`CHUNK_SIZE`](crate::CHUNK_SIZE) chunks, so memory stays bounded whatever the
 /// size. Dropping the writer, or calling [`abort`](AsyncAtomicWriter::abort), ends that
 /// stream with an error instead of its end, which every backend's atomic write treats as a
-/// failed source: nothing appears, no temp is left (C-6.4). `shutdown` only flushes; the
+/// failed source: nothing appears, no temp is left ([C-6.4](crate::contract#C-6.4)). `shutdown` only flushes; the
 /// content lands on `commit` alone.
 ///
 /// Outside a tokio runtime, over a blocking backend (whose calls then run inline), the writer

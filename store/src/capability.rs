@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::error::{Error, Result};
 
-/// One capability of a backend (C-5.1).
+/// One capability of a backend ([C-5.1](crate::contract#C-5.1)).
 ///
 /// Gates enable methods; flags (`AtomicMove`, `SeekableRead`, `LazyRead`, `WriteResultNative`)
 /// only describe quality and never enable or disable a method.
@@ -39,7 +39,7 @@ pub enum Capability {
     /// Non-empty user metadata on writes (a strict gate on an argument).
     UserMetadata,
     /// `WriteOptions::if_match`: replace only the version the caller read, checked and
-    /// written in one step (a strict gate on an argument, C-2.8).
+    /// written in one step (a strict gate on an argument, [C-2.8](crate::contract#C-2.8)).
     ConditionalWrite,
     /// Standard attributes on writes (content type, cache control, content disposition,
     /// encoding and language), kept and returned by `get_file_info` (a strict gate on an
@@ -120,7 +120,7 @@ impl fmt::Display for Capability {
     }
 }
 
-/// A small `Copy` set of [`Capability`] values (C-5.2).
+/// A small `Copy` set of [`Capability`] values ([C-5.2](crate::contract#C-5.2)).
 ///
 /// ```
 /// use store::{Capabilities, Capability};
@@ -134,7 +134,7 @@ pub struct Capabilities(u32);
 
 impl Capabilities {
     /// The gates: the capabilities a method's `gate = ...` names, one per kind of operation
-    /// (C-5.1), and what a backend with every operation declares before its flags. "Gates"
+    /// ([C-5.1](crate::contract#C-5.1)), and what a backend with every operation declares before its flags. "Gates"
     /// means this set everywhere in the project; UserMetadata, ConditionalWrite and Attributes,
     /// which an option value can also require, are not among them.
     pub const GATES: Capabilities = Capabilities::of(&[
@@ -274,7 +274,7 @@ impl fmt::Debug for Capabilities {
 mod tests {
     use super::*;
 
-    /// The definition may gate only on gates (C-5.1): rustc checks that each `gate = ...` is
+    /// The definition may gate only on gates ([C-5.1](crate::contract#C-5.1)): rustc checks that each `gate = ...` is
     /// a `Capability`, this that it is not a quality flag.
     #[test]
     fn the_definition_gates_only_on_gates() {

@@ -1,4 +1,4 @@
-//! Content going in and streams coming out, in both worlds (C-6.1, C-6.2, C-7.2).
+//! Content going in and streams coming out, in both worlds ([C-6.1](crate::contract#C-6.1), [C-6.2](crate::contract#C-6.2), [C-7.2](crate::contract#C-7.2)).
 
 use std::fmt;
 use std::io::{self, Read, Seek};
@@ -11,7 +11,7 @@ use futures_util::{StreamExt, TryStreamExt};
 use crate::error::{Error, Result};
 
 /// Content spooled to become seekable or sized stays in memory up to this many bytes, then
-/// moves to a temp file (C-2.2, C-6.2).
+/// moves to a temp file ([C-2.2](crate::contract#C-2.2), [C-6.2](crate::contract#C-6.2)).
 pub const SPOOL_IN_MEMORY: usize = 8 * 1024 * 1024;
 
 /// The size of the chunks in which byte streams cross between the worlds: a blocking reader
@@ -101,7 +101,7 @@ impl Content {
     }
 }
 
-/// The error for a failing content source (C-4.5): `Other`, the caller's error intact.
+/// The error for a failing content source ([C-4.5](crate::contract#C-4.5)): `Other`, the caller's error intact.
 pub fn content_error(err: io::Error) -> Error {
     let err = match err.downcast::<Error>() {
         Ok(store) => return store,

@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use crate::path::StorePath;
 
-/// User metadata: string keys to string values (C-5.6).
+/// User metadata: string keys to string values ([C-5.6](crate::contract#C-5.6)).
 pub type UserMetadata = BTreeMap<String, String>;
 
 /// A content digest: algorithm and hex value, both lower-case.
@@ -58,7 +58,7 @@ impl Attribute {
     }
 }
 
-/// The standard attributes of a file (C-5.3): kept where the backend declares
+/// The standard attributes of a file ([C-5.3](crate::contract#C-5.3)): kept where the backend declares
 /// [`Attributes`](crate::Capability::Attributes), so a reader knows how to show the content.
 ///
 /// One pointer wide while empty, which is what most files carry, so listings stay small.
@@ -146,7 +146,7 @@ impl<V: Into<String>> FromIterator<(Attribute, V)> for Attributes {
     }
 }
 
-/// Facts about one file (C-5.3).
+/// Facts about one file ([C-5.3](crate::contract#C-5.3)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FileInfo {

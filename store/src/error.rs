@@ -11,7 +11,7 @@ use crate::path::StorePath;
 /// `Result<T, store::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What went wrong, independent of the backend (C-4.1).
+/// What went wrong, independent of the backend ([C-4.1](crate::contract#C-4.1)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -29,7 +29,7 @@ pub enum ErrorKind {
     InvalidData,
     /// The operation needs a capability the backend does not declare.
     Unsupported(Capability),
-    /// A conditional write whose `if_match` etag is not the file's current one (C-2.8).
+    /// A conditional write whose `if_match` etag is not the file's current one ([C-2.8](crate::contract#C-2.8)).
     PreconditionFailed,
     /// A non-recursive `delete_folder` on a non-empty folder.
     DirectoryNotEmpty,
@@ -95,7 +95,7 @@ impl ErrorKind {
         }
     }
 
-    /// The `std::io::ErrorKind` this kind maps to (C-4.1).
+    /// The `std::io::ErrorKind` this kind maps to ([C-4.1](crate::contract#C-4.1)).
     pub fn io_kind(self) -> io::ErrorKind {
         match self {
             ErrorKind::NotFound => io::ErrorKind::NotFound,
@@ -160,7 +160,7 @@ struct Inner {
     path: Option<String>,
     backend: Option<Cow<'static, str>>,
     retryable: bool,
-    /// The request is known not to have reached the service (C-4.2).
+    /// The request is known not to have reached the service ([C-4.2](crate::contract#C-4.2)).
     not_applied: bool,
     /// How many attempts a retrying layer made; 0 where none retried.
     attempts: u32,
@@ -245,7 +245,7 @@ impl Error {
         Error::new(ErrorKind::InvalidPath, reason).with_path(path)
     }
 
-    /// `InvalidPath` for a file operation aimed at the root (C-2.3).
+    /// `InvalidPath` for a file operation aimed at the root ([C-2.3](crate::contract#C-2.3)).
     pub fn root_is_folder() -> Self {
         Error::invalid_path("", "must not be empty or root for file operations")
     }
@@ -263,7 +263,7 @@ impl Error {
         )
     }
 
-    /// `BackendUnavailable("<name> is closed")`, never retryable (C-2.10).
+    /// `BackendUnavailable("<name> is closed")`, never retryable ([C-2.10](crate::contract#C-2.10)).
     pub fn closed(backend: &'static str) -> Self {
         Error::new(
             ErrorKind::BackendUnavailable,
@@ -278,7 +278,7 @@ impl Error {
         Error::new(ErrorKind::Other, message)
     }
 
-    /// Maps a native I/O error for backend authors (C-4.4): an inner `store::Error`
+    /// Maps a native I/O error for backend authors ([C-4.4](crate::contract#C-4.4)): an inner `store::Error`
     /// comes back unchanged; `NotADirectory` and `IsADirectory` become `InvalidPath`.
     pub fn from_io(err: io::Error, path: &StorePath, backend: &'static str) -> Self {
         if err.get_ref().is_some_and(|e| e.is::<Error>()) {
@@ -388,7 +388,7 @@ impl Error {
     /// Whether the request is known not to have been applied: it never reached the service
     /// (the connection was refused, nothing was sent), so repeating it cannot apply it twice.
     /// Set by the backends that know it; a retrying layer repeats even a create-only or
-    /// conditional write on such an error (C-4.2, C-7.8).
+    /// conditional write on such an error ([C-4.2](crate::contract#C-4.2), [C-7.8](crate::contract#C-7.8)).
     ///
     /// ```
     /// use store::{Error, ErrorKind};
@@ -436,7 +436,7 @@ impl Error {
         }
     }
 
-    /// Rewrites the path from a backend key to a path relative to `root` (C-1.4).
+    /// Rewrites the path from a backend key to a path relative to `root` ([C-1.4](crate::contract#C-1.4)).
     /// A path outside `root` is left as it is.
     #[doc(hidden)]
     #[must_use]
@@ -479,7 +479,7 @@ impl fmt::Debug for Error {
 }
 
 impl From<io::Error> for Error {
-    /// Maps the I/O error by its kind (C-4.1), so `?` works on `std::io` calls in a function
+    /// Maps the I/O error by its kind ([C-4.1](crate::contract#C-4.1)), so `?` works on `std::io` calls in a function
     /// returning [`store::Result`](crate::Result); an inner `store::Error` comes back unchanged.
     ///
     /// ```
@@ -501,7 +501,7 @@ impl From<Error> for io::Error {
     }
 }
 
-/// Checks that `err` survives the trip through `io::Error` and back (C-4.4): the io kind its
+/// Checks that `err` survives the trip through `io::Error` and back ([C-4.4](crate::contract#C-4.4)): the io kind its
 /// kind maps to, the same `Display`, and every fact recovered from the inner error, then
 /// unchanged by `from_io`; panics naming `what` otherwise. For the conformance kit and the
 /// unit tests below.
@@ -578,7 +578,7 @@ pub(crate) fn assert_io_round_trip(what: &str, err: Error) -> ErrorKind {
 mod tests {
     use super::*;
 
-    /// The `io::ErrorKind` of each kind, as the contract's C-4.1 table gives it.
+    /// The `io::ErrorKind` of each kind, as the contract's [C-4.1](crate::contract#C-4.1) table gives it.
     #[test]
     fn io_kinds_follow_the_contract_table() {
         use std::io::ErrorKind as Io;
@@ -601,7 +601,7 @@ mod tests {
         }
     }
 
-    /// Every kind, built as the backends build it, survives `io::Error` and back (C-4.4).
+    /// Every kind, built as the backends build it, survives `io::Error` and back ([C-4.4](crate::contract#C-4.4)).
     #[test]
     fn every_kind_survives_the_io_round_trip() {
         let name = "test";

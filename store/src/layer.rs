@@ -1,7 +1,7 @@
 //! Layers: code that wraps every operation of a backend, written once against the hooks of
 //! [`Layer`] and applied to every operation of the definition by the generated
 //! [`Layered`](crate::Layered), in both worlds. A layer holds only what it intercepts; an
-//! operation added to `api.rs` passes through every layer at the next build (C-7.8).
+//! operation added to `api.rs` passes through every layer at the next build ([C-7.8](crate::contract#C-7.8)).
 //!
 //! ```
 //! use store::{Capabilities, Capability, Layer, MemoryBackend, Store, WriteOptions};
@@ -123,7 +123,7 @@ pub fn call<'a>(
 ///   where [`WRAPS_STREAMS`](Layer::WRAPS_STREAMS) is `true`, so a layer that does not wrap
 ///   streams costs no allocation for them.
 /// - [`capabilities`](Layer::capabilities) gives the effective set over the backend's
-///   (C-5.2); the stores gate on it.
+///   ([C-5.2](crate::contract#C-5.2)); the stores gate on it.
 ///
 /// A layer can also take single operations itself with [`#[store::layer]`](macro@crate::layer),
 /// each written as it is in the definition, the backend below first; the others go through

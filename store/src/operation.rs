@@ -20,7 +20,7 @@ use crate::capability::Capability;
 pub struct Operation {
     /// The method's name, the same on backends and stores.
     pub name: &'static str,
-    /// The capability the stores check first, if any (C-5.1); `None` for the probes,
+    /// The capability the stores check first, if any ([C-5.1](crate::contract#C-5.1)); `None` for the probes,
     /// `ping` and `close`.
     pub gate: Option<Capability>,
     /// The arguments after `&self`, in order.
@@ -31,7 +31,7 @@ pub struct Operation {
     pub output: OutputKind,
     /// Whether it exists only in the blocking world (`read_seekable`, `open_atomic`).
     pub sync_only: bool,
-    /// The capability flags a backend may declare only if it has this operation (C-2.2).
+    /// The capability flags a backend may declare only if it has this operation ([C-2.2](crate::contract#C-2.2)).
     pub flags: &'static [Capability],
     /// For an operation that [`mutates`](Self::mutates): the argument whose value says that
     /// repeating a call cannot change its outcome even if the first was applied (`missing_ok`
@@ -40,7 +40,7 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// The path arguments, with their roles (C-1.2).
+    /// The path arguments, with their roles ([C-1.2](crate::contract#C-1.2)).
     pub fn paths(&self) -> impl Iterator<Item = (&'static str, PathRole)> {
         self.arguments.iter().filter_map(|a| match a.kind {
             ArgumentKind::Path(role) => Some((a.name, role)),
@@ -118,7 +118,7 @@ pub enum ArgumentKind {
     Value,
 }
 
-/// The role of a path argument (C-1.2).
+/// The role of a path argument ([C-1.2](crate::contract#C-1.2)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PathRole {

@@ -5,11 +5,11 @@ use crate::entry::{Attributes, UserMetadata};
 use crate::error::{Error, Result};
 use crate::pattern::Pattern;
 
-/// Largest total of key bytes plus value bytes in user metadata (C-5.6).
+/// Largest total of key bytes plus value bytes in user metadata ([C-5.6](crate::contract#C-5.6)).
 pub const METADATA_LIMIT: usize = 2048;
 
 /// A condition on what a write finds at its target, checked in the same step as the write
-/// (C-2.8).
+/// ([C-2.8](crate::contract#C-2.8)).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Precondition {
@@ -150,7 +150,7 @@ impl WriteOptions {
     }
 
     /// The write-side checks a backend makes once it knows whether the target exists
-    /// (C-2.4): the root is `InvalidPath`; an existing target without `overwrite` is
+    /// ([C-2.4](crate::contract#C-2.4)): the root is `InvalidPath`; an existing target without `overwrite` is
     /// `AlreadyExists`.
     ///
     /// ```
@@ -171,7 +171,7 @@ impl WriteOptions {
         }
     }
 
-    /// Checks the values (C-5.6): metadata keys non-empty ASCII not starting with `_`, total
+    /// Checks the values ([C-5.6](crate::contract#C-5.6)): metadata keys non-empty ASCII not starting with `_`, total
     /// size at most [`METADATA_LIMIT`] bytes; a precondition that agrees with `overwrite`
     /// (`if_match` replaces, `if_none_match` creates) and a non-empty etag; attribute values
     /// without line breaks.
@@ -229,7 +229,7 @@ impl WriteOptions {
     }
 }
 
-/// Options of `list_files` and `list_folders` (C-6.9).
+/// Options of `list_files` and `list_folders` ([C-6.9](crate::contract#C-6.9)).
 ///
 /// ```
 /// use store::ListOptions;

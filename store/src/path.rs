@@ -36,7 +36,7 @@ impl StorePath {
         Ok(StorePath(normalised))
     }
 
-    /// Parses `s` in the folder role (C-1.2): exactly `""` or `"."` is the root,
+    /// Parses `s` in the folder role ([C-1.2](crate::contract#C-1.2)): exactly `""` or `"."` is the root,
     /// anything else follows [`StorePath::new`].
     pub fn folder(s: impl AsRef<str>) -> Result<Self> {
         let s = s.as_ref();
@@ -170,7 +170,7 @@ fn is_normal(s: &str) -> bool {
             .all(|segment| !matches!(segment, "" | "." | ".."))
 }
 
-/// Applies C-3.1 steps 1–4 and 6; the caller decides whether empty is allowed.
+/// Applies [C-3.1](crate::contract#C-3.1) steps 1–4 and 6; the caller decides whether empty is allowed.
 fn normalise(s: &str) -> Result<String> {
     if is_normal(s) {
         return Ok(s.to_owned());

@@ -1,4 +1,4 @@
-//! `Pattern`: the validated glob of `glob` and of `ListOptions.pattern` (C-6.7).
+//! `Pattern`: the validated glob of `glob` and of `ListOptions.pattern` ([C-6.7](crate::contract#C-6.7)).
 //!
 //! The grammar is ours, not globset's: `{`, `}` and `,` are literal, `\` is a separator and never
 //! an escape, `**` is legal only as a whole segment, and a class never matches `/`. A pattern is
@@ -13,7 +13,7 @@ use std::hash::{Hash, Hasher};
 use crate::error::{Error, Result};
 use crate::path::StorePath;
 
-/// A validated glob pattern (C-6.7), matched against whole store-relative paths.
+/// A validated glob pattern ([C-6.7](crate::contract#C-6.7)), matched against whole store-relative paths.
 ///
 /// `*` matches a run of characters other than `/`, `?` one such character, `[abc]`, `[a-z]` and
 /// `[!abc]` one listed (or unlisted) character other than `/`, and a whole `**` segment zero or
@@ -75,7 +75,7 @@ enum Token {
 impl Pattern {
     /// Parses a full glob pattern (for `glob`).
     ///
-    /// Grammar errors come first, as `InvalidArgument` (C-1.3): `**` inside a segment
+    /// Grammar errors come first, as `InvalidArgument` ([C-1.3](crate::contract#C-1.3)): `**` inside a segment
     /// (`a**`, `**b`), an unclosed `[`, a class starting with `^` (`[^a]`), a reversed range
     /// (`[z-a]`), and a pattern that is empty after normalisation (`""`, `"/"`, `"."`). Then the
     /// path-like checks, as `InvalidPath`: a NUL anywhere, a segment that is exactly `..`.
@@ -180,7 +180,7 @@ impl Pattern {
     }
 
     /// Whether matches can lie deeper than one level below [`literal_prefix`](Self::literal_prefix),
-    /// i.e. whether a listing under the prefix must be recursive (C-6.8): true when a
+    /// i.e. whether a listing under the prefix must be recursive ([C-6.8](crate::contract#C-6.8)): true when a
     /// `**` or more than one segment follows the prefix.
     pub fn needs_recursion(&self) -> bool {
         let prefix_len = self.segments[..self.segments.len() - 1]

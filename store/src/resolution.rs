@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-/// Whether folders are real (hierarchical) or implied by key prefixes (flat); C-2.14.
+/// Whether folders are real (hierarchical) or implied by key prefixes (flat); [C-2.14](crate::contract#C-2.14).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Namespace {
     /// Folders exist on their own; empty folders persist.
@@ -11,7 +11,7 @@ pub enum Namespace {
     Flat,
 }
 
-/// Where a key lives on the service (C-5.7). `details` never holds a secret.
+/// Where a key lives on the service ([C-5.7](crate::contract#C-5.7)). `details` never holds a secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolutionPlan {
     /// Kind of resolution; by default the backend name.

@@ -5,7 +5,7 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 
 /// A credential (a key, a password, a token): its `Debug` and `Display` print `<redacted>`, and
-/// its memory is zeroed when it is dropped (C-2.13). Every builder, URL option and
+/// its memory is zeroed when it is dropped ([C-2.13](crate::contract#C-2.13)). Every builder, URL option and
 /// configuration value that holds a credential holds it as a `Secret`.
 ///
 /// ```

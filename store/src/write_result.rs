@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use crate::entry::{ContentDigest, FileInfo, UserMetadata};
 use crate::path::StorePath;
 
-/// Where the fields of a [`WriteResult`] come from (C-5.5).
+/// Where the fields of a [`WriteResult`] come from ([C-5.5](crate::contract#C-5.5)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -18,7 +18,7 @@ pub enum WriteSource {
     Sidecar,
 }
 
-/// The outcome of a write (C-5.5).
+/// The outcome of a write ([C-5.5](crate::contract#C-5.5)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct WriteResult {

@@ -187,6 +187,43 @@ pub(crate) fn take_options(cx: &Ctxt, attrs: Vec<Attribute>) -> (Options, Vec<At
     (options, kept)
 }
 
+/// Takes the `# Examples` section out of `attrs`: the doc lines from that heading to the end of
+/// the docs. An example shows the stores' method, so the stores carry it and the backend traits
+/// (which a backend author reads) do not.
+pub(crate) fn take_examples(attrs: &mut Vec<Attribute>) -> Vec<Attribute> {
+    let heading = attrs
+        .iter()
+        .position(|a| doc_text(a).is_some_and(|text| text.trim() == "# Examples"));
+    let Some(at) = heading else {
+        return Vec::new();
+    };
+    let (examples, rest): (Vec<_>, Vec<_>) =
+        attrs.drain(at..).partition(|a| a.path().is_ident("doc"));
+    // The blank lines before the heading: the stores put one back before the section.
+    while let Some(last) = attrs.iter().rposition(|a| a.path().is_ident("doc")) {
+        match doc_text(&attrs[last]) {
+            Some(text) if text.trim().is_empty() => drop(attrs.remove(last)),
+            _ => break,
+        }
+    }
+    attrs.extend(rest);
+    examples
+}
+
+/// The text of a `#[doc = "..."]` attribute (a `///` line).
+fn doc_text(attr: &Attribute) -> Option<String> {
+    match &attr.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn parse_one(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta) -> syn::Result<()> {
     let Some(ident) = meta.path.get_ident() else {
         return Err(meta.error("expected a `store` option name"));

@@ -24,6 +24,7 @@ pub(crate) fn check(cx: &Ctxt, def: &mut Definition) {
         }
         check_signature(cx, method);
         check_options(cx, def, method);
+        check_examples(cx, method);
         valid.push(cx.error_count() == before);
     }
     for (method, valid) in def.methods.iter_mut().zip(valid) {
@@ -186,6 +187,25 @@ fn refuse_in_type(cx: &Ctxt, ty: &syn::Type) {
             "explicit lifetimes are not supported: the generated async method ties every reference to its future",
         );
     }
+}
+
+/// An example shows the stores' method, so it belongs on a method the stores generate.
+fn check_examples(cx: &Ctxt, method: &Method) {
+    let Some(heading) = method.examples.first() else {
+        return;
+    };
+    let why = match (method.is_pure(), method.is_manual()) {
+        (true, _) => "is `pure`",
+        (_, true) => "is `manual`",
+        _ => return,
+    };
+    cx.error_spanned_by(
+        heading,
+        format!(
+            "`{}` {why}, so the stores write it themselves and no generated method would show this `# Examples` section: put the example on the stores' own method",
+            method.ident()
+        ),
+    );
 }
 
 fn check_options(cx: &Ctxt, def: &Definition, method: &Method) {

@@ -114,8 +114,11 @@ pub(crate) struct Method {
     /// Whether this method passed validation; a fallback expansion leaves out those that did
     /// not, so one mistake gives one error.
     pub(crate) valid: bool,
-    /// Doc comments and other attributes, `#[store]` removed.
+    /// Doc comments and other attributes, `#[store]` and the examples removed.
     pub(crate) attrs: Vec<Attribute>,
+    /// The `# Examples` section of the docs, heading included: it shows the stores' method,
+    /// so only the stores carry it.
+    pub(crate) examples: Vec<Attribute>,
     pub(crate) sig: Signature,
     pub(crate) default: Option<Block>,
     pub(crate) options: Options,
@@ -389,9 +392,11 @@ impl Definition {
         item.items.retain_mut(|trait_item| match trait_item {
             TraitItem::Fn(f) => {
                 let before = cx.error_count();
-                let (options, kept) = attr::take_options(cx, std::mem::take(&mut f.attrs));
+                let (options, mut kept) = attr::take_options(cx, std::mem::take(&mut f.attrs));
+                let examples = attr::take_examples(&mut kept);
                 f.attrs = kept.clone();
                 let mut method = Method::from_syn(kept, f.sig.clone(), f.default.clone(), options);
+                method.examples = examples;
                 method.valid = cx.error_count() == before;
                 methods.push(method);
                 true
@@ -518,6 +523,7 @@ impl Method {
         Method {
             valid: true,
             attrs,
+            examples: Vec::new(),
             sig,
             default,
             options,

@@ -4,6 +4,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::Path;
 
+use super::codegen::doc_lines;
 use crate::definition::{ArgKind, Definition, Method, Role, World};
 
 pub(crate) fn generate(def: &Definition, sync_store: &Path, async_store: &Path) -> TokenStream {
@@ -12,10 +13,14 @@ pub(crate) fn generate(def: &Definition, sync_store: &Path, async_store: &Path) 
             .iter()
             .filter(|m| !m.is_pure() && !m.is_manual())
     };
-    let sync_methods = forwarded().map(|m| forwarder(m, false));
+    let sync_methods = forwarded().map(|m| {
+        let examples = &m.examples;
+        let blank = (!examples.is_empty()).then(|| quote!(#[doc = ""]));
+        forwarder(m, false, quote!(#blank #(#examples)*))
+    });
     let async_methods = forwarded()
         .filter(|m| m.in_world(World::Async))
-        .map(|m| forwarder(m, true));
+        .map(|m| forwarder(m, true, async_examples(m, sync_store)));
     quote! {
         impl #sync_store {
             #(#sync_methods)*
@@ -27,7 +32,21 @@ pub(crate) fn generate(def: &Definition, sync_store: &Path, async_store: &Path) 
     }
 }
 
-fn forwarder(method: &Method, asynchronous: bool) -> TokenStream {
+/// The async store's examples: the blocking store's, which are the same calls awaited (one
+/// world each is enough, and the blocking one needs no runtime to run as a doctest).
+fn async_examples(method: &Method, sync_store: &Path) -> TokenStream {
+    if method.examples.is_empty() {
+        return TokenStream::new();
+    }
+    let ident = method.ident();
+    let store = quote!(#sync_store).to_string().replace(' ', "");
+    let short = store.rsplit("::").next().unwrap_or(&store).to_owned();
+    doc_lines(&format!(
+        "\n# Examples\n\nAs on [`{short}::{ident}`]({store}::{ident}), with `.await` after the call."
+    ))
+}
+
+fn forwarder(method: &Method, asynchronous: bool, examples: TokenStream) -> TokenStream {
     let attrs = method.docs();
     let ident = method.ident();
     let params = method.args.iter().map(|a| {
@@ -125,6 +144,7 @@ fn forwarder(method: &Method, asynchronous: bool) -> TokenStream {
     });
     quote! {
         #(#attrs)*
+        #examples
         pub #asyncness fn #ident(&self, #(#params),*) -> #output {
             #in_async
             #(#check_options)*

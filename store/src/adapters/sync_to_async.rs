@@ -1,5 +1,5 @@
 //! Runtime support of `SyncBackendAdapter`: blocking calls from async code, and the
-//! conversions of streams and content between the worlds (C-7.3).
+//! conversions of streams and content between the worlds ([C-7.3](crate::contract#C-7.3)).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

@@ -1,5 +1,5 @@
 //! Conformance items for async backends reached from the blocking world through
-//! `AsyncBackendSyncAdapter` (C-7.4): run with the `async_to_sync` group on a `Store` over an
+//! `AsyncBackendSyncAdapter` ([C-7.4](crate::contract#C-7.4)): run with the `async_to_sync` group on a `Store` over an
 //! async backend.
 
 use super::support::{create, expect_kind};
@@ -86,7 +86,7 @@ pub async fn k101_async_to_sync_adapter_refuses_async_context(w: &dyn World) {
     }
 }
 
-/// K-115: a blocking store gives one answer in async code whatever its backend (C-7.9): from a
+/// K-115: a blocking store gives one answer in async code whatever its backend ([C-7.9](crate::contract#C-7.9)): from a
 /// task on either runtime flavour, or inside `block_on`, `BlockingInAsync` and nothing
 /// written; from `spawn_blocking`, `block_in_place` and a plain thread, the call works.
 pub async fn k115_blocking_store_refuses_async_context(w: &dyn World) {

@@ -33,7 +33,7 @@ fn chain_text(err: &Error) -> String {
     text
 }
 
-/// The error of a write whose content source failed: `Other`, the caller's error kept (C-4.5).
+/// The error of a write whose content source failed: `Other`, the caller's error kept ([C-4.5](crate::contract#C-4.5)).
 #[track_caller]
 fn expect_content_failure(w: &dyn World, result: Result<WriteResult>, what: &str) {
     let err = expect_kind(w, result, ErrorKind::Other);

@@ -27,7 +27,7 @@ fn is_terminal(w: &dyn World) -> bool {
     }
 }
 
-/// `result` must be the closed error of C-2.10.
+/// `result` must be the closed error of [C-2.10](crate::contract#C-2.10).
 #[track_caller]
 fn expect_closed<T: Debug>(w: &dyn World, what: &str, result: Result<T>) {
     let err = match result {
@@ -411,7 +411,7 @@ pub async fn k100_parallel_atomic_writes(w: &dyn World) {
     }
 }
 
-/// K-107: the errors the store produces survive `io::Error::from(e)` with the kind C-4.1 gives
+/// K-107: the errors the store produces survive `io::Error::from(e)` with the kind [C-4.1](crate::contract#C-4.1) gives
 /// them, and `get_ref().downcast_ref::<store::Error>()` recovers each (the constructed kinds
 /// and the table itself are unit tests of `error.rs`).
 pub async fn k107_io_error_mapping(w: &dyn World) {

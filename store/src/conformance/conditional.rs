@@ -54,7 +54,7 @@ async fn write_by(
 /// gives a new one, a stale etag is `PreconditionFailed`, a missing file `NotFound`, and
 /// neither changes anything; `if_none_match()` creates and refuses an existing file with
 /// `AlreadyExists`. Without ConditionalWrite, `if_match` is `Unsupported` and writes nothing
-/// (C-2.8).
+/// ([C-2.8](crate::contract#C-2.8)).
 pub async fn k111_conditional_writes(w: &dyn World) {
     if !gates_or_unsupported(w, &NEEDS).await {
         return;
@@ -140,7 +140,7 @@ pub async fn k111_conditional_writes(w: &dyn World) {
 }
 
 /// K-112: of 8 writers racing with the same `if_match` etag, exactly one wins; the others get
-/// `PreconditionFailed`, and the file holds the winner's content (C-2.8).
+/// `PreconditionFailed`, and the file holds the winner's content ([C-2.8](crate::contract#C-2.8)).
 pub async fn k112_racing_conditional_writers(w: &dyn World) {
     if !gates_or_unsupported(w, &NEEDS).await {
         return;
@@ -184,7 +184,7 @@ pub async fn k112_racing_conditional_writers(w: &dyn World) {
 
 /// K-113: where a backend gives etags, each overwrite with other content (same size, written
 /// at once after the last) gives an etag not seen before, and `get_file_info` shows the one the write
-/// reported (C-2.8).
+/// reported ([C-2.8](crate::contract#C-2.8)).
 pub async fn k113_etags_change_with_content(w: &dyn World) {
     if !gates_or_unsupported(w, &NEEDS).await {
         return;
@@ -213,7 +213,7 @@ pub async fn k113_etags_change_with_content(w: &dyn World) {
 /// K-114: with Attributes, the standard attributes of a write come back whole from
 /// `get_file_info` and an overwrite without them clears them; without it, a write carrying
 /// one is `Unsupported(Attributes)` and writes nothing. A line break in a value is
-/// `InvalidArgument` either way (C-5.3).
+/// `InvalidArgument` either way ([C-5.3](crate::contract#C-5.3)).
 pub async fn k114_standard_attributes(w: &dyn World) {
     if !gates_or_unsupported(w, &NEEDS).await {
         return;

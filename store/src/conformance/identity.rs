@@ -12,11 +12,11 @@ use crate::{
     PathRole, Result, StorePath, WriteOptions,
 };
 
-/// Typical markers of a secret that must never be printed (C-2.13), compared lower-cased.
+/// Typical markers of a secret that must never be printed ([C-2.13](crate::contract#C-2.13)), compared lower-cased.
 const SECRET_MARKERS: [&str; 4] = ["password", "secret", "token=", "accountkey"];
 
 /// Every capability a call can be refused for: the operation gates and the argument gates
-/// UserMetadata, ConditionalWrite and Attributes (C-5.1).
+/// UserMetadata, ConditionalWrite and Attributes ([C-5.1](crate::contract#C-5.1)).
 const REFUSABLE: Capabilities = Capabilities::GATES
     .with(Capability::UserMetadata)
     .with(Capability::ConditionalWrite)
@@ -63,7 +63,7 @@ fn assert_no_secret(what: &str, text: &str) {
     }
 }
 
-/// The exact `Display` of C-4.3 for `err`.
+/// The exact `Display` of [C-4.3](crate::contract#C-4.3) for `err`.
 fn contract_display(err: &Error) -> String {
     let mut out = err.message().to_owned();
     if let Some(path) = err.path() {
@@ -196,7 +196,7 @@ async fn observable_state(w: &dyn World, file: &str, other: &str) -> String {
     state
 }
 
-/// K-1: `name()` is non-empty and is one of the documented backend ids (C-2.1); a
+/// K-1: `name()` is non-empty and is one of the documented backend ids ([C-2.1](crate::contract#C-2.1)); a
 /// third-party backend's id is a stable lower-case word (letters, digits, `-`).
 pub async fn k001_name_is_documented(w: &dyn World) {
     let name = w.name();
@@ -589,8 +589,8 @@ pub async fn k008_resolve_plan(w: &dyn World) {
     }
 }
 
-/// K-9: no backend declares a flag without the gates of the operations it needs (C-2.2); a
-/// fixture that declares its documented set (C-5.4) matches it exactly.
+/// K-9: no backend declares a flag without the gates of the operations it needs ([C-2.2](crate::contract#C-2.2)); a
+/// fixture that declares its documented set ([C-5.4](crate::contract#C-5.4)) matches it exactly.
 pub async fn k009_declared_flags_match_contract(w: &dyn World) {
     let name = w.name();
     let caps = w.capabilities();
@@ -639,7 +639,7 @@ pub async fn k009_declared_flags_match_contract(w: &dyn World) {
 }
 
 /// K-10: `ping()` is `Ok`; every error has a kind, a non-empty message, the backend's name,
-/// and the exact `Display` of C-4.3.
+/// and the exact `Display` of [C-4.3](crate::contract#C-4.3).
 pub async fn k010_ping_and_error_shape(w: &dyn World) {
     w.ping().await.expect("ping on a healthy fixture");
     w.ping().await.expect("a second ping");

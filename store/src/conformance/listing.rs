@@ -453,7 +453,7 @@ pub async fn k064_max_depth(w: &dyn World) {
     );
 }
 
-/// K-65: `list_folders` with `max_depth` N and with `recursive` follows C-6.9; `pattern` filters without pruning.
+/// K-65: `list_folders` with `max_depth` N and with `recursive` follows [C-6.9](crate::contract#C-6.9); `pattern` filters without pruning.
 pub async fn k065_list_folders_depth_and_pattern(w: &dyn World) {
     if !has_gates(w, &[Capability::List, Capability::Write]).await {
         return;
@@ -717,7 +717,7 @@ const K70_TREE: [&str; 16] = [
     "k70/d/e/f/g/h.txt",
 ];
 
-/// Patterns covering every construct of C-6.7, with the number of K-70 files each matches.
+/// Patterns covering every construct of [C-6.7](crate::contract#C-6.7), with the number of K-70 files each matches.
 const K70_PATTERNS: [(&str, usize); 33] = [
     ("k70/*.txt", 8),
     ("k70/*", 9),
@@ -754,7 +754,7 @@ const K70_PATTERNS: [(&str, usize); 33] = [
     ("nothing/**", 0),
 ];
 
-/// K-70: over a table exercising every construct of C-6.7, `glob` agrees with a brute-force match over the recursive listing.
+/// K-70: over a table exercising every construct of [C-6.7](crate::contract#C-6.7), `glob` agrees with a brute-force match over the recursive listing.
 pub async fn k070_glob_agrees_with_brute_force(w: &dyn World) {
     if !has_gates(w, &[Capability::Glob, Capability::List, Capability::Write]).await {
         return;

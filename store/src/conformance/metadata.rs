@@ -24,7 +24,7 @@ async fn info(w: &dyn World, p: &str) -> FileInfo {
         .unwrap_or_else(|e| panic!("get_file_info({p:?}) failed: {e}"))
 }
 
-/// Asserts the `Basic` shape of C-5.5: the rich fields are `None`.
+/// Asserts the `Basic` shape of [C-5.5](crate::contract#C-5.5): the rich fields are `None`.
 #[track_caller]
 fn assert_basic(wr: &WriteResult, what: &str) {
     assert_eq!(wr.source, WriteSource::Basic, "{what}: source");
@@ -506,7 +506,7 @@ pub async fn k079_native_write_result_matches_info(w: &dyn World) {
     assert_eq!(f.size, big.len() as u64, "9 MiB size");
 }
 
-/// Metadata maps of a bad shape (C-5.6), with a description.
+/// Metadata maps of a bad shape ([C-5.6](crate::contract#C-5.6)), with a description.
 fn bad_shapes() -> Vec<(&'static str, UserMetadata)> {
     vec![
         ("non-ASCII key", meta(&[("ké", "v")])),

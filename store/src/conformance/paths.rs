@@ -13,7 +13,7 @@ use crate::{
     MemoryBackend, Operation, PathRole, Result, Store, StorePath, WriteOptions,
 };
 
-/// `InvalidPath` naming the root (`path() == Some("")`), C-2.3.
+/// `InvalidPath` naming the root (`path() == Some("")`), [C-2.3](crate::contract#C-2.3).
 #[track_caller]
 fn expect_root_refused<T>(w: &dyn World, what: &str, result: Result<T>) {
     let err = expect_err(w, what, result, ErrorKind::InvalidPath);
@@ -356,7 +356,7 @@ pub async fn k015_root_folder_info(w: &dyn World) {
     }
 }
 
-/// K-16: each file-shaped operation of C-2.3 on the root is `InvalidPath` with
+/// K-16: each file-shaped operation of [C-2.3](crate::contract#C-2.3) on the root is `InvalidPath` with
 /// `path() == Some("")`, at the Store and *(direct)* at the backend.
 pub async fn k016_file_ops_on_root_are_invalid_path(w: &dyn World) {
     let files = [("k016/keep.txt", "keep"), ("k016/other.txt", "other")];

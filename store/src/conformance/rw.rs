@@ -545,7 +545,7 @@ pub async fn k039_delete_emptied_folder(w: &dyn World) {
 }
 
 /// K-40: on a flat backend a folder goes with its last file; `delete_folder` of it is then
-/// `NotFound`, or `Ok` with `missing_ok` (C-2.14).
+/// `NotFound`, or `Ok` with `missing_ok` ([C-2.14](crate::contract#C-2.14)).
 pub async fn k040_folder_vanishes_with_last_file(w: &dyn World) {
     if !gates_or_unsupported(w, &[Capability::Write, Capability::Delete]).await {
         return;

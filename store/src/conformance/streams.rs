@@ -9,7 +9,7 @@ use super::support::{create, expect_at, gates_or_unsupported, pattern_bytes, rea
 use super::{World, WorldKind};
 use crate::{Capability, ErrorKind};
 
-/// `content[min(offset, size) .. min(offset + len, size)]` (C-6.6).
+/// `content[min(offset, size) .. min(offset + len, size)]` ([C-6.6](crate::contract#C-6.6)).
 fn expected_range(content: &[u8], offset: u64, len: u64) -> &[u8] {
     let size = content.len() as u64;
     let start = offset.min(size) as usize;
@@ -17,7 +17,7 @@ fn expected_range(content: &[u8], offset: u64, len: u64) -> &[u8] {
     &content[start..end]
 }
 
-/// K-48: `read_range` and `read_range_stream` return exactly the clamped slice of C-6.6, never
+/// K-48: `read_range` and `read_range_stream` return exactly the clamped slice of [C-6.6](crate::contract#C-6.6), never
 /// an error past EOF.
 pub async fn k048_read_range_table(w: &dyn World) {
     if !gates_or_unsupported(w, &[Capability::Write, Capability::Read]).await {

@@ -163,7 +163,7 @@ pub async fn gates_or_unsupported(w: &dyn World, caps: &[Capability]) -> bool {
 }
 
 /// The error of `result`, which must be an `Err` of `kind`; also checks the error's shape
-/// (a non-empty message and the backend's name, C-4.2).
+/// (a non-empty message and the backend's name, [C-4.2](crate::contract#C-4.2)).
 #[track_caller]
 pub fn expect_kind<T: Debug>(world: &dyn World, result: Result<T>, kind: ErrorKind) -> Error {
     match result {

@@ -298,8 +298,8 @@ impl CallByHand for AsyncStore {
 }
 
 /// What a fixture's backend documents of itself, for the items that check it against its
-/// documentation: its id (C-2.1), its exact capability set (C-5.4), the detail keys of its
-/// resolution plans (C-5.7), and whether it stores every valid name (C-3.2). The kit knows no
+/// documentation: its id ([C-2.1](crate::contract#C-2.1)), its exact capability set ([C-5.4](crate::contract#C-5.4)), the detail keys of its
+/// resolution plans ([C-5.7](crate::contract#C-5.7)), and whether it stores every valid name ([C-3.2](crate::contract#C-3.2)). The kit knows no
 /// backend by name; what it is not told it does not check.
 ///
 /// ```

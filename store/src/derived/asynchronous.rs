@@ -49,7 +49,7 @@ pub fn read_bytes<'a, B: AsyncBackend + ?Sized>(
     Box::pin(async move { concat(backend.read(path).await?).await })
 }
 
-/// `read_range` as the backend's `read_range_stream`, collected (C-6.6).
+/// `read_range` as the backend's `read_range_stream`, collected ([C-6.6](crate::contract#C-6.6)).
 pub fn read_range<'a, B: AsyncBackend + ?Sized>(
     backend: &'a B,
     path: &'a StorePath,
@@ -65,8 +65,8 @@ async fn concat(stream: ByteStream) -> Result<Bytes> {
     Ok(chunks.concat().into())
 }
 
-/// `read_range_stream` as skip-and-take over `read` (C-6.6): each chunk is sliced to the
-/// range, the stream ends at its end or after its first error (C-1.6).
+/// `read_range_stream` as skip-and-take over `read` ([C-6.6](crate::contract#C-6.6)): each chunk is sliced to the
+/// range, the stream ends at its end or after its first error ([C-1.6](crate::contract#C-1.6)).
 pub fn read_range_stream<'a, B: AsyncBackend + ?Sized>(
     backend: &'a B,
     path: &'a StorePath,
@@ -199,7 +199,7 @@ pub fn exists<'a, B: AsyncBackend + ?Sized>(
 }
 
 /// The checks of an `open_atomic` at open time, over an async backend that has no writer of
-/// its own (C-6.4): the root and a folder or a file ancestor in the way are `InvalidPath`, an
+/// its own ([C-6.4](crate::contract#C-6.4)): the root and a folder or a file ancestor in the way are `InvalidPath`, an
 /// existing file without `overwrite` `AlreadyExists`, and an `if_match` whose etag is not the
 /// file's `NotFound` or `PreconditionFailed`. The write at commit checks again, in one step.
 pub(crate) async fn open_atomic_checks<B: AsyncBackend + ?Sized>(

@@ -47,7 +47,7 @@ pub fn read_bytes<B: Backend + ?Sized>(backend: &B, path: &StorePath) -> Result<
     Ok(buf.into())
 }
 
-/// `read_range` as the backend's `read_range_stream`, read to its end (C-6.6).
+/// `read_range` as the backend's `read_range_stream`, read to its end ([C-6.6](crate::contract#C-6.6)).
 pub fn read_range<B: Backend + ?Sized>(
     backend: &B,
     path: &StorePath,
@@ -62,7 +62,7 @@ pub fn read_range<B: Backend + ?Sized>(
     Ok(buf.into())
 }
 
-/// `read_range_stream` as skip-and-take over `read` (C-6.6): the bytes before `offset` are
+/// `read_range_stream` as skip-and-take over `read` ([C-6.6](crate::contract#C-6.6)): the bytes before `offset` are
 /// read and dropped at the call, never held.
 pub fn read_range_stream<B: Backend + ?Sized>(
     backend: &B,
@@ -111,7 +111,7 @@ pub fn get_folder_info<B: Backend + ?Sized>(backend: &B, path: &StorePath) -> Re
 }
 
 /// The facts of the files below the folder `path` that a listing with `options` gives: the
-/// folder check (C-2.5), then one listing folded into a [`FolderInfo`], keeping what the
+/// folder check ([C-2.5](crate::contract#C-2.5)), then one listing folded into a [`FolderInfo`], keeping what the
 /// stores' filter keeps. Needs List. `get_folder_info` is this at every depth, and the stores'
 /// `get_folder_info(path, Some(depth))` this with a depth bound.
 pub fn folder_info<B: Backend + ?Sized>(

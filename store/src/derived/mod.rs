@@ -40,7 +40,7 @@ pub(crate) fn decode_text(bytes: Bytes, path: &str, backend: &'static str) -> Re
 }
 
 /// The one folder check of an aggregate over `path`: the root always passes; otherwise a file
-/// is `InvalidPath("not a folder")` and an absence `NotFound` (C-2.5).
+/// is `InvalidPath("not a folder")` and an absence `NotFound` ([C-2.5](crate::contract#C-2.5)).
 fn folder_verdict(is_folder: bool, is_file: bool, path: &str, backend: &'static str) -> Result<()> {
     match (is_folder, is_file) {
         (true, _) => Ok(()),

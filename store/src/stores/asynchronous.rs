@@ -61,13 +61,29 @@ impl AsyncStore {
     /// Opens the file at `path` as a tokio [`AsyncRead`](tokio::io::AsyncRead) +
     /// [`AsyncBufRead`](tokio::io::AsyncBufRead), at byte 0; the errors of
     /// [`read`](Self::read), which it wraps.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use tokio::io::AsyncBufReadExt;
+    /// use store::{AsyncStore, MemoryBackend, WriteOptions};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let store = AsyncStore::new(MemoryBackend::new());
+    /// store.write_text("log.txt", "one\ntwo\n", &WriteOptions::new()).await?;
+    /// let mut lines = store.reader("log.txt").await?.lines();
+    /// while let Some(line) = lines.next_line().await? {
+    ///     assert!(line == "one" || line == "two");
+    /// }
+    /// # Ok::<(), store::Error>(())
+    /// # }).unwrap();
+    /// ```
     pub async fn reader(&self, path: impl AsRef<str>) -> Result<AsyncReader> {
         self.read(path).await.map(AsyncReader::new)
     }
 
     /// Opens a tokio [`AsyncWrite`](tokio::io::AsyncWrite) whose content appears at `path`
     /// only on [`commit`](AsyncAtomicWriter::commit); dropping it, or
-    /// [`abort`](AsyncAtomicWriter::abort), leaves nothing (C-6.4). The checks of
+    /// [`abort`](AsyncAtomicWriter::abort), leaves nothing ([C-6.4](crate::contract#C-6.4)). The checks of
     /// [`write_atomic`](Self::write_atomic) run at open (`AlreadyExists` without `overwrite`,
     /// `InvalidPath` for a folder or a file ancestor in the way, a stale `if_match`) and again
     /// at commit, in one step with the promotion.
@@ -76,6 +92,23 @@ impl AsyncStore {
     /// few [`CHUNK_SIZE`](crate::CHUNK_SIZE) chunks: `tokio::io::copy` from a
     /// [`reader`](Self::reader) of one store into this writer of another moves a file of any
     /// size.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use tokio::io::AsyncWriteExt;
+    /// use store::{AsyncStore, MemoryBackend, WriteOptions};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let store = AsyncStore::new(MemoryBackend::new());
+    /// let mut writer = store.open_atomic("big.log", &WriteOptions::new()).await?;
+    /// writer.write_all(b"part one, ").await?;
+    /// writer.write_all(b"part two").await?;
+    /// assert!(!store.exists("big.log").await?); // nothing visible before the commit
+    /// writer.commit().await?;
+    /// assert_eq!(store.read_text("big.log").await?, "part one, part two");
+    /// # Ok::<(), store::Error>(())
+    /// # }).unwrap();
+    /// ```
     pub async fn open_atomic(
         &self,
         path: impl AsRef<str>,

@@ -31,7 +31,7 @@ impl<A: AsyncBackend> IntoBackend<Adapted> for A {
 ///
 /// Cheap to clone (one `Arc`); every clone of a store made by [`Store::new`] owns the backend.
 ///
-/// **For blocking code only, whatever the backend** (C-7.9): called from async code (a task
+/// **For blocking code only, whatever the backend** ([C-7.9](crate::contract#C-7.9)): called from async code (a task
 /// on a runtime worker, or a future inside `block_on`) every method answers
 /// [`ErrorKind::BlockingInAsync`](crate::ErrorKind::BlockingInAsync) and changes nothing —
 /// over a local folder or memory exactly as over S3 or SFTP, so code that passes on a local

@@ -1,4 +1,4 @@
-//! Store-side listing filters: depth and basename pattern (C-6.9), applied the same
+//! Store-side listing filters: depth and basename pattern ([C-6.9](crate::contract#C-6.9)), applied the same
 //! way to sync iterators and async streams.
 
 use std::future::ready;

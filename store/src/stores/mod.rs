@@ -17,11 +17,6 @@ pub enum Native {}
 #[derive(Debug)]
 pub enum Adapted {}
 
-/// Everything of the stores' surface that is not forwarding, written once for both: the
-/// constructors, the methods that need no I/O, and those that do more than forward (`close`,
-/// `read_text`, `write_text`, `head`, `get_folder_info`). `$into` is what `new` accepts; the
-/// async store passes `async` and `await`, which are spliced in where the two worlds differ;
-/// `$world` names its module of derived operations.
 /// A blocking store's refusal of async code, in the methods the stores write by hand; nothing
 /// in the async store.
 macro_rules! refuse_in_async {
@@ -31,6 +26,35 @@ macro_rules! refuse_in_async {
     (asynchronous, $scope:expr, $op:literal) => {};
 }
 
+/// An `# Examples` section for a method of both stores, as one doc string: a hidden first line
+/// binds `store`, a `$store` over an empty memory backend; for the async store (`[async .
+/// await]`) the lines run inside a tokio runtime, and splice `.await` in themselves where the
+/// worlds differ.
+macro_rules! example {
+    ($store:ident [] $($line:expr),* $(,)?) => {
+        concat!(
+            "# Examples\n\n```\n",
+            "# let store = store::", stringify!($store), "::new(store::MemoryBackend::new());\n",
+            $($line, "\n",)*
+            "# Ok::<(), store::Error>(())\n```"
+        )
+    };
+    ($store:ident [async . await] $($line:expr),* $(,)?) => {
+        concat!(
+            "# Examples\n\n```\n",
+            "# tokio::runtime::Runtime::new().unwrap().block_on(async {\n",
+            "# let store = store::", stringify!($store), "::new(store::MemoryBackend::new());\n",
+            $($line, "\n",)*
+            "# Ok::<(), store::Error>(())\n# }).unwrap();\n```"
+        )
+    };
+}
+
+/// Everything of the stores' surface that is not forwarding, written once for both: the
+/// constructors, the methods that need no I/O, and those that do more than forward (`close`,
+/// `read_text`, `write_text`, `head`, `get_folder_info`). `$into` is what `new` accepts; the
+/// async store passes `async` and `await`, which are spliced in where the two worlds differ;
+/// `$world` names its module of derived operations.
 macro_rules! store_surface {
     (
         $store:ident, $backend:ident, $into:ident :: $into_fn:ident, $world:ident
@@ -40,11 +64,22 @@ macro_rules! store_surface {
             /// A store at the backend's root, owning it. A backend of the other world is
             /// wrapped in the generated adapter: a blocking one under `AsyncStore` runs on
             /// tokio's blocking pool, an async one under `Store` on a private runtime thread.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                concat!("let memory = store::", stringify!($store), "::new(store::MemoryBackend::new());"),
+                "assert_eq!(memory.name(), \"memory\");",
+            )]
             pub fn new<M>(backend: impl $crate::$into<M>) -> Self {
                 Self::from_arc($crate::$into::$into_fn(backend))
             }
 
             /// A store at the root of a shared backend, owning it.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                "let backend = std::sync::Arc::clone(store.backend());",
+                concat!("let same = store::", stringify!($store), "::from_arc(backend);"),
+                "assert!(same == store); // same backend object, same root",
+            )]
             pub fn from_arc(backend: ::std::sync::Arc<dyn $crate::$backend>) -> Self {
                 let scope = $crate::stores::scope::Scope::new(
                     $crate::StorePath::root(),
@@ -59,7 +94,7 @@ macro_rules! store_surface {
             }
 
             /// A store at `root` of a backend shared with others: closing it leaves the backend
-            /// open (C-1.8).
+            /// open ([C-1.8](crate::contract#C-1.8)).
             #[cfg_attr(not(feature = "toml"), allow(dead_code))]
             pub(crate) fn shared(
                 backend: ::std::sync::Arc<dyn $crate::$backend>,
@@ -78,6 +113,11 @@ macro_rules! store_surface {
             }
 
             /// A store rooted at `root`: `""` or a valid non-empty path (`"/data/"` is `data`).
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                concat!("let reports = store::", stringify!($store), "::with_root(store::MemoryBackend::new(), \"/reports/\")?;"),
+                "assert_eq!(reports.root().as_str(), \"reports\");",
+            )]
             pub fn with_root<M>(
                 backend: impl $crate::$into<M>,
                 root: impl AsRef<str>,
@@ -147,7 +187,7 @@ macro_rules! store_surface {
                 })
             }
 
-            /// This store with `layer` around its backend (C-7.8): every operation goes through
+            /// This store with `layer` around its backend ([C-7.8](crate::contract#C-7.8)): every operation goes through
             /// the layer's hooks, the stores gate on the layer's effective capabilities, and
             /// the root, ownership and child stores are kept (a child shares the layered
             /// backend). Layers added later wrap those added before.
@@ -173,6 +213,13 @@ macro_rules! store_surface {
             /// A store on an existing local folder, the embedded default
             /// ([`LocalBackend::open`](crate::LocalBackend::open)): a missing root, or one that
             /// is not a folder, is an error now rather than an empty store later.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                "let dir = tempfile::tempdir()?;",
+                concat!("let files = store::", stringify!($store), "::open_local(dir.path())?;"),
+                "assert_eq!(files.name(), \"local\");",
+                concat!("assert!(store::", stringify!($store), "::open_local(dir.path().join(\"missing\")).is_err());"),
+            )]
             pub fn open_local(dir: impl Into<::std::path::PathBuf>) -> $crate::Result<Self> {
                 $crate::LocalBackend::open(dir).map(Self::new)
             }
@@ -181,31 +228,65 @@ macro_rules! store_surface {
             /// ([`LocalBackend::new`](crate::LocalBackend::new)): reads find nothing until it
             /// does, and the first write creates it. Prefer [`open_local`](Self::open_local)
             /// for a folder that should already be there.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                "let dir = tempfile::tempdir()?;",
+                concat!("let files = store::", stringify!($store), "::local(dir.path().join(\"later\"));"),
+                "assert!(!dir.path().join(\"later\").exists()); // until the first write",
+                "assert_eq!(files.name(), \"local\");",
+            )]
             pub fn local(dir: impl Into<::std::path::PathBuf>) -> Self {
                 Self::new($crate::LocalBackend::new(dir))
             }
 
             /// The store's root, as a backend key (`""` for the backend root).
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                "assert!(store.root().is_root());",
+                "assert_eq!(store.child(\"reports\")?.root().as_str(), \"reports\");",
+            )]
             pub fn root(&self) -> &$crate::StorePath {
                 self.scope.root()
             }
 
             /// The backend's stable name.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                "assert_eq!(store.name(), \"memory\");",
+            )]
             pub fn name(&self) -> &'static str {
                 self.scope.backend()
             }
 
             /// What the backend can do.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                "let capabilities = store.capabilities();",
+                "assert!(capabilities.supports(store::Capability::AtomicWrite));",
+            )]
             pub fn capabilities(&self) -> $crate::Capabilities {
                 self.scope.capabilities()
             }
 
             /// Whether the backend has `cap`.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                "assert!(store.supports(store::Capability::Read));",
+                "let read_only = store.clone().layer(store::layers::ReadOnly);",
+                "assert!(!read_only.supports(store::Capability::Write));",
+            )]
             pub fn supports(&self, cap: $crate::Capability) -> bool {
                 self.scope.capabilities().supports(cap)
             }
 
             /// A store rooted at `root/sub`, sharing (and not owning) the backend.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                concat!("store.write_text(\"team/a/notes.txt\", \"x\", &store::WriteOptions::new())" $(, ".", stringify!($await))?, "?;"),
+                "let team = store.child(\"team\")?;",
+                concat!("assert!(team.exists(\"a/notes.txt\")" $(, ".", stringify!($await))?, "?);"),
+                "assert!(store.child(\"../escape\").is_err());",
+            )]
             pub fn child(&self, sub: impl AsRef<str>) -> $crate::Result<Self> {
                 Ok(Self {
                     backend: ::std::sync::Arc::clone(&self.backend),
@@ -216,6 +297,14 @@ macro_rules! store_surface {
 
             /// The store-relative key of a backend-native path; `InvalidPath` for a path outside
             /// the backend's root or outside this store's root.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                "let dir = tempfile::tempdir()?;",
+                concat!("let files = store::", stringify!($store), "::open_local(dir.path())?.child(\"reports\")?;"),
+                "let native = dir.path().join(\"reports\").join(\"q1.csv\");",
+                "assert_eq!(files.to_key(native.to_str().unwrap())?.as_str(), \"q1.csv\");",
+                "assert!(files.to_key(\"/somewhere/else\").is_err());",
+            )]
             pub fn to_key(&self, native: &str) -> $crate::Result<$crate::StorePath> {
                 let bare_root = self.backend.native_path(&$crate::StorePath::root());
                 self.scope
@@ -223,12 +312,24 @@ macro_rules! store_surface {
             }
 
             /// The backend-native path of `key` (a folder-role path).
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                "let dir = tempfile::tempdir()?;",
+                concat!("let files = store::", stringify!($store), "::open_local(dir.path())?;"),
+                "let native = files.native_path(\"a/b.txt\")?;",
+                "assert_eq!(std::path::Path::new(&native), dir.path().join(\"a/b.txt\"));",
+            )]
             pub fn native_path(&self, key: impl AsRef<str>) -> $crate::Result<String> {
                 let key = self.scope.folder_key(key.as_ref())?;
                 Ok(self.backend.native_path(&key))
             }
 
             /// Where `key` lives, without I/O; `plan.key` is `key` as spelled.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                "let plan = store.child(\"reports\")?.resolve(\"q1.csv\")?;",
+                "assert_eq!(plan.key, \"q1.csv\");",
+            )]
             pub fn resolve(&self, key: impl AsRef<str>) -> $crate::Result<$crate::ResolutionPlan> {
                 let spelled = key.as_ref();
                 let full = self.scope.folder_key(spelled)?;
@@ -238,6 +339,11 @@ macro_rules! store_surface {
             }
 
             /// The backend's native client of type `T`, if it exposes one.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                "// Memory exposes no native client; S3 gives its `object_store` client.",
+                "assert!(store.unwrap::<String>().is_none());",
+            )]
             pub fn unwrap<T: ::std::any::Any>(&self) -> Option<&T> {
                 self.backend
                     .unwrap_native(::std::any::TypeId::of::<T>())
@@ -245,17 +351,34 @@ macro_rules! store_surface {
             }
 
             /// The backend behind this store.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                "let child = store.child(\"sub\")?;",
+                "assert!(std::sync::Arc::ptr_eq(store.backend(), child.backend()));",
+            )]
             pub fn backend(&self) -> &::std::sync::Arc<dyn $backend> {
                 &self.backend
             }
 
-            /// Whether this store closes the backend on `close()` (C-1.8).
+            /// Whether this store closes the backend on `close()` ([C-1.8](crate::contract#C-1.8)).
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                "assert!(store.owns_backend());",
+                "assert!(!store.child(\"sub\")?.owns_backend());",
+            )]
             pub fn owns_backend(&self) -> bool {
                 self.owner
             }
 
-            /// Closes the backend if this store owns it; idempotent (C-1.8). A store made by
+            /// Closes the backend if this store owns it; idempotent ([C-1.8](crate::contract#C-1.8)). A store made by
             /// [`child`](Self::child) does not own its backend, and its `close` does nothing.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                "let child = store.child(\"sub\")?;",
+                concat!("child.close()" $(, ".", stringify!($await))?, "?; // not the owner: nothing happens"),
+                concat!("store.close()" $(, ".", stringify!($await))?, "?;"),
+                concat!("store.close()" $(, ".", stringify!($await))?, "?; // idempotent"),
+            )]
             pub $($asyncness)? fn close(&self) -> $crate::Result<()> {
                 $crate::stores::refuse_in_async!($world, self.scope, "close");
                 if !self.owner {
@@ -265,6 +388,14 @@ macro_rules! store_surface {
             }
 
             /// Reads the file at `path` as strict UTF-8 (a BOM is kept); `InvalidData` otherwise.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                concat!("store.write_text(\"a.txt\", \"héllo\", &store::WriteOptions::new())" $(, ".", stringify!($await))?, "?;"),
+                concat!("assert_eq!(store.read_text(\"a.txt\")" $(, ".", stringify!($await))?, "?, \"héllo\");"),
+                concat!("store.write(\"bad.txt\", vec![0xffu8], &store::WriteOptions::new())" $(, ".", stringify!($await))?, "?;"),
+                concat!("let err = store.read_text(\"bad.txt\")" $(, ".", stringify!($await))?, ".unwrap_err();"),
+                "assert_eq!(err.kind(), store::ErrorKind::InvalidData);",
+            )]
             pub $($asyncness)? fn read_text(&self, path: impl AsRef<str>) -> $crate::Result<String> {
                 let path = path.as_ref();
                 let bytes = self.read_bytes(path) $(.$await)? ?;
@@ -272,6 +403,11 @@ macro_rules! store_surface {
             }
 
             /// Writes `text` as UTF-8, with the semantics of `write`.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                concat!("let written = store.write_text(\"notes/a.md\", \"# Notes\", &store::WriteOptions::new())" $(, ".", stringify!($await))?, "?;"),
+                "assert_eq!(written.size, 7);",
+            )]
             pub $($asyncness)? fn write_text(
                 &self,
                 path: impl AsRef<str>,
@@ -281,7 +417,13 @@ macro_rules! store_surface {
                 self.write(path, text, options) $(.$await)?
             }
 
-            /// The file's facts as a `WriteResult` with `source: Sidecar` (C-5.5).
+            /// The file's facts as a `WriteResult` with `source: Sidecar` ([C-5.5](crate::contract#C-5.5)).
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                concat!("store.write_text(\"a.txt\", \"hello\", &store::WriteOptions::new())" $(, ".", stringify!($await))?, "?;"),
+                concat!("let facts = store.head(\"a.txt\")" $(, ".", stringify!($await))?, "?;"),
+                "assert_eq!(facts.size, 5);",
+            )]
             pub $($asyncness)? fn head(&self, path: impl AsRef<str>) -> $crate::Result<$crate::WriteResult> {
                 let info = self.get_file_info(path) $(.$await)? ?;
                 Ok($crate::WriteResult::sidecar(&info))
@@ -290,6 +432,16 @@ macro_rules! store_surface {
             /// Aggregate facts about a folder, recursive over every file below it; with
             /// `max_depth`, only files at depth ≤ `max_depth` count, which needs List instead
             /// of Metadata.
+            ///
+            #[doc = $crate::stores::example!($store [$($asyncness . $await)?]
+                "let options = store::WriteOptions::new();",
+                concat!("store.write_text(\"data/a.csv\", \"1\", &options)" $(, ".", stringify!($await))?, "?;"),
+                concat!("store.write_text(\"data/old/b.csv\", \"22\", &options)" $(, ".", stringify!($await))?, "?;"),
+                concat!("let all = store.get_folder_info(\"data\", None)" $(, ".", stringify!($await))?, "?;"),
+                "assert_eq!((all.file_count, all.total_size), (2, 3));",
+                concat!("let top = store.get_folder_info(\"data\", Some(0))" $(, ".", stringify!($await))?, "?;"),
+                "assert_eq!(top.file_count, 1);",
+            )]
             pub $($asyncness)? fn get_folder_info(
                 &self,
                 path: impl AsRef<str>,
@@ -336,4 +488,4 @@ macro_rules! store_surface {
         }
     };
 }
-pub(crate) use {refuse_in_async, store_surface};
+pub(crate) use {example, refuse_in_async, store_surface};

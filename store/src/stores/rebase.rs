@@ -1,4 +1,4 @@
-//! Rebasing: every path a Store hands back is relative to the store's root (C-1.4).
+//! Rebasing: every path a Store hands back is relative to the store's root ([C-1.4](crate::contract#C-1.4)).
 
 use std::io::{self, Read};
 

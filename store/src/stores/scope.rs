@@ -1,5 +1,5 @@
 //! What both stores share: the root they are scoped to, argument checks in contract order
-//! (C-1.3), and the methods that need no I/O.
+//! ([C-1.3](crate::contract#C-1.3)), and the methods that need no I/O.
 
 use super::rebase::Rebase;
 use crate::capability::{Capabilities, Capability};
@@ -10,12 +10,12 @@ use crate::pattern::Pattern;
 
 /// An option argument the stores check before any I/O.
 pub trait Argument {
-    /// Step 1 of C-1.3: the option values themselves (`InvalidArgument`).
+    /// Step 1 of [C-1.3](crate::contract#C-1.3): the option values themselves (`InvalidArgument`).
     fn validate(&self) -> Result<()> {
         Ok(())
     }
 
-    /// Step 3 of C-1.3: the capabilities the value needs (`UserMetadata` for non-empty
+    /// Step 3 of [C-1.3](crate::contract#C-1.3): the capabilities the value needs (`UserMetadata` for non-empty
     /// metadata, and so on).
     fn required_capabilities(&self) -> Capabilities {
         Capabilities::empty()
@@ -173,7 +173,7 @@ impl Scope {
             .map_err(|e| self.located(e.rebased(&self.root)))
     }
 
-    /// The store-relative key of a native path (C-1.9). `key` is what the backend's `to_key`
+    /// The store-relative key of a native path ([C-1.9](crate::contract#C-1.9)). `key` is what the backend's `to_key`
     /// made of `native`, and `bare_root` the backend's `native_path` of its root: a non-empty
     /// bare root that `to_key` could not strip means `native` lies outside the backend, and a
     /// key outside the store's root lies outside the store. Neither names `native`, which may

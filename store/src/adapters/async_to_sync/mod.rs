@@ -1,4 +1,4 @@
-//! Runtime support of `AsyncBackendSyncAdapter` (C-7.4): the private runtime thread
+//! Runtime support of `AsyncBackendSyncAdapter` ([C-7.4](crate::contract#C-7.4)): the private runtime thread
 //! ([`runtime`]), and the methods where the adapter departs from plain forwarding: it masks
 //! SeekableRead, is terminal, hands out no runtime-bound native handle, and spools
 //! `open_atomic`, which has no async counterpart.
@@ -66,7 +66,7 @@ pub fn close<A: AsyncBackend + ?Sized>(inner: &Arc<A>, runtime: &Arc<RuntimeThre
     result
 }
 
-/// `open_atomic` by spooling, then one `write_atomic` at commit (C-6.4).
+/// `open_atomic` by spooling, then one `write_atomic` at commit ([C-6.4](crate::contract#C-6.4)).
 pub fn open_atomic<A: AsyncBackend + ?Sized>(
     inner: &Arc<A>,
     runtime: &Arc<RuntimeThread>,

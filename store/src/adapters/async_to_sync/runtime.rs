@@ -1,5 +1,5 @@
 //! Runtime support of `AsyncBackendSyncAdapter`: a private tokio runtime on its own thread,
-//! shared by the adapter's calls, and the refusal to block inside async code (C-7.4).
+//! shared by the adapter's calls, and the refusal to block inside async code ([C-7.4](crate::contract#C-7.4)).
 
 use std::future::Future;
 use std::io::{self, Read};
@@ -104,7 +104,7 @@ impl RuntimeThread {
     }
 
     /// `BlockingInAsync` when this thread drives async code, where blocking would stall the
-    /// runtime (C-7.4); checked before anything else, so a refused call changes nothing.
+    /// runtime ([C-7.4](crate::contract#C-7.4)); checked before anything else, so a refused call changes nothing.
     pub fn refuse_in_async(&self, op: &'static str) -> Result<()> {
         if !blocking_forbidden() {
             return Ok(());
@@ -121,7 +121,7 @@ impl RuntimeThread {
     }
 
     /// The first checks of a call, for one that checks more before it is admitted: async
-    /// context (C-7.4), then closed (C-2.10), which outrank every check of the operation's own.
+    /// context ([C-7.4](crate::contract#C-7.4)), then closed ([C-2.10](crate::contract#C-2.10)), which outrank every check of the operation's own.
     pub fn precheck(&self, op: &'static str) -> Result<()> {
         self.refuse_in_async(op)?;
         match self.admission().closed {
@@ -130,7 +130,7 @@ impl RuntimeThread {
         }
     }
 
-    /// The checks every call makes first: async context (C-7.4), then closed (C-2.10); an
+    /// The checks every call makes first: async context ([C-7.4](crate::contract#C-7.4)), then closed ([C-2.10](crate::contract#C-2.10)); an
     /// admitted call counts as in flight until its guard drops.
     fn admit(&self, op: &'static str) -> Result<(Handle, InFlight<'_>)> {
         self.refuse_in_async(op)?;

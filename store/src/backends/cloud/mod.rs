@@ -14,7 +14,7 @@ macro_rules! shared_settings {
             self
         }
 
-        /// The write-side folder checks of C-2.14 (a request per ancestor); off by default.
+        /// The write-side folder checks of [C-2.14](crate::contract#C-2.14) (a request per ancestor); off by default.
         #[must_use]
         pub fn check_ancestors(mut self, check: bool) -> Self {
             self.check_ancestors = check;

@@ -18,7 +18,7 @@ const NAME: &str = "s3";
 /// [`S3Builder::new`] takes every setting explicitly and reads no environment; only
 /// [`S3Builder::from_env`] reads the standard `AWS_*` variables, when asked. Building does no
 /// I/O: the first call connects. The result is an [`ObjectStoreBackend`] with the flat rules
-/// of a file store (C-2.14), confined to `bucket/prefix`; `Store::new` runs it for blocking
+/// of a file store ([C-2.14](crate::contract#C-2.14)), confined to `bucket/prefix`; `Store::new` runs it for blocking
 /// code on a private runtime thread.
 ///
 /// ```

@@ -2,7 +2,7 @@
 //! (`O_TMPFILE`) and is linked into place once whole, so a crash leaves nothing behind; where
 //! the filesystem has no unnamed temps, to a named one (`.~tmp.<random>`, short whatever the
 //! target's name) that is renamed into place. Create-only never replaces: `linkat` and
-//! `renameat2(RENAME_NOREPLACE)` fail on an existing target in the same call (C-6.3, C-6.4).
+//! `renameat2(RENAME_NOREPLACE)` fail on an existing target in the same call ([C-6.3](crate::contract#C-6.3), [C-6.4](crate::contract#C-6.4)).
 
 use std::ffi::{CStr, CString};
 use std::fs::File;

@@ -1,6 +1,6 @@
 //! `LocalBackend`: the embedded default, a folder on the local filesystem. Every key is
 //! resolved relative to an open handle on the root ([`root`]), so confinement holds under
-//! races (C-3.5); atomic writes go through an unnamed temp linked into place ([`atomic`]);
+//! races ([C-3.5](crate::contract#C-3.5)); atomic writes go through an unnamed temp linked into place ([`atomic`]);
 //! listings read each folder through its handle ([`walk`]).
 
 mod atomic;
@@ -211,7 +211,7 @@ impl LocalBackend {
         })
     }
 
-    /// The regular file at `key`, opened for reading, with the read-side verdicts of C-2.5.
+    /// The regular file at `key`, opened for reading, with the read-side verdicts of [C-2.5](crate::contract#C-2.5).
     fn open_read(&self, key: &StorePath) -> Result<(File, Stat)> {
         if key.is_root() {
             return Err(Error::root_is_folder().with_backend(NAME));
@@ -223,7 +223,7 @@ impl LocalBackend {
     }
 
     /// The folder that will hold `key`'s new content, made as needed (recorded in `created`),
-    /// after the write-side checks of C-2.4: a folder in the way or a file where a folder
+    /// after the write-side checks of [C-2.4](crate::contract#C-2.4): a folder in the way or a file where a folder
     /// should be is `InvalidPath`, an existing target without `overwrite` `AlreadyExists`.
     fn target(
         &self,
@@ -400,7 +400,7 @@ impl LocalBackend {
         Walk::new(Arc::clone(handle), fd, folder.clone(), max_depth)
     }
 
-    /// Moves or copies with the precondition order of C-2.4.
+    /// Moves or copies with the precondition order of [C-2.4](crate::contract#C-2.4).
     fn transfer(
         &self,
         src: &StorePath,
@@ -546,7 +546,7 @@ impl LocalBackend {
 }
 
 /// The regular file at `key` (not the root), opened for reading, with the read-side verdicts
-/// of C-2.5. Opened non-blocking, so a FIFO never stalls the call, and refused unless regular.
+/// of [C-2.5](crate::contract#C-2.5). Opened non-blocking, so a FIFO never stalls the call, and refused unless regular.
 fn open_file(handle: &Arc<Handle>, key: &StorePath) -> Result<(File, Stat)> {
     let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY;
     let fd = match handle.open_beneath(key, flags, Mode::empty()) {
@@ -572,7 +572,7 @@ fn open_file(handle: &Arc<Handle>, key: &StorePath) -> Result<(File, Stat)> {
 }
 
 /// Whether the existing entry `stat` at `key` may be replaced: a folder is in the way, and a
-/// file without `overwrite` is `AlreadyExists` (C-2.4).
+/// file without `overwrite` is `AlreadyExists` ([C-2.4](crate::contract#C-2.4)).
 fn replaceable(stat: &Stat, key: &StorePath, overwrite: bool) -> Result<()> {
     match kind(stat) {
         FileType::Directory => Err(folder_in_the_way(key)),
@@ -775,7 +775,7 @@ fn special(key: &StorePath) -> Error {
     .with_backend(NAME)
 }
 
-/// A file as a read stream: mid-stream failures carry the key (C-6.1).
+/// A file as a read stream: mid-stream failures carry the key ([C-6.1](crate::contract#C-6.1)).
 struct LocalReader {
     file: File,
     key: StorePath,
@@ -820,7 +820,7 @@ fn walk_depth(options: &ListOptions) -> Option<usize> {
     }
 }
 
-/// Every operation, natively; `CAPABILITIES` (C-5.4) follows: every gate, and the flags below.
+/// Every operation, natively; `CAPABILITIES` ([C-5.4](crate::contract#C-5.4)) follows: every gate, and the flags below.
 #[store::backend(
     crate = crate,
     name = "local",

@@ -1,6 +1,6 @@
 //! The root handle, and every key resolved relative to it, so that the boundary is enforced in
 //! the same system call that does the work and no concurrent swap of a folder for a symlink
-//! can lead outside (C-3.5).
+//! can lead outside ([C-3.5](crate::contract#C-3.5)).
 //!
 //! Two strategies, chosen once per backend: the kernel's (`openat2` with `RESOLVE_BENEATH`,
 //! Linux 5.6+), which resolves a whole key in the call that opens it; and a walk of handles

@@ -65,7 +65,7 @@ fn chunks(data: Bytes) -> ByteStream {
     Box::pin(chunks.fuse())
 }
 
-/// Every operation, natively, none of them waiting; `CAPABILITIES` (C-5.4) follows: those of
+/// Every operation, natively, none of them waiting; `CAPABILITIES` ([C-5.4](crate::contract#C-5.4)) follows: those of
 /// [`MemoryBackend`](crate::MemoryBackend) but SeekableRead, a flag of blocking streams.
 #[store::backend(
     crate = crate,

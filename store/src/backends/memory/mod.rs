@@ -64,7 +64,7 @@ fn list<T: Send + 'static>(items: Vec<T>) -> ListIter<T> {
     Box::new(items.into_iter().map(Ok))
 }
 
-/// Every operation, natively; `CAPABILITIES` (C-5.4) follows: every gate, and the flags below.
+/// Every operation, natively; `CAPABILITIES` ([C-5.4](crate::contract#C-5.4)) follows: every gate, and the flags below.
 #[store::backend(
     crate = crate,
     name = "memory",

@@ -90,7 +90,7 @@ impl Tree {
         path.is_root() || matches!(self.read_lock().get(path), Some(Node::Folder))
     }
 
-    /// The data of the file at `path`, with the read-side verdicts of C-2.5.
+    /// The data of the file at `path`, with the read-side verdicts of [C-2.5](crate::contract#C-2.5).
     pub(crate) fn read(&self, path: &StorePath) -> Result<Bytes> {
         self.root_refused(path)?;
         match self.read_lock().get(path) {
@@ -100,7 +100,7 @@ impl Tree {
         }
     }
 
-    /// `len` bytes from `offset`, clamped to the file's end (C-6.6), sliced without copying.
+    /// `len` bytes from `offset`, clamped to the file's end ([C-6.6](crate::contract#C-6.6)), sliced without copying.
     pub(crate) fn read_range(&self, path: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
         let data = self.read(path)?;
         let size = data.len() as u64;
@@ -117,7 +117,7 @@ impl Tree {
         }
     }
 
-    /// The write-side checks of C-2.4 steps 2–4, against the current map.
+    /// The write-side checks of [C-2.4](crate::contract#C-2.4) steps 2–4, against the current map.
     /// The write-side checks of `path`; `true` when its folder already exists, so nothing
     /// needs creating.
     fn check_write(
@@ -311,7 +311,7 @@ impl Tree {
             .collect()
     }
 
-    /// Moves or copies a file in one locked step, with the precondition order of C-2.4.
+    /// Moves or copies a file in one locked step, with the precondition order of [C-2.4](crate::contract#C-2.4).
     pub(crate) fn transfer(
         &self,
         src: &StorePath,

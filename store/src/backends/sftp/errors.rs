@@ -1,4 +1,4 @@
-//! SFTP failures as store errors (C-2.12): a status by its code, a failed transport as
+//! SFTP failures as store errors ([C-2.12](crate::contract#C-2.12)): a status by its code, a failed transport as
 //! `BackendUnavailable`. Messages name keys, never the server's absolute paths.
 
 use russh_sftp::client::error::Error as SftpError;

@@ -278,7 +278,7 @@ impl SftpBackend {
     /// Checks a write to `key` and makes its parent folders: confinement of the target (the
     /// server resolves every folder on the way, so this covers the parents too), a folder or
     /// (without `overwrite`) a file in the target's place, and a file where a folder should be
-    /// (C-2.5, C-2.8). One round trip when the folder exists.
+    /// ([C-2.5](crate::contract#C-2.5), [C-2.8](crate::contract#C-2.8)). One round trip when the folder exists.
     ///
     /// A plain write passes `probe = false`: its open finds a folder or (exclusive) a file in
     /// the way by failing, so only the resolution goes out, and `exists` then means "may
@@ -604,7 +604,7 @@ impl SftpBackend {
 }
 
 /// Removes a temp when dropped unless disarmed: a failed or cancelled atomic write leaves
-/// nothing behind while the connection lives (best-effort once it has died, C-6.3).
+/// nothing behind while the connection lives (best-effort once it has died, [C-6.3](crate::contract#C-6.3)).
 pub(super) struct TempGuard {
     conn: Option<Arc<Lease>>,
     native: String,

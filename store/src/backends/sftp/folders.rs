@@ -1,6 +1,6 @@
 //! The folder operations: making parents, listing (direct or recursive), and deleting
 //! folders. Listings follow links that resolve inside the base folder and leave out, with a
-//! warning, what no key can reach (C-2.6, C-3.5).
+//! warning, what no key can reach ([C-2.6](crate::contract#C-2.6), [C-3.5](crate::contract#C-3.5)).
 
 use futures_util::future::{join, join_all};
 use russh_sftp::protocol::{FileAttributes, StatusCode};

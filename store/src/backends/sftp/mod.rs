@@ -115,7 +115,7 @@ impl std::fmt::Debug for SftpBackend {
 }
 
 /// Every operation but `glob` (the portable glob applies), in the protocol's terms in
-/// `files` and `folders`; `CAPABILITIES` (C-5.4) follows: every gate but Glob, ranged reads
+/// `files` and `folders`; `CAPABILITIES` ([C-5.4](crate::contract#C-5.4)) follows: every gate but Glob, ranged reads
 /// that fetch on demand, and write results from the server's `fstat`.
 #[store::backend(crate = crate, name = "sftp", flags(lazy_read, write_result_native))]
 impl SftpBackend {

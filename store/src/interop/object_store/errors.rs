@@ -39,7 +39,7 @@ pub(super) fn to_object_store(err: Error, operation: &str, implementer: &str) ->
     }
 }
 
-/// An object_store error as `store` reports it (C-2.12): typed variants first, the original
+/// An object_store error as `store` reports it ([C-2.12](crate::contract#C-2.12)): typed variants first, the original
 /// kept as the source; `path` is the key the call concerned.
 pub(super) fn from_object_store(err: OsError, path: &str, backend: &'static str) -> Error {
     let kind = match &err {
@@ -97,7 +97,7 @@ fn unreachable(err: &OsError) -> bool {
 }
 
 /// The HTTP status of a failed request, where object_store kept it only in its message (its
-/// status type is not exported): the last resort C-2.12 allows.
+/// status type is not exported): the last resort [C-2.12](crate::contract#C-2.12) allows.
 fn status_of(err: &OsError) -> Option<u16> {
     let text = err.to_string();
     let at = text.find("status code: ")? + "status code: ".len();

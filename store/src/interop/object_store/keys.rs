@@ -1,6 +1,6 @@
 //! Keys across the boundary: an `object_store` [`Path`] is already normalised (no empty, `.` or
 //! `..` segments), so its string is the key, except where `store` would read it as something
-//! else. A raw `\` would name the same file as `/` (C-3.1) and is refused, never aliased.
+//! else. A raw `\` would name the same file as `/` ([C-3.1](crate::contract#C-3.1)) and is refused, never aliased.
 
 use object_store::path::Path;
 

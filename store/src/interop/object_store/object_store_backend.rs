@@ -31,7 +31,7 @@ const PART_SIZE: usize = 5 * 1024 * 1024;
 
 /// Any [`ObjectStore`] as a `store` backend: S3, Azure, GCS and HTTP through object_store's
 /// own clients, or its `InMemory` and `LocalFileSystem`, with the folder rules of a flat
-/// namespace (C-2.14), the contract's errors, and both worlds (`Store::new` runs it on a
+/// namespace ([C-2.14](crate::contract#C-2.14)), the contract's errors, and both worlds (`Store::new` runs it on a
 /// private runtime thread).
 ///
 /// ```
@@ -57,7 +57,7 @@ const PART_SIZE: usize = 5 * 1024 * 1024;
 ///   5 MiB parts, one at a time, and an upload that fails or is dropped is aborted, so no part
 ///   is ever visible. For such a multipart write a create-only or `if_match` condition is
 ///   checked just before the upload starts, since completions take no precondition: a writer
-///   landing in between is overwritten (the check-then-write race C-2.8 asks to name).
+///   landing in between is overwritten (the check-then-write race [C-2.8](crate::contract#C-2.8) asks to name).
 /// - `rename` is the service's rename, a copy and a delete on most: not atomic (no
 ///   AtomicMove). If the delete fails both copies remain and the error is returned.
 /// - Capabilities: every gate, LazyRead, UserMetadata, ConditionalWrite and Attributes; a
@@ -104,7 +104,7 @@ impl ObjectStoreBackend {
         self
     }
 
-    /// Turns on the write-side folder checks (C-2.14): each write and each rename or copy
+    /// Turns on the write-side folder checks ([C-2.14](crate::contract#C-2.14)): each write and each rename or copy
     /// destination first looks at every ancestor, and a file there is `InvalidPath`.
     #[must_use]
     pub fn with_check_ancestors(mut self, check: bool) -> Self {
@@ -112,7 +112,7 @@ impl ObjectStoreBackend {
         self
     }
 
-    /// What `native_path` puts before every key, such as `bucket/prefix` (C-2.15); empty by
+    /// What `native_path` puts before every key, such as `bucket/prefix` ([C-2.15](crate::contract#C-2.15)); empty by
     /// default, when a key is its own native path.
     #[must_use]
     pub fn with_native_root(mut self, root: impl Into<String>) -> Self {
@@ -154,7 +154,7 @@ impl ObjectStoreBackend {
     }
 
     /// The body of a GET as a byte stream, errors located at `path`, without empty chunks
-    /// (C-1.6), which some stores send for an empty object.
+    /// ([C-1.6](crate::contract#C-1.6)), which some stores send for an empty object.
     fn byte_stream(&self, result: object_store::GetResult, path: &StorePath) -> ByteStream {
         let (this, key) = (self.clone(), path.clone());
         let stream = result
@@ -190,7 +190,7 @@ impl ObjectStoreBackend {
         }
     }
 
-    /// The read-half verdict after a miss (C-2.14): a folder is `InvalidPath`; the probe
+    /// The read-half verdict after a miss ([C-2.14](crate::contract#C-2.14)): a folder is `InvalidPath`; the probe
     /// fails open, so if it errs the miss stands.
     async fn miss(&self, err: Error, key: &StorePath) -> Error {
         if err.kind() == ErrorKind::NotFound && self.has_below(key).await.unwrap_or(false) {
@@ -228,7 +228,7 @@ impl ObjectStoreBackend {
         }
     }
 
-    /// The key of a listed object, or `None` for one `store` cannot name (C-2.14: foreign keys
+    /// The key of a listed object, or `None` for one `store` cannot name ([C-2.14](crate::contract#C-2.14): foreign keys
     /// are never returned as files).
     fn key_of(&self, meta: &ObjectMeta) -> Option<StorePath> {
         let raw = meta.location.as_ref();
@@ -327,7 +327,7 @@ impl ObjectStoreBackend {
         Ok(self.written(key, size, options))
     }
 
-    /// What a write reports: path, size and the caller's metadata (C-5.5).
+    /// What a write reports: path, size and the caller's metadata ([C-5.5](crate::contract#C-5.5)).
     fn written(&self, key: &StorePath, size: u64, options: &WriteOptions) -> WriteResult {
         WriteResult {
             metadata: options.user_metadata().cloned(),
