@@ -815,3 +815,122 @@ async fn names_that_are_not_utf8_are_left_out_and_reported() {
         "nothing half-deleted"
     );
 }
+
+/// The child of the kill test below: slow atomic writes of 4 MiB files over SFTP, one after
+/// another, until it is killed. Runs only with `STORE_SFTP_KILL_CHILD` set to the base folder.
+#[test]
+fn sftp_kill_child() {
+    let Some(folder) = std::env::var_os("STORE_SFTP_KILL_CHILD") else {
+        return; // Run only as the child of the kill test below.
+    };
+    let folder = folder.to_string_lossy().into_owned();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = AsyncStore::new(builder(&folder).build().unwrap());
+        for i in 0u32.. {
+            let byte = (i % 251) as u8;
+            let chunks = futures_util::stream::iter(0..64).then(move |_| async move {
+                tokio::time::sleep(Duration::from_millis(4)).await;
+                Ok::<_, std::io::Error>(bytes::Bytes::from(vec![byte; 64 * 1024]))
+            });
+            let content = store::AsyncContent::stream(chunks);
+            let _ = store
+                .write_atomic(format!("out/f-{i}"), content, &WriteOptions::new())
+                .await;
+        }
+    });
+}
+
+/// A client killed with SIGKILL in the middle of atomic writes to SFTP leaves its `.~tmp.*`
+/// file, which SFTP cannot make invisible: listings hide it, every target there is whole,
+/// `remove_stale_temps` keeps it while it is fresh and removes it once it is stale, and the
+/// folder takes new writes.
+#[tokio::test]
+async fn a_client_killed_mid_write_leaves_only_a_hidden_temp_that_cleanup_removes() {
+    let exe = std::env::current_exe().unwrap();
+    for (round, after) in [0u64, 60, 140].into_iter().enumerate() {
+        let folder = folder();
+        let out = on_disk(&folder).join("out");
+        let mut child = Command::new(&exe)
+            .args([
+                "--exact",
+                "sftp_kill_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("STORE_SFTP_KILL_CHILD", &folder)
+            .spawn()
+            .expect("the test binary runs");
+        // Kill once a second file's temp is on the server's disk, `after` ms into it.
+        let temps = |dir: &std::path::Path| -> Vec<PathBuf> {
+            std::fs::read_dir(dir)
+                .map(|entries| {
+                    entries
+                        .map(|e| e.unwrap().path())
+                        .filter(|p| {
+                            p.file_name()
+                                .unwrap()
+                                .to_string_lossy()
+                                .starts_with(".~tmp.")
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while !(out.join("f-0").exists() && !temps(&out).is_empty()) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "round {round}: the child wrote nothing in 60 s"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(after)).await;
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+
+        let left = temps(&out);
+        assert_eq!(
+            left.len(),
+            1,
+            "round {round}: the killed write's temp: {left:?}"
+        );
+        let store = AsyncStore::new(builder(&folder).build().unwrap());
+        let listed = names(&store, "out").await;
+        assert!(!listed.is_empty(), "round {round}: at least f-0 is there");
+        for name in &listed {
+            assert!(name.starts_with("f-"), "round {round}: listed {name}");
+            let i: u32 = name["f-".len()..].parse().unwrap();
+            let bytes = store.read_bytes(format!("out/{name}")).await.unwrap();
+            assert_eq!(bytes.len(), 4 << 20, "round {round}: {name} is torn");
+            assert!(
+                bytes.iter().all(|b| *b == (i % 251) as u8),
+                "round {round}: {name} is mixed"
+            );
+        }
+
+        let backend = builder(&folder).build().unwrap();
+        let hour = Duration::from_secs(3600);
+        let root = store::StorePath::root();
+        assert_eq!(backend.remove_stale_temps(&root, hour).await.unwrap(), 0);
+        assert!(left[0].exists(), "round {round}: a fresh temp is kept");
+        // Two hours later, as far as the temp's clock goes.
+        let two_hours_ago = std::time::SystemTime::now() - 2 * hour;
+        std::fs::File::options()
+            .write(true)
+            .open(&left[0])
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+        assert_eq!(backend.remove_stale_temps(&root, hour).await.unwrap(), 1);
+        assert!(
+            temps(&out).is_empty(),
+            "round {round}: the stale temp is gone"
+        );
+        store
+            .write("out/after.txt", "after", &WriteOptions::new())
+            .await
+            .unwrap();
+        assert!(names(&store, "out").await.contains(&"after.txt".to_owned()));
+    }
+}
