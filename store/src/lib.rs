@@ -142,6 +142,7 @@ mod config;
 mod derived;
 mod stores;
 
+pub mod ext;
 pub mod interop;
 pub mod layers;
 
