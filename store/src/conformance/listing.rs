@@ -57,6 +57,24 @@ async fn glob_paths(w: &dyn World, pattern: &str) -> Vec<String> {
     sorted(out.iter().map(|f| f.path.to_string()))
 }
 
+/// The paths `store::ext::glob_files` gives, in the world's own flavour, sorted.
+async fn glob_files_paths(w: &dyn World, pattern: &str) -> Vec<String> {
+    use futures_util::TryStreamExt;
+    let what = format!("glob_files({pattern:?})");
+    let files: Vec<FileInfo> = match (w.sync_store(), w.async_store()) {
+        (Some(store), _) => crate::ext::blocking::glob_files(store, pattern)
+            .and_then(|files| files.collect())
+            .unwrap_or_else(|e| panic!("{what} failed: {e}")),
+        (_, Some(store)) => match crate::ext::glob_files(store, pattern).await {
+            Ok(files) => files.try_collect().await,
+            Err(e) => Err(e),
+        }
+        .unwrap_or_else(|e| panic!("{what} failed: {e}")),
+        (None, None) => panic!("{what}: a world with no store"),
+    };
+    sorted(files.iter().map(|f| f.path.to_string()))
+}
+
 fn sorted(it: impl Iterator<Item = String>) -> Vec<String> {
     let mut v: Vec<String> = it.collect();
     v.sort();
@@ -809,6 +827,48 @@ pub async fn k070_glob_agrees_with_brute_force(w: &dyn World) {
     }
 }
 
+/// K-71: `store::ext::glob_files` answers K-70's table on every backend with List — by the
+/// backend's own glob where it declares Glob, by a listing under the pattern's literal folder
+/// elsewhere — and agrees with the brute-force match, in a child store too.
+pub async fn k071_glob_files_everywhere(w: &dyn World) {
+    if !has_gates(w, &[Capability::List, Capability::Write]).await {
+        return;
+    }
+    let seeded: Vec<(&str, &str)> = K70_TREE.iter().map(|p| (*p, "x")).collect();
+    seed(w, &seeded).await;
+    let listed = file_paths(w, "", &recursive()).await;
+    for (pattern, count) in K70_PATTERNS {
+        let compiled = Pattern::new(pattern)
+            .unwrap_or_else(|e| panic!("pattern {pattern:?} must be valid: {e}"));
+        let brute: Vec<String> = listed
+            .iter()
+            .filter(|p| compiled.matches(p))
+            .cloned()
+            .collect();
+        let found = glob_files_paths(w, pattern).await;
+        assert_eq!(
+            found, brute,
+            "glob_files({pattern:?}) disagrees with the listing"
+        );
+        assert_eq!(
+            found.len(),
+            count,
+            "glob_files({pattern:?}) matched {found:?}"
+        );
+    }
+    let child = w.child("k70").expect("child(\"k70\")");
+    for (pattern, expected) in [
+        ("**/a.txt", vec!["a.txt", "d/a.txt", "d/e/a.txt"]),
+        ("d/*/*.txt", vec!["d/ab/x.txt", "d/e/a.txt"]),
+    ] {
+        assert_eq!(
+            glob_files_paths(&*child, pattern).await,
+            strings(&expected),
+            "glob_files({pattern:?}) in child k70"
+        );
+    }
+}
+
 /// K-72: `a**`, `[abc`, `[^a]` and `""` are InvalidArgument, a `..` segment is InvalidPath, all before any I/O.
 pub async fn k072_pattern_errors(w: &dyn World) {
     let grammar = [
@@ -883,6 +943,7 @@ kit_items! { $ __kit_listing;
         k067_large_listing,
         k069_glob_basics,
         k070_glob_agrees_with_brute_force,
+        k071_glob_files_everywhere,
         k072_pattern_errors,
     ]
 }

@@ -207,7 +207,7 @@ async fn run(
         });
     }
     let stream = src.read(src_path).await?;
-    let (tapped, tap) = Tap::new(stream, dst_path, algorithm, options);
+    let (tapped, tap) = Tap::wrap(stream, dst_path, algorithm, options);
     let write = WriteOptions::new().overwrite(options.overwrite);
     let content = AsyncContent::from(tapped);
     let written = match dst.supports(Capability::AtomicWrite) {
@@ -284,7 +284,8 @@ struct Tap {
 }
 
 impl Tap {
-    fn new(
+    /// The tapped stream and the handle that reads what it saw.
+    fn wrap(
         inner: ByteStream,
         path: &str,
         algorithm: Option<Algorithm>,
@@ -377,7 +378,7 @@ pub async fn upload(
         tokio_util::io::ReaderStream::with_capacity(file, crate::content::CHUNK_SIZE)
             .map(move |chunk| chunk.map_err(|e| local_error(e, &shown))),
     );
-    let (tapped, tap) = Tap::new(stream, path, algorithm, options);
+    let (tapped, tap) = Tap::wrap(stream, path, algorithm, options);
     let write = WriteOptions::new().overwrite(options.overwrite);
     let content = AsyncContent::from(tapped);
     let outcome = match store.supports(Capability::AtomicWrite) {
@@ -477,7 +478,7 @@ async fn download_into(
     use tokio::io::AsyncWriteExt;
     let shown = local.display().to_string();
     let stream = store.read(path).await?;
-    let (mut tapped, tap) = Tap::new(stream, path, options.algorithm(), options);
+    let (mut tapped, tap) = Tap::wrap(stream, path, options.algorithm(), options);
     let parent_owned = parent.to_path_buf();
     let temp = tokio::task::spawn_blocking(move || tempfile::NamedTempFile::new_in(parent_owned))
         .await

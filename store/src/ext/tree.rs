@@ -16,8 +16,8 @@ use crate::{AsyncStore, Capability, ListOptions};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Compare {
-    /// Same size, and the destination modified no earlier than the source (rclone's default;
-    /// without a time on either side, size alone).
+    /// Same size, and the source not modified later than the destination by more than the
+    /// modify window (rclone's default; without a time on either side, size alone).
     #[default]
     SizeAndTime,
     /// Same size.
@@ -109,6 +109,7 @@ impl TreeReport {
 #[derive(Clone, Debug)]
 pub struct SyncOptions {
     compare: Compare,
+    modify_window: std::time::Duration,
     transfers: usize,
     checkers: usize,
     dry_run: bool,
@@ -119,6 +120,7 @@ impl Default for SyncOptions {
     fn default() -> Self {
         SyncOptions {
             compare: Compare::default(),
+            modify_window: std::time::Duration::from_secs(1),
             transfers: 4,
             checkers: 8,
             dry_run: false,
@@ -136,6 +138,14 @@ impl SyncOptions {
     /// How files are judged up to date.
     pub fn compare(mut self, compare: Compare) -> Self {
         self.compare = compare;
+        self
+    }
+
+    /// How much later a source may be modified than its destination and still count as the
+    /// same (1 s by default): HTTP dates are whole seconds, and file systems stamp files with
+    /// a coarse clock, so times taken on the two sides of a copy do not compare exactly.
+    pub fn modify_window(mut self, window: std::time::Duration) -> Self {
+        self.modify_window = window;
         self
     }
 
@@ -405,7 +415,7 @@ async fn compare(
         match options.compare {
             Compare::Size => plan.push(line(path, Action::Skip, Reason::Identical, 0)),
             Compare::SizeAndTime => match (source.modified_at, target.modified_at) {
-                (Some(s), Some(t)) if s > t => {
+                (Some(s), Some(t)) if s > t + options.modify_window => {
                     plan.push(line(path, Action::Update, Reason::SourceNewer, source.size))
                 }
                 _ => plan.push(line(path, Action::Skip, Reason::Identical, 0)),
