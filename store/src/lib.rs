@@ -56,6 +56,14 @@
 //! Argument gates ([`Capability::ConditionalWrite`], [`Capability::Attributes`],
 //! [`Capability::UserMetadata`]) say which backend does what.
 //!
+//! # Extensions
+//!
+//! [`ext`] composes the operations, over any pair of stores and in both worlds: [`ext::transfer`],
+//! [`ext::upload`] and [`ext::download`] (streamed, atomic where the destination can be, with a
+//! digest checked on the way); [`ext::copy_tree`] and [`ext::sync`] with rclone's semantics and a
+//! dry-run plan; batches ([`ext::delete_many`]); digests ([`ext::checksum`], [`ext::verify`]);
+//! [`ext::glob_files`] on every backend; and the [`ext::Progress`] trait.
+//!
 //! # The ecosystem
 //!
 //! - Feature `object-store`: [`interop::object_store::AsObjectStore`] hands any store to the
