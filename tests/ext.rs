@@ -75,41 +75,43 @@ fn local() -> (tempfile::TempDir, AsyncStore) {
     (dir, store)
 }
 
-fn s3() -> AsyncStore {
+/// A fresh S3 location on moto: its URL and options.
+fn s3_url() -> (String, Vec<(&'static str, String)>) {
     let endpoint = env("STORE_TEST_S3_ENDPOINT");
     reachable_at(endpoint.trim_start_matches("http://"));
     let url = format!("s3://{}/{}", env("STORE_TEST_S3_BUCKET"), unique());
-    AsyncStore::from_url(
-        &url,
-        [
-            ("endpoint", endpoint.as_str()),
-            ("allow_http", "true"),
-            ("region", "us-east-1"),
-            ("access_key_id", "test"),
-            ("secret_access_key", "test"),
-        ],
-    )
-    .expect("an S3 store")
+    let options = vec![
+        ("endpoint", endpoint),
+        ("allow_http", "true".into()),
+        ("region", "us-east-1".into()),
+        ("access_key_id", "test".into()),
+        ("secret_access_key", "test".into()),
+    ];
+    (url, options)
 }
 
-fn sftp() -> AsyncStore {
+/// A fresh SFTP base folder on sshd: its URL and options.
+fn sftp_url() -> (String, Vec<(&'static str, String)>) {
     let (host, port) = (env("STORE_TEST_SFTP_HOST"), env("STORE_TEST_SFTP_PORT"));
     reachable_at(&format!("{host}:{port}"));
     let base = format!("{}/{}", env("STORE_TEST_SFTP_BASE"), unique());
     let url = format!("sftp://{}@{host}:{port}{base}", env("STORE_TEST_SFTP_USER"));
-    let (key, known) = (
-        env("STORE_TEST_SFTP_KEY"),
-        env("STORE_TEST_SFTP_KNOWN_HOSTS"),
-    );
-    AsyncStore::from_url(
-        &url,
-        [
-            ("private_key_file", key.as_str()),
-            ("known_hosts", known.as_str()),
-            ("create_base_path", "true"),
-        ],
-    )
-    .expect("an SFTP store")
+    let options = vec![
+        ("private_key_file", env("STORE_TEST_SFTP_KEY")),
+        ("known_hosts", env("STORE_TEST_SFTP_KNOWN_HOSTS")),
+        ("create_base_path", "true".into()),
+    ];
+    (url, options)
+}
+
+fn s3() -> AsyncStore {
+    let (url, options) = s3_url();
+    AsyncStore::from_url(&url, options).expect("an S3 store")
+}
+
+fn sftp() -> AsyncStore {
+    let (url, options) = sftp_url();
+    AsyncStore::from_url(&url, options).expect("an SFTP store")
 }
 
 /// Copy, rerun, change, sync with an extra, over one pair of stores.
@@ -232,6 +234,24 @@ fn the_blocking_twins_copy_and_sync_too() {
     let same = src.child("src").unwrap();
     let done = blocking::transfer(&same, "empty", &src, "copy/empty", &TransferOptions::new());
     assert!(done.unwrap().server_side);
+}
+
+#[test]
+fn the_blocking_twins_sync_from_s3_to_sftp() {
+    let ((s3, s3_options), (sftp, sftp_options)) = (s3_url(), sftp_url());
+    let src = Store::from_url(&s3, s3_options).expect("an S3 store");
+    let dst = Store::from_url(&sftp, sftp_options).expect("an SFTP store");
+    for (path, data) in tree() {
+        src.write(format!("t/{path}"), data, &WriteOptions::new())
+            .unwrap();
+    }
+    let options = SyncOptions::new().transfer(TransferOptions::new().verify(true));
+    let report = blocking::sync(&src, "t", &dst, "t", &options).unwrap();
+    assert!(report.is_ok(), "{:?}", report.errors);
+    assert_eq!(report.count(Action::Copy), tree().len());
+    let again = blocking::sync(&src, "t", &dst, "t", &options).unwrap();
+    assert_eq!(again.count(Action::Skip), tree().len());
+    assert_eq!(dst.read_bytes("t/deep/a/b/big.bin").unwrap().len(), 3 << 20);
 }
 
 #[tokio::test]
@@ -590,5 +610,11 @@ async fn upload_and_download_check_the_local_side_first() {
         .await
         .unwrap();
     assert_eq!(up.bytes, 6);
+    let written = up.written.expect("a write result");
+    assert_eq!(
+        written.digest,
+        Some(Algorithm::Md5.digest(b"remote")),
+        "the client's digest"
+    );
     assert_eq!(store.read_text("back.txt").await.unwrap(), "remote");
 }

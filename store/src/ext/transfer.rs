@@ -51,9 +51,10 @@ impl TransferOptions {
         self
     }
 
-    /// Reads the destination back after the write and checks its digest against the source's
-    /// (SHA-256 unless [`checksum`](Self::checksum) chose another). A mismatch is
-    /// `InvalidData`, and the corrupt destination is deleted.
+    /// Checks the destination after the write against the source's digest (SHA-256 unless
+    /// [`checksum`](Self::checksum) chose another): against the digest the destination's write
+    /// reported, where the backend gives one of that algorithm, else by reading it back. A
+    /// mismatch is `InvalidData`, and the corrupt destination is deleted.
     pub fn verify(mut self, verify: bool) -> Self {
         self.verify = verify;
         self
@@ -117,7 +118,9 @@ pub struct Transferred {
     pub digest: Option<ContentDigest>,
     /// Whether the backend copied it server-side (source and destination share a backend).
     pub server_side: bool,
-    /// The destination write's result (`None` for a server-side copy or a download).
+    /// The destination write's result (`None` for a server-side copy or a download); its
+    /// `digest` is the one computed on the way when the backend reported none (no shipped
+    /// backend reports digests of its own today).
     pub written: Option<WriteResult>,
 }
 
@@ -210,19 +213,22 @@ async fn run(
     let (tapped, tap) = Tap::wrap(stream, dst_path, algorithm, options);
     let write = WriteOptions::new().overwrite(options.overwrite);
     let content = AsyncContent::from(tapped);
-    let written = match dst.supports(Capability::AtomicWrite) {
+    let mut written = match dst.supports(Capability::AtomicWrite) {
         true => dst.write_atomic(dst_path, content, &write).await?,
         false => dst.write(dst_path, content, &write).await?,
     };
     let digest = tap.digest();
-    if let (true, Some(expected)) = (options.verify, &digest) {
-        let algorithm = digest::algorithm_of(expected)?;
-        let found = digest::checksum(dst, dst_path, algorithm).await?;
-        if let Err(mismatch) = digest::check(dst_path, expected, &found) {
-            // What this call wrote is corrupt: it goes, the error stays.
-            let _ = dst.delete(dst_path, true).await;
-            return Err(mismatch);
-        }
+    verify_written(
+        dst,
+        dst_path,
+        options,
+        digest.as_ref(),
+        written.digest.as_ref(),
+    )
+    .await?;
+    if written.digest.is_none() {
+        // The client knows it now: the result carries it.
+        written.digest = digest.clone();
     }
     Ok(Transferred {
         bytes: tap.bytes(),
@@ -386,14 +392,26 @@ pub async fn upload(
         false => store.write(path, content, &write).await,
     };
     let outcome = match outcome {
-        Ok(written) => verify_written(store, path, options, tap.digest())
-            .await
-            .map(|()| Transferred {
+        Ok(mut written) => {
+            let digest = tap.digest();
+            let checked = verify_written(
+                store,
+                path,
+                options,
+                digest.as_ref(),
+                written.digest.as_ref(),
+            )
+            .await;
+            if written.digest.is_none() {
+                written.digest = digest.clone();
+            }
+            checked.map(|()| Transferred {
                 bytes: tap.bytes(),
-                digest: tap.digest(),
+                digest,
                 server_side: false,
                 written: Some(written),
-            }),
+            })
+        }
         Err(e) => Err(e),
     };
     match &outcome {
@@ -403,17 +421,26 @@ pub async fn upload(
     outcome
 }
 
+/// With `verify`, checks what was written at `path` against `expected`: against the digest the
+/// destination's write reported where it is of the same algorithm, else against a re-read. A
+/// mismatch deletes the corrupt destination and is `InvalidData`.
 async fn verify_written(
     store: &AsyncStore,
     path: &str,
     options: &TransferOptions,
-    digest: Option<ContentDigest>,
+    expected: Option<&ContentDigest>,
+    reported: Option<&ContentDigest>,
 ) -> Result<()> {
-    let (true, Some(expected)) = (options.verify, digest) else {
+    let (true, Some(expected)) = (options.verify, expected) else {
         return Ok(());
     };
-    let found = digest::checksum(store, path, digest::algorithm_of(&expected)?).await?;
-    if let Err(mismatch) = digest::check(path, &expected, &found) {
+    let algorithm = digest::algorithm_of(expected)?;
+    let found = match reported.filter(|d| d.algorithm.eq_ignore_ascii_case(algorithm.name())) {
+        Some(reported) => reported.clone(),
+        None => digest::checksum(store, path, algorithm).await?,
+    };
+    if let Err(mismatch) = digest::check(path, expected, &found) {
+        // What this call wrote is corrupt: it goes, the error stays.
         let _ = store.delete(path, true).await;
         return Err(mismatch);
     }
