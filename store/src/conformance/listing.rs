@@ -772,6 +772,20 @@ const K70_PATTERNS: [(&str, usize); 33] = [
     ("nothing/**", 0),
 ];
 
+/// One line of K-70's table: what `what` found for `pattern` is the brute-force match over the
+/// recursive listing `listed`, and `count` paths long.
+fn check_pattern(listed: &[String], pattern: &str, count: usize, found: &[String], what: &str) {
+    let compiled =
+        Pattern::new(pattern).unwrap_or_else(|e| panic!("pattern {pattern:?} must be valid: {e}"));
+    let brute: Vec<&String> = listed.iter().filter(|p| compiled.matches(p)).collect();
+    assert_eq!(
+        found.iter().collect::<Vec<_>>(),
+        brute,
+        "{what}({pattern:?}) disagrees with the brute-force match over the listing"
+    );
+    assert_eq!(found.len(), count, "{what}({pattern:?}) matched {found:?}");
+}
+
 /// K-70: over a table exercising every construct of [C-6.7](crate::contract#C-6.7), `glob` agrees with a brute-force match over the recursive listing.
 pub async fn k070_glob_agrees_with_brute_force(w: &dyn World) {
     if !has_gates(w, &[Capability::Glob, Capability::List, Capability::Write]).await {
@@ -786,23 +800,8 @@ pub async fn k070_glob_agrees_with_brute_force(w: &dyn World) {
         "the recursive listing must hold exactly the seeded tree"
     );
     for (pattern, count) in K70_PATTERNS {
-        let compiled = Pattern::new(pattern)
-            .unwrap_or_else(|e| panic!("pattern {pattern:?} must be valid: {e}"));
-        let brute: Vec<String> = listed
-            .iter()
-            .filter(|p| compiled.matches(p))
-            .cloned()
-            .collect();
         let globbed = glob_paths(w, pattern).await;
-        assert_eq!(
-            globbed, brute,
-            "glob({pattern:?}) disagrees with the brute-force match over the listing"
-        );
-        assert_eq!(
-            globbed.len(),
-            count,
-            "glob({pattern:?}) matched {globbed:?}"
-        );
+        check_pattern(&listed, pattern, count, &globbed, "glob");
         // Files only: every result must be a file.
         for p in &globbed {
             assert!(
@@ -838,23 +837,8 @@ pub async fn k071_glob_files_everywhere(w: &dyn World) {
     seed(w, &seeded).await;
     let listed = file_paths(w, "", &recursive()).await;
     for (pattern, count) in K70_PATTERNS {
-        let compiled = Pattern::new(pattern)
-            .unwrap_or_else(|e| panic!("pattern {pattern:?} must be valid: {e}"));
-        let brute: Vec<String> = listed
-            .iter()
-            .filter(|p| compiled.matches(p))
-            .cloned()
-            .collect();
         let found = glob_files_paths(w, pattern).await;
-        assert_eq!(
-            found, brute,
-            "glob_files({pattern:?}) disagrees with the listing"
-        );
-        assert_eq!(
-            found.len(),
-            count,
-            "glob_files({pattern:?}) matched {found:?}"
-        );
+        check_pattern(&listed, pattern, count, &found, "glob_files");
     }
     let child = w.child("k70").expect("child(\"k70\")");
     for (pattern, expected) in [

@@ -173,12 +173,23 @@ pub(crate) async fn transfer_sized(
     size: Option<u64>,
     options: &TransferOptions,
 ) -> Result<Transferred> {
+    let work = run(src, src_path, dst, dst_path, size, options);
+    reported(options, dst_path, size, work).await
+}
+
+/// Runs `work` for `path` between the progress reports of its start and of its end.
+async fn reported<T>(
+    options: &TransferOptions,
+    path: &str,
+    size: Option<u64>,
+    work: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
     let progress = options.reporter();
-    progress.start(dst_path, size);
-    let outcome = run(src, src_path, dst, dst_path, size, options, &*progress).await;
+    progress.start(path, size);
+    let outcome = work.await;
     match &outcome {
-        Ok(_) => progress.finish(dst_path),
-        Err(e) => progress.failed(dst_path, e),
+        Ok(_) => progress.finish(path),
+        Err(e) => progress.failed(path, e),
     }
     outcome
 }
@@ -190,18 +201,16 @@ async fn run(
     dst_path: &str,
     size: Option<u64>,
     options: &TransferOptions,
-    progress: &dyn Progress,
 ) -> Result<Transferred> {
     if options.cancelled() {
         return Err(cancelled(dst_path));
     }
-    let algorithm = options.algorithm();
-    if algorithm.is_none() && same_backend(src, dst) && dst.supports(Capability::Copy) {
+    if options.algorithm().is_none() && same_backend(src, dst) && dst.supports(Capability::Copy) {
         let backend = AsyncStore::from_arc(Arc::clone(src.backend()));
         let (from, to) = (full_key(src, src_path), full_key(dst, dst_path));
         backend.copy(&from, &to, options.overwrite).await?;
         let size = size.unwrap_or(0);
-        progress.advance(dst_path, size);
+        options.reporter().advance(dst_path, size);
         return Ok(Transferred {
             bytes: size,
             digest: None,
@@ -210,17 +219,28 @@ async fn run(
         });
     }
     let stream = src.read(src_path).await?;
-    let (tapped, tap) = Tap::wrap(stream, dst_path, algorithm, options);
+    write_stream(dst, dst_path, stream, options).await
+}
+
+/// Writes `stream` to `path` of `store` (atomically where it can), counting, hashing and
+/// reporting on the way, then verifies it if asked to.
+async fn write_stream(
+    store: &AsyncStore,
+    path: &str,
+    stream: ByteStream,
+    options: &TransferOptions,
+) -> Result<Transferred> {
+    let (tapped, tap) = Tap::wrap(stream, path, options.algorithm(), options);
     let write = WriteOptions::new().overwrite(options.overwrite);
     let content = AsyncContent::from(tapped);
-    let mut written = match dst.supports(Capability::AtomicWrite) {
-        true => dst.write_atomic(dst_path, content, &write).await?,
-        false => dst.write(dst_path, content, &write).await?,
+    let mut written = match store.supports(Capability::AtomicWrite) {
+        true => store.write_atomic(path, content, &write).await?,
+        false => store.write(path, content, &write).await?,
     };
     let digest = tap.digest();
     verify_written(
-        dst,
-        dst_path,
+        store,
+        path,
         options,
         digest.as_ref(),
         written.digest.as_ref(),
@@ -377,48 +397,12 @@ pub async fn upload(
         .await
         .map_err(|e| local_error(e, &shown))?;
     let path = path.as_ref();
-    let progress = options.reporter();
-    progress.start(path, Some(meta.len()));
-    let algorithm = options.algorithm();
     let stream: ByteStream = Box::pin(
         tokio_util::io::ReaderStream::with_capacity(file, crate::content::CHUNK_SIZE)
             .map(move |chunk| chunk.map_err(|e| local_error(e, &shown))),
     );
-    let (tapped, tap) = Tap::wrap(stream, path, algorithm, options);
-    let write = WriteOptions::new().overwrite(options.overwrite);
-    let content = AsyncContent::from(tapped);
-    let outcome = match store.supports(Capability::AtomicWrite) {
-        true => store.write_atomic(path, content, &write).await,
-        false => store.write(path, content, &write).await,
-    };
-    let outcome = match outcome {
-        Ok(mut written) => {
-            let digest = tap.digest();
-            let checked = verify_written(
-                store,
-                path,
-                options,
-                digest.as_ref(),
-                written.digest.as_ref(),
-            )
-            .await;
-            if written.digest.is_none() {
-                written.digest = digest.clone();
-            }
-            checked.map(|()| Transferred {
-                bytes: tap.bytes(),
-                digest,
-                server_side: false,
-                written: Some(written),
-            })
-        }
-        Err(e) => Err(e),
-    };
-    match &outcome {
-        Ok(_) => progress.finish(path),
-        Err(e) => progress.failed(path, e),
-    }
-    outcome
+    let work = write_stream(store, path, stream, options);
+    reported(options, path, Some(meta.len()), work).await
 }
 
 /// With `verify`, checks what was written at `path` against `expected`: against the digest the
@@ -485,14 +469,8 @@ pub async fn download(
         return Err(Error::not_found(shown).with_backend(LOCAL_FS));
     }
     let path = path.as_ref();
-    let progress = options.reporter();
-    progress.start(path, None);
-    let outcome = download_into(store, path, &local, &parent, options).await;
-    match &outcome {
-        Ok(_) => progress.finish(path),
-        Err(e) => progress.failed(path, e),
-    }
-    outcome
+    let work = download_into(store, path, &local, &parent, options);
+    reported(options, path, None, work).await
 }
 
 async fn download_into(
