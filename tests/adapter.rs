@@ -14,10 +14,13 @@ use store::{
 };
 
 /// A memory backend with two faults: `list_files` of `faulty` yields an error between items,
-/// and any read of `boom` panics. It counts `list_files` calls.
+/// and any read of `boom` panics. It counts `list_files` calls; `list_files` of `endless`
+/// never ends and counts what it yields.
 struct Faulty {
     inner: MemoryBackend,
     listings: AtomicUsize,
+    /// How many items the endless listing of `endless` has yielded.
+    pulled: Arc<AtomicUsize>,
 }
 
 impl Faulty {
@@ -25,6 +28,7 @@ impl Faulty {
         Faulty {
             inner: MemoryBackend::new(),
             listings: AtomicUsize::new(0),
+            pulled: Arc::new(AtomicUsize::new(0)),
         }
     }
 }
@@ -75,6 +79,13 @@ impl Faulty {
     }
     fn list_files(&self, path: &StorePath, o: &ListOptions) -> Result<ListIter<FileInfo>> {
         self.listings.fetch_add(1, Ordering::SeqCst);
+        if path.name() == "endless" {
+            let (path, pulled) = (path.clone(), Arc::clone(&self.pulled));
+            return Ok(Box::new((0u64..).map(move |i| {
+                pulled.fetch_add(1, Ordering::SeqCst);
+                Ok(FileInfo::new(path.join(&i.to_string()).unwrap(), i, None))
+            })));
+        }
         if path.name() != "faulty" {
             return self.inner.list_files(path, o);
         }
@@ -103,6 +114,37 @@ impl Faulty {
     fn get_file_info(&self, path: &StorePath) -> Result<FileInfo> {
         self.inner.get_file_info(path)
     }
+}
+
+/// A listing streams across the blocking pool in batches: the first item arrives although the
+/// listing never ends, the walk runs at most a few batches ahead of the consumer, and dropping
+/// the stream stops it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listings_stream_in_batches_and_stop_when_dropped() {
+    let faulty = Faulty::new();
+    let pulled = Arc::clone(&faulty.pulled);
+    let store = AsyncStore::new(faulty);
+    let mut items = store
+        .list_files("endless", &ListOptions::new())
+        .await
+        .expect("an endless listing opens");
+    assert_eq!(items.next().await.unwrap().unwrap().name, "0");
+    let taken = items.by_ref().take(999).count().await + 1;
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let ahead = pulled.load(Ordering::SeqCst) - taken;
+    assert!(
+        ahead <= 3 * 256,
+        "{ahead} items pulled ahead of the consumer"
+    );
+    drop(items);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let stopped = pulled.load(Ordering::SeqCst);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(
+        pulled.load(Ordering::SeqCst),
+        stopped,
+        "the walk went on after the drop"
+    );
 }
 
 async fn listing_keeps_order_and_stops_after_the_error(store: &AsyncStore) {

@@ -34,8 +34,8 @@ use proc_macro::TokenStream;
 /// - `file(arg)`, `folder(arg)`, `subfolder(arg)`, `pattern(arg)`: the role of each path
 ///   argument (C-1.2): a file path, a folder path where `""`/`"."` are the root, a folder path
 ///   that must not be the root, a glob pattern;
-/// - `materialize`: a listing whose iterator the async adapter collects inside one blocking
-///   call;
+/// - `materialize`: a listing, whose iterator the async adapter moves to tokio's blocking pool
+///   once and pulls in bounded batches from there;
 /// - `filter = Type`: the Store keeps only the listed items that `Type` accepts;
 /// - `pure`: no I/O, identical and synchronous in both worlds, not forwarded by the stores;
 /// - `sync_only`: absent from the async world (`read_seekable`, `open_atomic`);

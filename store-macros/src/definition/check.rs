@@ -266,7 +266,7 @@ fn check_options(cx: &Ctxt, def: &Definition, method: &Method) {
     match (&method.output, materialize) {
         (Output::List, None) => cx.error_spanned_by(
             &method.sig.output,
-            "a method returning `Result<ListIter<T>>` needs `#[store(materialize)]`: the async adapter collects it in one blocking call",
+            "a method returning `Result<ListIter<T>>` needs `#[store(materialize)]`: the async adapter pulls it in batches on the blocking pool",
         ),
         (Output::Other, _) => cx.syn_error(syn::Error::new(
             method.output_span,

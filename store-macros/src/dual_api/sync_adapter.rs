@@ -62,7 +62,6 @@ fn method(method: &Method, sync_trait: &syn::Ident) -> TokenStream {
     let backend = format_ident!("backend", span = Span::mixed_site());
     let name = format_ident!("name", span = Span::mixed_site());
     let reader = format_ident!("reader", span = Span::mixed_site());
-    let listing = format_ident!("listing", span = Span::mixed_site());
     let (owned, call_args) = moved_args(
         method,
         |name| quote!(let #name = ::store::__private::blocking_content(#name);),
@@ -70,10 +69,7 @@ fn method(method: &Method, sync_trait: &syn::Ident) -> TokenStream {
     let call = quote!(<B as #sync_trait>::#ident(&#backend, #(#call_args),*));
     let body = match &method.output {
         Output::List => quote! {
-            let #listing = ::store::__private::run_blocking(#op, move || {
-                #call.map(::store::__private::collect_list)
-            });
-            ::std::boxed::Box::pin(async move { #listing.await.map(::store::__private::list_stream) })
+            ::std::boxed::Box::pin(::store::__private::list_batches(#op, move || #call))
         },
         Output::ReadStream => quote! {
             let #name = <B as #sync_trait>::name(&#backend);

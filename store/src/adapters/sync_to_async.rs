@@ -36,22 +36,73 @@ fn catching<T>(op: &'static str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     })
 }
 
-/// Collects a listing inside the blocking call, stopping after the first error.
-pub fn collect_list<T>(items: ListIter<T>) -> Vec<Result<T>> {
-    let mut out = Vec::new();
-    for item in items {
-        let failed = item.is_err();
-        out.push(item);
-        if failed {
-            break;
+/// Items a listing hands across from the blocking pool at a time.
+pub const LIST_BATCH: usize = 256;
+
+/// A listing of a blocking backend as a stream ([C-7.3](crate::contract#C-7.3)): `open` runs on
+/// tokio's blocking pool and its iterator stays there, sending batches of [`LIST_BATCH`] items
+/// through a channel that holds one batch. The first items arrive before the listing ends;
+/// memory holds at most two batches, whatever the listing's length; the walk stops after the
+/// first `Err`, and at the next batch once the stream is dropped. Without a runtime (under
+/// `futures::executor::block_on`) the iterator is pulled inline, item by item.
+pub async fn list_batches<T, F>(op: &'static str, open: F) -> Result<ListStream<T>>
+where
+    F: FnOnce() -> Result<ListIter<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    let Ok(handle) = tokio::runtime::Handle::try_current() else {
+        let items = catching(op, open)?;
+        return Ok(Box::pin(stream::iter(UntilErr(Some(items)))));
+    };
+    let (opened_tx, opened_rx) = tokio::sync::oneshot::channel();
+    let (batches_tx, batches_rx) = tokio::sync::mpsc::channel::<Vec<Result<T>>>(1);
+    handle.spawn_blocking(move || {
+        let items = match catching(op, open) {
+            Ok(items) => {
+                let _ = opened_tx.send(Ok(()));
+                items
+            }
+            Err(e) => {
+                let _ = opened_tx.send(Err(e));
+                return;
+            }
+        };
+        let mut items = UntilErr(Some(items));
+        loop {
+            let batch = catch_unwind(AssertUnwindSafe(|| {
+                items.by_ref().take(LIST_BATCH).collect::<Vec<_>>()
+            }))
+            .unwrap_or_else(|_| vec![Err(Error::other(format!("backend panicked in {op}")))]);
+            let last = batch.len() < LIST_BATCH || batch.last().is_some_and(|i| i.is_err());
+            if batch.is_empty() || batches_tx.blocking_send(batch).is_err() || last {
+                return;
+            }
         }
+    });
+    match opened_rx.await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(e),
+        Err(_) => return Err(Error::other(format!("blocking task of {op} failed"))),
     }
-    out
+    let batches = stream::unfold(batches_rx, |mut rx| async move {
+        rx.recv().await.map(|batch| (stream::iter(batch), rx))
+    });
+    Ok(Box::pin(batches.flatten()))
 }
 
-/// Yields a collected listing as a stream.
-pub fn list_stream<T: Send + 'static>(items: Vec<Result<T>>) -> ListStream<T> {
-    Box::pin(stream::iter(items))
+/// A listing that ends after its first `Err` ([C-1.6](crate::contract#C-1.6)).
+struct UntilErr<T>(Option<ListIter<T>>);
+
+impl<T> Iterator for UntilErr<T> {
+    type Item = Result<T>;
+
+    fn next(&mut self) -> Option<Result<T>> {
+        let item = self.0.as_mut()?.next();
+        if !matches!(item, Some(Ok(_))) {
+            self.0 = None;
+        }
+        item
+    }
 }
 
 /// Streams a blocking reader in chunks of [`CHUNK_SIZE`](crate::CHUNK_SIZE), one blocking call per chunk and
