@@ -83,7 +83,7 @@ impl Faulty {
             let (path, pulled) = (path.clone(), Arc::clone(&self.pulled));
             return Ok(Box::new((0u64..).map(move |i| {
                 pulled.fetch_add(1, Ordering::SeqCst);
-                Ok(FileInfo::new(path.join(&i.to_string()).unwrap(), i, None))
+                Ok(FileInfo::new(path.join(i.to_string()).unwrap(), i, None))
             })));
         }
         if path.name() != "faulty" {
