@@ -100,7 +100,7 @@ fn job_label(cfg: &Config, job: &str) -> String {
         "copy-sync" => format!("sync: {copy} streamed copy"),
         "copy-async" => format!("async: {copy} streamed copy"),
         "list-sync" => format!("sync: list {files} files"),
-        _ => format!("async: list {files} files (AsyncStore: materializing adapter)"),
+        _ => format!("async: list {files} files (AsyncStore: listing pulled in batches)"),
     }
 }
 
