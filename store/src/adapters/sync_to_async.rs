@@ -37,10 +37,10 @@ fn catching<T>(op: &'static str, f: impl FnOnce() -> Result<T>) -> Result<T> {
 }
 
 /// Items a listing hands across from the blocking pool at a time.
-pub const LIST_BATCH: usize = 256;
+const LIST_BATCH: usize = 256;
 
 /// A listing of a blocking backend as a stream ([C-7.3](crate::contract#C-7.3)): `open` runs on
-/// tokio's blocking pool and its iterator stays there, sending batches of [`LIST_BATCH`] items
+/// tokio's blocking pool and its iterator stays there, sending batches of `LIST_BATCH` (256) items
 /// through a channel that holds one batch. The first items arrive before the listing ends;
 /// memory holds at most two batches, whatever the listing's length; the walk stops after the
 /// first `Err`, and at the next batch once the stream is dropped. Without a runtime (under
