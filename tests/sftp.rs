@@ -816,51 +816,19 @@ async fn names_that_are_not_utf8_are_left_out_and_reported() {
     );
 }
 
-/// The child of the kill test below: slow atomic writes of 4 MiB files over SFTP, one after
-/// another, until it is killed. Runs only with `STORE_SFTP_KILL_CHILD` set to the base folder.
-#[test]
-fn sftp_kill_child() {
-    let Some(folder) = std::env::var_os("STORE_SFTP_KILL_CHILD") else {
-        return; // Run only as the child of the kill test below.
-    };
-    let folder = folder.to_string_lossy().into_owned();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let store = AsyncStore::new(builder(&folder).build().unwrap());
-        for i in 0u32.. {
-            let byte = (i % 251) as u8;
-            let chunks = futures_util::stream::iter(0..64).then(move |_| async move {
-                tokio::time::sleep(Duration::from_millis(4)).await;
-                Ok::<_, std::io::Error>(bytes::Bytes::from(vec![byte; 64 * 1024]))
-            });
-            let content = store::AsyncContent::stream(chunks);
-            let _ = store
-                .write_atomic(format!("out/f-{i}"), content, &WriteOptions::new())
-                .await;
-        }
-    });
-}
-
 /// A client killed with SIGKILL in the middle of atomic writes to SFTP leaves its `.~tmp.*`
 /// file, which SFTP cannot make invisible: listings hide it, every target there is whole,
 /// `remove_stale_temps` keeps it while it is fresh and removes it once it is stale, and the
 /// folder takes new writes.
 #[tokio::test]
 async fn a_client_killed_mid_write_leaves_only_a_hidden_temp_that_cleanup_removes() {
-    let exe = std::env::current_exe().unwrap();
     for (round, after) in [0u64, 60, 140].into_iter().enumerate() {
         let folder = folder();
         let out = on_disk(&folder).join("out");
-        let mut child = Command::new(&exe)
-            .args([
-                "--exact",
-                "sftp_kill_child",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env("STORE_SFTP_KILL_CHILD", &folder)
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sftp_slow_writer"))
+            .arg(on_disk(&folder))
             .spawn()
-            .expect("the test binary runs");
+            .expect("the slow writer runs");
         // Kill once a second file's temp is on the server's disk, `after` ms into it.
         let temps = |dir: &std::path::Path| -> Vec<PathBuf> {
             std::fs::read_dir(dir)

@@ -23,9 +23,9 @@ where
         futures_util::stream::iter(items.into_iter().enumerate())
             .map(|(at, item)| async move {
                 if refused.load(std::sync::atomic::Ordering::Relaxed) {
-                    let skipped =
+                    let not_attempted =
                         Error::new(ErrorKind::Other, "not attempted: a capability was refused");
-                    return (at, Err(skipped));
+                    return (at, Err(not_attempted));
                 }
                 let result = call(item).await;
                 if matches!(&result, Err(e) if matches!(e.kind(), ErrorKind::Unsupported(_))) {
