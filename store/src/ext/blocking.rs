@@ -10,7 +10,7 @@ use crate::api::{Backend, SyncBackendAdapter};
 use crate::content::ListIter;
 use crate::entry::{ContentDigest, FileInfo};
 use crate::error::{Error, Result};
-use crate::{AsyncStore, Capability, ListOptions, Pattern, Store};
+use crate::{AsyncStore, Capability, Store};
 
 /// `store` seen from the async world: its backend through the generated adapter and its root,
 /// not owning the backend.
@@ -184,9 +184,7 @@ pub fn glob_files(store: &Store, pattern: impl AsRef<str>) -> Result<ListIter<Fi
     if store.supports(Capability::Glob) {
         return store.glob(pattern);
     }
-    let compiled = Pattern::new(pattern)?;
-    let folder = compiled.literal_prefix();
-    let options = ListOptions::new().recursive(compiled.needs_recursion());
+    let (compiled, folder, options) = super::glob::fallback(pattern)?;
     let listed = store.list_files(folder.as_str(), &options)?;
     Ok(Box::new(listed.filter(move |file| match file {
         Ok(file) => compiled.matches(file.path.as_str()),

@@ -6,7 +6,7 @@ use futures_util::StreamExt;
 use crate::content::ListStream;
 use crate::entry::FileInfo;
 use crate::error::Result;
-use crate::{AsyncStore, Capability, ListOptions, Pattern};
+use crate::{AsyncStore, Capability, ListOptions, Pattern, StorePath};
 
 /// The files of `store` matching `pattern` (the grammar of `glob`: `*`, `?`, `[...]`, `**`),
 /// whatever the backend: its native `glob` when it declares Glob; otherwise the files listed
@@ -34,9 +34,7 @@ pub async fn glob_files(
     if store.supports(Capability::Glob) {
         return store.glob(pattern).await;
     }
-    let compiled = Pattern::new(pattern)?;
-    let folder = compiled.literal_prefix();
-    let options = ListOptions::new().recursive(compiled.needs_recursion());
+    let (compiled, folder, options) = fallback(pattern)?;
     let listed = store.list_files(folder.as_str(), &options).await?;
     Ok(Box::pin(listed.filter(move |file| {
         let keep = match file {
@@ -45,4 +43,13 @@ pub async fn glob_files(
         };
         std::future::ready(keep)
     })))
+}
+
+/// The listing `glob_files` falls back to without Glob, in either world: the compiled pattern,
+/// the folder beneath which every match lies, and whether to list it recursively.
+pub(super) fn fallback(pattern: &str) -> Result<(Pattern, StorePath, ListOptions)> {
+    let compiled = Pattern::new(pattern)?;
+    let folder = compiled.literal_prefix();
+    let options = ListOptions::new().recursive(compiled.needs_recursion());
+    Ok((compiled, folder, options))
 }
