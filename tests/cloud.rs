@@ -399,3 +399,174 @@ fn the_blocking_store_over_s3_works() {
     assert_eq!(store.read_text("a/b.txt").unwrap(), "hello");
     let _ = Arc::new(());
 }
+
+/// The HTTP requests each operation makes on S3 and Azure, counted at the transport by a
+/// [`RequestLog`]: every success path makes the fewest the service allows, and a miss at most
+/// one probe beyond the failed request ([C-2.14](store::contract)).
+mod requests {
+    use super::*;
+    use store::interop::object_store::RequestLog;
+    use store::{DeleteFolderOptions, ListOptions};
+
+    /// Operation, then the requests it may make on S3 and on Azure.
+    const MINIMUM: &[(&str, usize, usize)] = &[
+        ("write 4 KiB, create-only", 1, 1),
+        ("write 4 KiB, overwrite", 1, 1),
+        ("read", 1, 1),
+        ("get_file_info", 1, 1),
+        ("is_file", 1, 1),
+        ("list_files, one level", 1, 1),
+        ("list_files, recursive", 1, 1),
+        ("list_folders, one level", 1, 1),
+        ("iter_children", 1, 1),
+        ("copy, overwrite", 1, 1),
+        // S3's create-only copy checks first: its one-step form loses the metadata.
+        ("copy, create-only", 2, 1),
+        // A copy, then a delete: neither service renames.
+        ("rename, overwrite", 2, 2),
+        // S3 answers a DELETE of a missing key with success, so only a HEAD can say NotFound.
+        ("delete", 2, 1),
+        ("delete_folder of 100 files", 2, 2),
+        ("read of a missing file", 2, 2),
+        ("copy of a missing file", 2, 2),
+        ("delete of a missing file", 2, 2),
+    ];
+
+    async fn costs(store: &AsyncStore, log: &RequestLog) -> Vec<(&'static str, Vec<String>)> {
+        let kib = vec![7u8; 4096];
+        let create = WriteOptions::new();
+        let overwrite = WriteOptions::new().overwrite(true);
+        for i in 0..5 {
+            store.write(format!("d/f{i}"), "x", &create).await.unwrap();
+        }
+        for i in 0..10 {
+            store
+                .write(format!("d/sub/g{i}"), "x", &create)
+                .await
+                .unwrap();
+        }
+        let mut writes = Vec::new();
+        for i in 0..100 {
+            writes.push(store.write(format!("many/k{i}"), "x", &create));
+        }
+        for write in futures_util::future::join_all(writes).await {
+            write.unwrap();
+        }
+        log.take();
+        let one_level = ListOptions::new();
+        let deep = ListOptions::new().recursive(true);
+        let mut costs = Vec::new();
+        let mut cost = |what, log: &RequestLog| costs.push((what, log.take()));
+        store.write("d/new", kib.clone(), &create).await.unwrap();
+        cost("write 4 KiB, create-only", log);
+        store.write("d/new", kib.clone(), &overwrite).await.unwrap();
+        cost("write 4 KiB, overwrite", log);
+        store.read_bytes("d/new").await.unwrap();
+        cost("read", log);
+        store.get_file_info("d/new").await.unwrap();
+        cost("get_file_info", log);
+        assert!(store.is_file("d/new").await.unwrap());
+        cost("is_file", log);
+        assert_eq!(count(store.list_files("d", &one_level).await).await, 6);
+        cost("list_files, one level", log);
+        assert_eq!(count(store.list_files("d", &deep).await).await, 16);
+        cost("list_files, recursive", log);
+        assert_eq!(count(store.list_folders("d", &one_level).await).await, 1);
+        cost("list_folders, one level", log);
+        assert_eq!(count(store.iter_children("d").await).await, 7);
+        cost("iter_children", log);
+        store.copy("d/new", "d/f0", true).await.unwrap();
+        cost("copy, overwrite", log);
+        store.copy("d/new", "d/copy", false).await.unwrap();
+        cost("copy, create-only", log);
+        store.rename("d/copy", "d/f1", true).await.unwrap();
+        cost("rename, overwrite", log);
+        store.delete("d/f1", false).await.unwrap();
+        cost("delete", log);
+        let recursive = DeleteFolderOptions::new().recursive(true);
+        store.delete_folder("many", &recursive).await.unwrap();
+        cost("delete_folder of 100 files", log);
+        let missing = store.read_bytes("d/none").await.unwrap_err();
+        assert_eq!(missing.kind(), ErrorKind::NotFound);
+        cost("read of a missing file", log);
+        let missing = store.copy("d/none", "d/x", true).await.unwrap_err();
+        assert_eq!(missing.kind(), ErrorKind::NotFound);
+        cost("copy of a missing file", log);
+        let missing = store.delete("d/none", false).await.unwrap_err();
+        assert_eq!(missing.kind(), ErrorKind::NotFound);
+        cost("delete of a missing file", log);
+        costs
+    }
+
+    async fn count<T>(listing: store::Result<store::ListStream<T>>) -> usize {
+        use futures_util::TryStreamExt;
+        let items: Vec<T> = listing.unwrap().try_collect().await.unwrap();
+        items.len()
+    }
+
+    fn check(
+        backend: &str,
+        costs: &[(&str, Vec<String>)],
+        column: fn(&(&str, usize, usize)) -> usize,
+    ) {
+        let mut over = Vec::new();
+        for (row, (what, lines)) in MINIMUM.iter().zip(costs) {
+            assert_eq!(row.0, *what);
+            println!("{backend} {what}: {} {lines:?}", lines.len());
+            let one_level = what.contains("one level") || *what == "iter_children";
+            if one_level && !lines.iter().all(|line| line.contains("delimiter")) {
+                over.push(format!("{what} lists below the folder: {lines:?}"));
+            }
+            if lines.len() > column(row) {
+                over.push(format!(
+                    "{what}: {} > {}: {lines:?}",
+                    lines.len(),
+                    column(row)
+                ));
+            }
+        }
+        assert!(
+            over.is_empty(),
+            "{backend} makes more requests than needed:\n{}",
+            over.join("\n")
+        );
+    }
+
+    #[tokio::test]
+    async fn s3_makes_the_fewest_requests() {
+        let endpoint = env("STORE_TEST_S3_ENDPOINT");
+        reachable(&endpoint);
+        let log = RequestLog::new();
+        let backend = S3Builder::new()
+            .endpoint(&endpoint)
+            .allow_http(true)
+            .bucket(env("STORE_TEST_S3_BUCKET"))
+            .prefix(unique())
+            .region("us-east-1")
+            .credentials("test", "s3-secret-that-must-not-leak")
+            .http_connector(log.clone())
+            .build()
+            .unwrap();
+        let costs = costs(&AsyncStore::new(backend), &log).await;
+        check("S3", &costs, |row| row.1);
+    }
+
+    #[tokio::test]
+    async fn azure_makes_the_fewest_requests() {
+        let endpoint = env("STORE_TEST_AZURE_ENDPOINT");
+        reachable(&endpoint);
+        let log = RequestLog::new();
+        let backend = AzureBuilder::new()
+            .endpoint(&endpoint)
+            .allow_http(true)
+            .account(env("STORE_TEST_AZURE_ACCOUNT"))
+            .access_key(env("STORE_TEST_AZURE_KEY"))
+            .container(env("STORE_TEST_AZURE_CONTAINER"))
+            .prefix(unique())
+            .http_connector(log.clone())
+            .build()
+            .unwrap();
+        let costs = costs(&AsyncStore::new(backend), &log).await;
+        check("Azure", &costs, |row| row.2);
+    }
+}

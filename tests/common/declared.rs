@@ -40,6 +40,7 @@ pub const LOCAL: Declared = Declared::new()
 
 const CLOUD: Capabilities = GATES
     .with(LazyRead)
+    .with(WriteResultNative)
     .with(UserMetadata)
     .with(ConditionalWrite)
     .with(Attributes);

@@ -143,6 +143,9 @@ impl AzureBuilder {
             .with_client_options(self.transport.client_options())
             .with_retry(self.transport.retry())
             .with_allow_http(self.transport.allow_http);
+        if let Some(connector) = self.transport.connector.clone() {
+            builder = builder.with_http_connector(connector);
+        }
         match (&self.access_key, &self.sas) {
             (Some(key), _) => builder = builder.with_access_key(key.expose()),
             (None, Some(sas)) => {
@@ -180,7 +183,8 @@ impl AzureBuilder {
             &container,
             prefix.as_ref(),
             self.check_ancestors,
-        ))
+        )
+        .with_deletes_reporting_missing())
     }
 }
 

@@ -41,6 +41,20 @@ macro_rules! shared_settings {
             self.transport.connect_timeout = connect;
             self
         }
+
+        /// The HTTP transport object_store's client is built with, instead of its default
+        /// reqwest connector: a proxy, a custom resolver, or a
+        /// [`RequestLog`](crate::interop::object_store::RequestLog) that counts requests.
+        #[must_use]
+        pub fn http_connector(
+            mut self,
+            connector: impl object_store::client::HttpConnector,
+        ) -> Self {
+            self.transport.connector = Some(crate::backends::cloud::Connector(
+                std::sync::Arc::new(connector),
+            ));
+            self
+        }
     };
 }
 
@@ -57,6 +71,7 @@ pub use s3::S3Builder;
 use std::sync::Arc;
 use std::time::Duration;
 
+use object_store::client::{HttpClient, HttpConnector};
 use object_store::prefix::PrefixStore;
 use object_store::{BackoffConfig, ClientOptions, ObjectStore, RetryConfig};
 
@@ -74,6 +89,17 @@ pub(crate) struct Transport {
     pub(crate) connect_timeout: Duration,
     pub(crate) max_retries: usize,
     pub(crate) retry_timeout: Duration,
+    pub(crate) connector: Option<Connector>,
+}
+
+/// A caller's HTTP connector, shared by the clones of a builder.
+#[derive(Debug, Clone)]
+pub(crate) struct Connector(pub(crate) Arc<dyn HttpConnector>);
+
+impl HttpConnector for Connector {
+    fn connect(&self, options: &ClientOptions) -> object_store::Result<HttpClient> {
+        self.0.connect(options)
+    }
 }
 
 impl Default for Transport {
@@ -84,6 +110,7 @@ impl Default for Transport {
             connect_timeout: Duration::from_secs(5),
             max_retries: 3,
             retry_timeout: Duration::from_secs(30),
+            connector: None,
         }
     }
 }

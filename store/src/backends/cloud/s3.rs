@@ -164,6 +164,9 @@ impl S3Builder {
             .with_retry(self.transport.retry())
             .with_conditional_put(S3ConditionalPut::ETagMatch)
             .with_copy_if_not_exists(S3CopyIfNotExists::Multipart);
+        if let Some(connector) = self.transport.connector.clone() {
+            builder = builder.with_http_connector(connector);
+        }
         if let Some(region) = &self.region {
             builder = builder.with_region(region);
         }

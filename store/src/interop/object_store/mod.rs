@@ -12,7 +12,11 @@ mod as_object_store;
 mod errors;
 mod keys;
 mod object_store_backend;
+#[cfg(feature = "cloud-transport")]
+mod request_log;
 mod upload;
 
 pub use as_object_store::AsObjectStore;
 pub use object_store_backend::ObjectStoreBackend;
+#[cfg(feature = "cloud-transport")]
+pub use request_log::RequestLog;

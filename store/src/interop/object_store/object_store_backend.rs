@@ -11,7 +11,8 @@ use futures_util::{StreamExt, TryStreamExt};
 use object_store::path::Path;
 use object_store::{
     CopyMode, CopyOptions, GetOptions, GetRange, ObjectMeta, ObjectStore, ObjectStoreExt, PutMode,
-    PutMultipartOptions, PutOptions, PutPayload, RenameOptions, RenameTargetMode, UpdateVersion,
+    PutMultipartOptions, PutOptions, PutPayload, PutResult, RenameOptions, RenameTargetMode,
+    UpdateVersion,
 };
 
 use super::as_object_store::{join_attributes, split_attributes};
@@ -19,12 +20,12 @@ use super::errors::from_object_store;
 use super::keys::location;
 use crate::capability::{Capabilities, Capability};
 use crate::content::{content_error, AsyncContent, ByteStream, ListStream};
-use crate::entry::{FileInfo, FolderEntry, UserMetadata};
+use crate::entry::{Entry, FileInfo, FolderEntry, UserMetadata};
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions};
 use crate::path::StorePath;
 use crate::pattern::Pattern;
-use crate::write_result::WriteResult;
+use crate::write_result::{WriteResult, WriteSource};
 
 /// Streamed content is sent in parts of this size; below it, one `put`. S3's minimum part.
 const PART_SIZE: usize = 5 * 1024 * 1024;
@@ -60,7 +61,13 @@ const PART_SIZE: usize = 5 * 1024 * 1024;
 ///   landing in between is overwritten (the check-then-write race [C-2.8](crate::contract#C-2.8) asks to name).
 /// - `rename` is the service's rename, a copy and a delete on most: not atomic (no
 ///   AtomicMove). If the delete fails both copies remain and the error is returned.
-/// - Capabilities: every gate, LazyRead, UserMetadata, ConditionalWrite and Attributes; a
+/// - Each call sends its operation first and probes only when it fails: a copy, a rename or a
+///   delete of a missing object costs the failed request and one listing to tell a folder
+///   from nothing. One-level listings are one delimited listing, collected page by page by
+///   the service's client; recursive ones stream.
+/// - A write reports the etag and the version id the service returned; its response has no
+///   modification time or digest, so those are `None`.
+/// - Capabilities: every gate, LazyRead, WriteResultNative, UserMetadata, ConditionalWrite and Attributes; a
 ///   service that lacks one answers NotImplemented, which becomes `Unsupported`, and
 ///   [`without`](Self::without) takes it out of the declared set.
 #[derive(Clone)]
@@ -73,6 +80,9 @@ pub struct ObjectStoreBackend {
     /// Create-only copies and renames as a check and then an overwriting copy, for services
     /// whose one-step create-only copy loses the object's metadata (S3's multipart copy).
     check_then_copy: bool,
+    /// The service answers a DELETE of a missing object with NotFound (Azure), so a delete
+    /// needs no HEAD first; S3 answers it with success.
+    deletes_report_missing: bool,
 }
 
 impl ObjectStoreBackend {
@@ -85,6 +95,7 @@ impl ObjectStoreBackend {
             check_ancestors: false,
             native_root: String::new(),
             check_then_copy: false,
+            deletes_report_missing: false,
         }
     }
 
@@ -125,6 +136,14 @@ impl ObjectStoreBackend {
     #[cfg(feature = "s3")]
     pub(crate) fn with_check_then_copy(mut self) -> Self {
         self.check_then_copy = true;
+        self
+    }
+
+    /// A DELETE of a missing object is NotFound at this service, so `delete` sends it first
+    /// and probes only when it fails. Only Azure says so.
+    #[cfg(feature = "azure")]
+    pub(crate) fn with_deletes_reporting_missing(mut self) -> Self {
+        self.deletes_report_missing = true;
         self
     }
 
@@ -323,16 +342,30 @@ impl ObjectStoreBackend {
             let _ = upload.abort().await;
             return Err(e);
         }
-        upload.complete().await.map_err(|e| self.err(e, key))?;
-        Ok(self.written(key, size, options))
+        let put = upload.complete().await.map_err(|e| self.err(e, key))?;
+        Ok(self.written(key, size, options, put))
     }
 
-    /// What a write reports: path, size and the caller's metadata ([C-5.5](crate::contract#C-5.5)).
-    fn written(&self, key: &StorePath, size: u64, options: &WriteOptions) -> WriteResult {
-        WriteResult {
+    /// What a write reports ([C-5.5](crate::contract#C-5.5)): path, size and the caller's
+    /// metadata, and, when WriteResultNative is declared, the etag and version the service
+    /// returned (its response has no modification time or digest).
+    fn written(
+        &self,
+        key: &StorePath,
+        size: u64,
+        options: &WriteOptions,
+        put: PutResult,
+    ) -> WriteResult {
+        let mut result = WriteResult {
             metadata: options.user_metadata().cloned(),
             ..WriteResult::basic(key.clone(), size)
+        };
+        if self.capabilities.supports(Capability::WriteResultNative) {
+            result.source = WriteSource::Native;
+            result.etag = put.e_tag;
+            result.version_id = put.version;
         }
+        result
     }
 
     async fn put_once(
@@ -356,7 +389,7 @@ impl ObjectStoreBackend {
             .put_opts(loc, PutPayload::from(bytes), opts)
             .await
         {
-            Ok(_) => Ok(self.written(key, size, options)),
+            Ok(put) => Ok(self.written(key, size, options, put)),
             // object_store reports an update of a missing object as a failed precondition;
             // the contract calls that NotFound.
             Err(e @ object_store::Error::Precondition { .. })
@@ -401,22 +434,21 @@ impl ObjectStoreBackend {
     ) -> Result<()> {
         self.refuse_root(src)?;
         self.refuse_root(dst)?;
-        if self.head(src).await?.is_none() {
-            let missing = self.located(Error::not_found(src.as_str()));
-            return Err(match self.miss(missing, src).await {
-                e if e.kind() == ErrorKind::InvalidPath => {
-                    self.located(Error::invalid_path(src.as_str(), "source is a folder"))
-                }
-                e => e,
-            });
-        }
         if src == dst {
-            return Ok(());
+            // A service refuses to copy an object onto itself: the verdict is the source's.
+            return match self.head(src).await? {
+                Some(_) => Ok(()),
+                None => Err(self.missing_source(src).await),
+            };
         }
         self.check_write_side(dst).await?;
         let (from, to) = (self.location(src)?, self.location(dst)?);
         let overwrite = if self.check_then_copy && !overwrite {
             if self.head(dst).await?.is_some() {
+                // A missing source outranks an occupied destination.
+                if self.head(src).await?.is_none() {
+                    return Err(self.missing_source(src).await);
+                }
                 return Err(self.located(Error::already_exists(dst.as_str())));
             }
             true
@@ -446,10 +478,81 @@ impl ObjectStoreBackend {
             };
             self.store.rename_opts(&from, &to, options).await
         };
-        result.map_err(|e| match e {
-            object_store::Error::AlreadyExists { .. } => self.err(e, dst),
-            e => self.err(e, src),
-        })
+        // The operation goes first; only a failure pays for a probe.
+        match result {
+            Ok(()) => Ok(()),
+            Err(object_store::Error::NotFound { .. }) => Err(self.missing_source(src).await),
+            Err(e @ object_store::Error::AlreadyExists { .. }) => Err(self.err(e, dst)),
+            Err(e) => Err(self.err(e, src)),
+        }
+    }
+
+    /// The verdict on a copy or rename whose source is not an object: a folder there is
+    /// `InvalidPath`, else `NotFound`.
+    async fn missing_source(&self, src: &StorePath) -> Error {
+        let missing = self.located(Error::not_found(src.as_str()));
+        match self.miss(missing, src).await {
+            e if e.kind() == ErrorKind::InvalidPath => {
+                self.located(Error::invalid_path(src.as_str(), "source is a folder"))
+            }
+            e => e,
+        }
+    }
+
+    /// The verdict on deleting a path that is no object; the probe decides it, so it fails
+    /// closed.
+    async fn delete_missed(&self, path: &StorePath, missing_ok: bool) -> Result<()> {
+        if self.has_below(path).await? {
+            return Err(self.located(Error::invalid_path(
+                path.as_str(),
+                "is a folder; use delete_folder",
+            )));
+        }
+        match missing_ok {
+            true => Ok(()),
+            false => Err(self.located(Error::not_found(path.as_str()))),
+        }
+    }
+
+    /// The verdict on `delete_folder` of a path with nothing below it.
+    async fn no_folder(&self, path: &StorePath, options: &DeleteFolderOptions) -> Result<()> {
+        if self.head(path).await?.is_some() {
+            return Err(self.located(Error::invalid_path(path.as_str(), "is a file; use delete")));
+        }
+        match options.missing_ok {
+            true => Ok(()),
+            false => Err(self.located(Error::not_found(path.as_str()))),
+        }
+    }
+
+    /// The direct children of `folder`: one delimited listing (the service collects its pages),
+    /// files and folders apart. A missing container lists nothing ([C-2.7](crate::contract#C-2.7)).
+    async fn children(&self, folder: &StorePath) -> Result<(Vec<FileInfo>, Vec<FolderEntry>)> {
+        let prefix = match folder.is_root() {
+            true => None,
+            false => Some(self.location(folder)?),
+        };
+        let listed = match self.store.list_with_delimiter(prefix.as_ref()).await {
+            Ok(listed) => listed,
+            Err(e) => match self.err(e, folder) {
+                e if e.kind() == ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
+                e => return Err(e),
+            },
+        };
+        let files = listed
+            .objects
+            .iter()
+            .filter_map(|meta| Some(self.info(self.key_of(meta)?, meta)))
+            .collect();
+        let folders = listed
+            .common_prefixes
+            .iter()
+            .filter_map(|prefix| {
+                let key = StorePath::new(prefix.as_ref()).ok()?;
+                (key.as_str() == prefix.as_ref()).then(|| FolderEntry::new(key))
+            })
+            .collect();
+        Ok((files, folders))
     }
 }
 
@@ -601,12 +704,13 @@ impl fmt::Debug for ObjectStoreBackend {
     }
 }
 
-/// Every operation; `CAPABILITIES` follows: every gate, LazyRead, UserMetadata,
-/// ConditionalWrite and Attributes, narrowed per instance by [`without`](Self::without).
+/// Every operation; `CAPABILITIES` follows: every gate, LazyRead, WriteResultNative,
+/// UserMetadata, ConditionalWrite and Attributes, narrowed per instance by
+/// [`without`](Self::without).
 #[store::backend(
     crate = crate,
     namespace = flat,
-    flags(lazy_read, user_metadata, conditional_write, attributes)
+    flags(lazy_read, write_result_native, user_metadata, conditional_write, attributes)
 )]
 impl ObjectStoreBackend {
     fn name(&self) -> &'static str {
@@ -743,23 +847,13 @@ impl ObjectStoreBackend {
 
     async fn delete(&self, path: &StorePath, missing_ok: bool) -> Result<()> {
         self.refuse_root(path)?;
-        if self.head(path).await?.is_none() {
-            // The probe decides the outcome here, so it fails closed.
-            if self.has_below(path).await? {
-                return Err(self.located(Error::invalid_path(
-                    path.as_str(),
-                    "is a folder; use delete_folder",
-                )));
-            }
-            return match missing_ok {
-                true => Ok(()),
-                false => Err(self.located(Error::not_found(path.as_str()))),
-            };
-        }
         let loc = self.location(path)?;
+        if !self.deletes_report_missing && self.head(path).await?.is_none() {
+            return self.delete_missed(path, missing_ok).await;
+        }
         match self.store.delete(&loc).await {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) if missing_ok => Ok(()),
             Ok(()) => Ok(()),
+            Err(object_store::Error::NotFound { .. }) => self.delete_missed(path, missing_ok).await,
             Err(e) => Err(self.err(e, path)),
         }
     }
@@ -768,17 +862,16 @@ impl ObjectStoreBackend {
         if path.is_root() {
             return Err(self.located(Error::invalid_path("", "cannot delete the store root")));
         }
-        if !self.has_below(path).await? {
-            if self.head(path).await?.is_some() {
-                return Err(
-                    self.located(Error::invalid_path(path.as_str(), "is a file; use delete"))
-                );
-            }
-            return match options.missing_ok {
-                true => Ok(()),
-                false => Err(self.located(Error::not_found(path.as_str()))),
-            };
-        }
+        // One listing: its first key decides, and the rest follows it into the deletes.
+        let mut listing = self.store.list(Some(&self.location(path)?));
+        let first = match listing.next().await {
+            Some(Ok(meta)) => meta.location,
+            None => return self.no_folder(path, options).await,
+            Some(Err(e)) => match self.err(e, path) {
+                e if e.kind() == ErrorKind::NotFound => return self.no_folder(path, options).await,
+                e => return Err(e),
+            },
+        };
         if !options.recursive {
             // A flat folder exists only while something is below it.
             return Err(self.located(
@@ -786,10 +879,8 @@ impl ObjectStoreBackend {
                     .with_path(path.as_str()),
             ));
         }
-        let locations = self
-            .store
-            .list(Some(&self.location(path)?))
-            .map_ok(|meta| meta.location)
+        let locations = futures_util::stream::once(std::future::ready(Ok(first)))
+            .chain(listing.map_ok(|meta| meta.location))
             .boxed();
         let mut deleted = self.store.delete_stream(locations);
         while let Some(item) = deleted.next().await {
@@ -806,12 +897,14 @@ impl ObjectStoreBackend {
         path: &StorePath,
         options: &ListOptions,
     ) -> Result<ListStream<FileInfo>> {
+        if !options.descends() {
+            let (files, _) = self.children(path).await?;
+            return Ok(crate::stream_items(files));
+        }
         let base = path.depth();
-        let deep = options.descends();
         let this = self.clone();
         let files = self.listing(path)?.try_filter_map(move |(key, meta)| {
-            let direct = key.depth() == base + 1 && !key.is_root();
-            let keep = (deep && key.depth() > base) || direct;
+            let keep = key.depth() > base;
             std::future::ready(Ok(keep.then(|| this.info(key, &meta))))
         });
         Ok(Box::pin(files) as ListStream<FileInfo>)
@@ -822,8 +915,11 @@ impl ObjectStoreBackend {
         path: &StorePath,
         options: &ListOptions,
     ) -> Result<ListStream<FolderEntry>> {
+        if !options.descends() {
+            let (_, folders) = self.children(path).await?;
+            return Ok(crate::stream_items(folders));
+        }
         let base = path.depth();
-        let deep = options.descends();
         let keys: Vec<StorePath> = self
             .listing(path)?
             .map_ok(|(key, _)| key)
@@ -833,15 +929,22 @@ impl ObjectStoreBackend {
         for key in keys {
             let mut up = key.parent();
             while let Some(folder) = up.filter(|f| f.depth() > base) {
-                if deep || folder.depth() == base + 1 {
-                    folders.insert(folder.clone());
-                }
+                folders.insert(folder.clone());
                 up = folder.parent();
             }
         }
         Ok(crate::stream_items(
             folders.into_iter().map(FolderEntry::new),
         ))
+    }
+
+    async fn iter_children(&self, path: &StorePath) -> Result<ListStream<Entry>> {
+        let (files, folders) = self.children(path).await?;
+        let entries = files
+            .into_iter()
+            .map(Entry::File)
+            .chain(folders.into_iter().map(Entry::Folder));
+        Ok(crate::stream_items(entries))
     }
 
     async fn glob(&self, pattern: &Pattern) -> Result<ListStream<FileInfo>> {
