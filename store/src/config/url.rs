@@ -57,6 +57,7 @@ const S3_KEYS: &[(&str, Kind)] = &[
     ("allow_http", Kind::Flag),
     ("anonymous", Kind::Flag),
     ("check_ancestors", Kind::Flag),
+    ("upload_concurrency", Kind::Text),
     ("from_env", Kind::Flag),
 ];
 const SFTP_KEYS: &[(&str, Kind)] = &[
@@ -78,6 +79,7 @@ const AZURE_KEYS: &[(&str, Kind)] = &[
     ("endpoint", Kind::Text),
     ("allow_http", Kind::Flag),
     ("check_ancestors", Kind::Flag),
+    ("upload_concurrency", Kind::Text),
     ("from_env", Kind::Flag),
 ];
 
@@ -138,7 +140,7 @@ pub(crate) fn check_setting(kind: &str, key: &str, value: Option<&str>) -> Resul
         (None, _) => "",
     };
     Options::parse(scheme, keys, [(key, value)])?;
-    if matches!(key, "connections" | "timeout_secs") && !value.is_empty() {
+    if matches!(key, "connections" | "timeout_secs" | "upload_concurrency") && !value.is_empty() {
         value
             .parse::<u64>()
             .map_err(|_| invalid(format!("{scheme} option `{key}` takes a whole number")))?;
@@ -297,6 +299,9 @@ fn open_s3<K: AsRef<str>, V: Into<String>>(
     if let Some(token) = options.secret("session_token") {
         builder = builder.session_token(token);
     }
+    if let Some(n) = number(&options, "s3", "upload_concurrency")? {
+        builder = builder.upload_concurrency(usize::try_from(n).unwrap_or(usize::MAX));
+    }
     Ok((
         Opened::Async(Arc::new(builder.build()?)),
         root_of(&path_segments(url))?,
@@ -362,6 +367,9 @@ fn open_azure<K: AsRef<str>, V: Into<String>>(
     if let Some(endpoint) = options.text("endpoint") {
         builder = builder.endpoint(endpoint);
     }
+    if let Some(n) = number(&options, "azure", "upload_concurrency")? {
+        builder = builder.upload_concurrency(usize::try_from(n).unwrap_or(usize::MAX));
+    }
     Ok((
         Opened::Async(Arc::new(builder.build()?)),
         root_of(&segments)?,
@@ -378,7 +386,7 @@ fn open_azure<K: AsRef<str>, V: Into<String>>(
 }
 
 /// A whole number option of `scheme`; a malformed one is `InvalidArgument` naming the key.
-#[cfg(feature = "sftp")]
+#[cfg(any(feature = "sftp", feature = "s3", feature = "azure"))]
 fn number(options: &Options, scheme: &str, key: &str) -> Result<Option<u64>> {
     options
         .text(key)

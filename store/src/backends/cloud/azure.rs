@@ -183,6 +183,7 @@ impl AzureBuilder {
             &container,
             prefix.as_ref(),
             self.check_ancestors,
+            &self.transport,
         )
         .with_deletes_reporting_missing())
     }

@@ -42,6 +42,15 @@ macro_rules! shared_settings {
             self
         }
 
+        /// How many 5 MiB parts of a streamed write are in flight at once (default 4, at
+        /// least 1); see
+        /// [`ObjectStoreBackend::with_upload_concurrency`](crate::interop::object_store::ObjectStoreBackend::with_upload_concurrency).
+        #[must_use]
+        pub fn upload_concurrency(mut self, parts: usize) -> Self {
+            self.transport.upload_concurrency = parts;
+            self
+        }
+
         /// The HTTP transport object_store's client is built with, instead of its default
         /// reqwest connector: a proxy, a custom resolver, or a
         /// [`RequestLog`](crate::interop::object_store::RequestLog) that counts requests.
@@ -90,6 +99,7 @@ pub(crate) struct Transport {
     pub(crate) max_retries: usize,
     pub(crate) retry_timeout: Duration,
     pub(crate) connector: Option<Connector>,
+    pub(crate) upload_concurrency: usize,
 }
 
 /// A caller's HTTP connector, shared by the clones of a builder.
@@ -111,6 +121,7 @@ impl Default for Transport {
             max_retries: 3,
             retry_timeout: Duration::from_secs(30),
             connector: None,
+            upload_concurrency: 4,
         }
     }
 }
@@ -167,6 +178,7 @@ pub(crate) fn backend(
     container: &str,
     prefix: Option<&StorePath>,
     check_ancestors: bool,
+    transport: &Transport,
 ) -> ObjectStoreBackend {
     let (store, root): (Arc<dyn ObjectStore>, String) = match prefix {
         Some(prefix) if !prefix.is_root() => (
@@ -179,6 +191,7 @@ pub(crate) fn backend(
         .with_name(name)
         .with_native_root(root)
         .with_check_ancestors(check_ancestors)
+        .with_upload_concurrency(transport.upload_concurrency)
 }
 
 /// `InvalidArgument` for a required option left out.

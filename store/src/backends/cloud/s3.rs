@@ -207,6 +207,7 @@ impl S3Builder {
             &bucket,
             prefix.as_ref(),
             self.check_ancestors,
+            &self.transport,
         );
         // S3's one-step create-only copy (a multipart copy) drops the user metadata.
         Ok(backend.with_check_then_copy())

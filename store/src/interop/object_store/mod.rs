@@ -12,6 +12,7 @@ mod as_object_store;
 mod errors;
 mod keys;
 mod object_store_backend;
+mod parts;
 #[cfg(feature = "cloud-transport")]
 mod request_log;
 mod upload;

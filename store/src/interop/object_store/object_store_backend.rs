@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::{StreamExt, TryStreamExt};
 use object_store::path::Path;
 use object_store::{
@@ -18,6 +18,7 @@ use object_store::{
 use super::as_object_store::{join_attributes, split_attributes};
 use super::errors::from_object_store;
 use super::keys::location;
+use super::parts::{Gathered, Parts, UPLOAD_CONCURRENCY};
 use crate::capability::{Capabilities, Capability};
 use crate::content::{content_error, AsyncContent, ByteStream, ListStream};
 use crate::entry::{Entry, FileInfo, FolderEntry, UserMetadata};
@@ -26,9 +27,6 @@ use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions};
 use crate::path::StorePath;
 use crate::pattern::Pattern;
 use crate::write_result::{WriteResult, WriteSource};
-
-/// Streamed content is sent in parts of this size; below it, one `put`. S3's minimum part.
-const PART_SIZE: usize = 5 * 1024 * 1024;
 
 /// Any [`ObjectStore`] as a `store` backend: S3, Azure, GCS and HTTP through object_store's
 /// own clients, or its `InMemory` and `LocalFileSystem`, with the folder rules of a flat
@@ -55,8 +53,10 @@ const PART_SIZE: usize = 5 * 1024 * 1024;
 ///   turns them on; the read side checks on the error path only.
 /// - Create-only writes use `PutMode::Create` and `if_match` uses `PutMode::Update`, one step
 ///   at the service. Streamed content up to 5 MiB is one `put` too; longer content goes up in
-///   5 MiB parts, one at a time, and an upload that fails or is dropped is aborted, so no part
-///   is ever visible. For such a multipart write a create-only or `if_match` condition is
+///   5 MiB parts cut from the caller's chunks without copying, up to
+///   [`with_upload_concurrency`](Self::with_upload_concurrency) of them (4) in flight while
+///   more is read, and an upload that fails or is dropped is aborted, so no part is ever
+///   visible. For such a multipart write a create-only or `if_match` condition is
 ///   checked just before the upload starts, since completions take no precondition: a writer
 ///   landing in between is overwritten (the check-then-write race [C-2.8](crate::contract#C-2.8) asks to name).
 /// - `rename` is the service's rename, a copy and a delete on most: not atomic (no
@@ -83,6 +83,7 @@ pub struct ObjectStoreBackend {
     /// The service answers a DELETE of a missing object with NotFound (Azure), so a delete
     /// needs no HEAD first; S3 answers it with success.
     deletes_report_missing: bool,
+    upload_concurrency: usize,
 }
 
 impl ObjectStoreBackend {
@@ -96,6 +97,7 @@ impl ObjectStoreBackend {
             native_root: String::new(),
             check_then_copy: false,
             deletes_report_missing: false,
+            upload_concurrency: UPLOAD_CONCURRENCY,
         }
     }
 
@@ -136,6 +138,14 @@ impl ObjectStoreBackend {
     #[cfg(feature = "s3")]
     pub(crate) fn with_check_then_copy(mut self) -> Self {
         self.check_then_copy = true;
+        self
+    }
+
+    /// How many parts of a streamed write are in flight at once (default 4, at least 1): more
+    /// overlap round trips, and each holds a 5 MiB part in memory.
+    #[must_use]
+    pub fn with_upload_concurrency(mut self, parts: usize) -> Self {
+        self.upload_concurrency = parts.max(1);
         self
     }
 
@@ -267,21 +277,23 @@ impl ObjectStoreBackend {
         let (attributes, mode) = put_parts(options);
         let mut content = match content {
             AsyncContent::Bytes(bytes) => {
+                let payload = PutPayload::from(bytes);
                 return self
-                    .put_once(key, &loc, bytes, attributes, mode, options)
-                    .await
+                    .put_once(key, &loc, payload, attributes, mode, options)
+                    .await;
             }
             AsyncContent::Stream(stream) => stream,
         };
-        // Up to one part in memory: shorter content is one put, with its precondition.
-        let mut part = BytesMut::new();
-        while part.len() < PART_SIZE {
+        // Up to one part gathered: shorter content is one put, with its precondition.
+        let mut gathered = Gathered::default();
+        while !gathered.full() {
             match content.next().await {
-                Some(chunk) => part.extend_from_slice(&chunk.map_err(content_error)?),
+                Some(chunk) => gathered.push(chunk.map_err(content_error)?),
                 None => {
+                    let payload = gathered.take_all();
                     return self
-                        .put_once(key, &loc, part.freeze(), attributes, mode, options)
-                        .await
+                        .put_once(key, &loc, payload, attributes, mode, options)
+                        .await;
                 }
             }
         }
@@ -308,41 +320,34 @@ impl ObjectStoreBackend {
             .put_multipart_opts(&loc, opts)
             .await
             .map_err(|e| self.err(e, key))?;
-        let mut upload = AbortOnDrop(Some(upload));
+        let mut parts = Parts::new(upload, self.upload_concurrency);
         let mut size = 0u64;
         let outcome: Result<()> = async {
             loop {
-                while part.len() >= PART_SIZE {
-                    let chunk = part.split_to(PART_SIZE).freeze();
-                    size += chunk.len() as u64;
-                    upload
-                        .part(PutPayload::from(chunk))
-                        .await
-                        .map_err(|e| self.err(e, key))?;
+                while gathered.full() {
+                    let part = gathered.take_part();
+                    size += part.content_length() as u64;
+                    parts.send(part).await.map_err(|e| self.err(e, key))?;
                 }
-                match content.next().await {
-                    Some(chunk) => part.extend_from_slice(&chunk.map_err(content_error)?),
+                let next = parts.next_of(&mut content).await;
+                match next.map_err(|e| self.err(e, key))? {
+                    Some(chunk) => gathered.push(chunk.map_err(content_error)?),
                     None => break,
                 }
             }
-            if !part.is_empty() {
-                size += part.len() as u64;
-                upload
-                    .part(PutPayload::from(part.split().freeze()))
-                    .await
-                    .map_err(|e| self.err(e, key))?;
+            if !gathered.is_empty() {
+                let part = gathered.take_all();
+                size += part.content_length() as u64;
+                parts.send(part).await.map_err(|e| self.err(e, key))?;
             }
             Ok(())
         }
         .await;
-        let Some(mut upload) = upload.0.take() else {
-            return Err(self.located(Error::other("the upload went away")));
-        };
         if let Err(e) = outcome {
-            let _ = upload.abort().await;
+            parts.abort().await;
             return Err(e);
         }
-        let put = upload.complete().await.map_err(|e| self.err(e, key))?;
+        let put = parts.complete().await.map_err(|e| self.err(e, key))?;
         Ok(self.written(key, size, options, put))
     }
 
@@ -372,23 +377,19 @@ impl ObjectStoreBackend {
         &self,
         key: &StorePath,
         loc: &Path,
-        bytes: Bytes,
+        payload: PutPayload,
         attributes: object_store::Attributes,
         mode: PutMode,
         options: &WriteOptions,
     ) -> Result<WriteResult> {
-        let size = bytes.len() as u64;
+        let size = payload.content_length() as u64;
         let conditional = matches!(mode, PutMode::Update(_));
         let opts = PutOptions {
             mode,
             attributes,
             ..Default::default()
         };
-        match self
-            .store
-            .put_opts(loc, PutPayload::from(bytes), opts)
-            .await
-        {
+        match self.store.put_opts(loc, payload, opts).await {
             Ok(put) => Ok(self.written(key, size, options, put)),
             // object_store reports an update of a missing object as a failed precondition;
             // the contract calls that NotFound.
@@ -573,36 +574,6 @@ fn put_parts(options: &WriteOptions) -> (object_store::Attributes, PutMode) {
         None => PutMode::Create,
     };
     (attributes, mode)
-}
-
-/// A multipart upload that a dropped write (a cancelled future) aborts, on the runtime it ran
-/// on, so the service keeps no parts of it; nothing of it was ever visible.
-struct AbortOnDrop(Option<Box<dyn object_store::MultipartUpload>>);
-
-impl AbortOnDrop {
-    fn part(&mut self, payload: PutPayload) -> object_store::UploadPart {
-        match self.0.as_mut() {
-            Some(upload) => upload.put_part(payload),
-            None => Box::pin(async {
-                Err(object_store::Error::Generic {
-                    store: "store",
-                    source: "the upload is finished".into(),
-                })
-            }),
-        }
-    }
-}
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        if let (Some(mut upload), Ok(runtime)) =
-            (self.0.take(), tokio::runtime::Handle::try_current())
-        {
-            runtime.spawn(async move {
-                let _ = upload.abort().await;
-            });
-        }
-    }
 }
 
 /// What an object store carries in HTTP headers must be spellable there: metadata keys are
