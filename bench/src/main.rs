@@ -6,6 +6,7 @@
 //! cargo run --release --manifest-path bench/Cargo.toml            # the full run
 //! cargo run --release --manifest-path bench/Cargo.toml -- --quick # a smoke run, < 1 minute
 //! cargo run --release --manifest-path bench/Cargo.toml -- sftp     # SFTP, against the test sshd
+//! cargo run --release --manifest-path bench/Cargo.toml -- cloud    # S3 and Azure, against moto and Azurite
 //! cargo run --release --manifest-path bench/Cargo.toml -- layers   # layer stacks over the bare store
 //! ```
 //!
@@ -15,6 +16,7 @@
 //! use rows run each job in a child process of this binary (`bench rss <job> <who> <dir>`).
 
 mod async_rows;
+mod cloud_rows;
 mod config;
 mod data;
 mod interop_rows;
@@ -39,11 +41,13 @@ fn main() -> BenchResult<()> {
         [] => run(Config::full()),
         ["--quick"] => run(Config::quick()),
         ["rss", job, who, dir] => rss::run_child(job, who, Path::new(dir)),
+        ["cloud"] => cloud(false),
+        ["cloud", "--quick"] => cloud(true),
         ["sftp"] => sftp(false),
         ["sftp", "--quick"] => sftp(true),
         ["layers"] => layers(Config::full()),
         ["layers", "--quick"] => layers(Config::quick()),
-        _ => Err("usage: bench [--quick] | bench sftp [--quick] | bench layers [--quick] | bench rss <job> <contender> <dir>".into()),
+        _ => Err("usage: bench [--quick] | bench sftp [--quick] | bench cloud [--quick] | bench layers [--quick] | bench rss <job> <contender> <dir>".into()),
     }
 }
 
@@ -51,6 +55,12 @@ fn main() -> BenchResult<()> {
 fn sftp(quick: bool) -> BenchResult<()> {
     let data = DataDir::create()?;
     println!("{}", sftp_rows::section(quick, data.path())?);
+    Ok(())
+}
+
+/// The S3 and Azure rows: they need the test moto and Azurite (`scripts/servers.sh`).
+fn cloud(quick: bool) -> BenchResult<()> {
+    println!("{}", cloud_rows::section(quick)?);
     Ok(())
 }
 

@@ -105,13 +105,13 @@ fn job_label(cfg: &Config, job: &str) -> String {
 }
 
 /// What one child reports.
-struct Measured {
-    rss_mib: f64,
+pub struct Measured {
+    pub rss_mib: f64,
     items: usize,
 }
 
 /// Runs `bench rss <job> <who> <root>` and parses its report.
-fn child(job: &str, who: &str, root: &Path) -> BenchResult<Measured> {
+pub fn child(job: &str, who: &str, root: &Path) -> BenchResult<Measured> {
     let output = Command::new(std::env::current_exe()?)
         .args(["rss", job, who])
         .arg(root)
@@ -157,6 +157,12 @@ pub fn run_child(job: &str, who: &str, root: &Path) -> BenchResult<()> {
             .map(|()| 0)?,
         "list-sync" => list_sync(who, root, &rt)?,
         "list-async" => rt.block_on(rt.spawn(list_async(who.to_owned(), root.to_owned())))??,
+        "upload-s3" => rt
+            .block_on(crate::cloud_rows::upload("s3", who))
+            .map(|()| 0)?,
+        "upload-azure" => rt
+            .block_on(crate::cloud_rows::upload("azure", who))
+            .map(|()| 0)?,
         _ => return Err(format!("unknown job {job}").into()),
     };
     println!("peak_rss_kib={}", peak_rss_kib()?);

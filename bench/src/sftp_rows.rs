@@ -21,6 +21,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::runtime::Runtime;
 
 use crate::report::{count_label, duration_label, size_label, Row, Section};
+use crate::timing::{median, run_jobs, time, Job};
 use crate::BenchResult;
 
 /// Sizes of the SFTP rows.
@@ -124,11 +125,6 @@ async fn russh_session(s: &Server) -> BenchResult<SftpSession> {
     Ok(session)
 }
 
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
-
 /// The three contenders of a row, each one whole job.
 struct Jobs<'a> {
     ours: Box<dyn FnMut(&Runtime) + 'a>,
@@ -137,30 +133,18 @@ struct Jobs<'a> {
 }
 
 /// Medians in the column order ours, OpenSSH (less its connect time), russh-sftp.
-fn measure(rt: &Runtime, rounds: usize, connect: f64, mut jobs: Jobs<'_>) -> Vec<f64> {
-    let mut samples = [Vec::new(), Vec::new(), Vec::new()];
-    for round in 0..=rounds {
-        for turn in 0..3 {
-            let c = (round + turn) % 3;
-            let ns = match c {
-                0 => {
-                    let start = Instant::now();
-                    (jobs.ours)(rt);
-                    start.elapsed().as_nanos() as f64
-                }
-                1 => ((jobs.openssh)().as_nanos() as f64 - connect).max(0.0),
-                _ => {
-                    let start = Instant::now();
-                    (jobs.russh)(rt);
-                    start.elapsed().as_nanos() as f64
-                }
-            };
-            if round > 0 {
-                samples[c].push(ns);
-            }
-        }
-    }
-    samples.into_iter().map(median).collect()
+fn measure(rt: &Runtime, rounds: usize, connect: f64, jobs: Jobs<'_>) -> Vec<f64> {
+    let Jobs {
+        mut ours,
+        mut openssh,
+        mut russh,
+    } = jobs;
+    let mut jobs: [Job<'_>; 3] = [
+        Box::new(|| time(|| ours(rt))),
+        Box::new(|| (openssh().as_nanos() as f64 - connect).max(0.0)),
+        Box::new(|| time(|| russh(rt))),
+    ];
+    run_jobs(rounds, &mut jobs)
 }
 
 /// The SFTP section: `bench sftp [--quick]`.

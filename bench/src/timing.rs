@@ -155,8 +155,36 @@ pub async fn run_async(plan: Plan, ops: Vec<AsyncOp>) -> Vec<f64> {
     samples.into_iter().map(median).collect()
 }
 
+/// One contender of a row timed as whole jobs: runs the job once and returns its time in
+/// nanoseconds (a contender may take off a fixed cost it measured, such as a connect).
+pub type Job<'a> = Box<dyn FnMut() -> f64 + 'a>;
+
+/// Runs whole jobs in round-robin rounds, after one untimed warm-up round; returns each
+/// contender's median, in nanoseconds.
+pub fn run_jobs(rounds: usize, jobs: &mut [Job<'_>]) -> Vec<f64> {
+    let k = jobs.len();
+    let mut samples = vec![Vec::with_capacity(rounds); k];
+    for round in 0..=rounds {
+        for turn in 0..k {
+            let c = (round + turn) % k;
+            let ns = (jobs[c])();
+            if round > 0 {
+                samples[c].push(ns);
+            }
+        }
+    }
+    samples.into_iter().map(median).collect()
+}
+
+/// Times `job` once, in nanoseconds.
+pub fn time(job: impl FnOnce()) -> f64 {
+    let start = Instant::now();
+    job();
+    start.elapsed().as_nanos() as f64
+}
+
 /// The median; the mean of the middle two for an even count.
-fn median(mut xs: Vec<f64>) -> f64 {
+pub fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
     let n = xs.len();
     if n == 0 {

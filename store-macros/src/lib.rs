@@ -64,9 +64,10 @@ pub fn dual_api(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 /// Defines a storage backend from one `impl` block holding only the operations the service
-/// supports.
+/// supports. The outline below is compiled in full, bodies and tests included, as
+/// `examples/custom_backend.rs` (this crate cannot run a doctest that needs `store`):
 ///
-/// ```ignore
+/// ```text
 /// #[store::backend(name = "kv", namespace = flat, flags(atomic_move))]
 /// impl KvBackend {
 ///     async fn read_bytes(&self, path: &StorePath) -> Result<Bytes> { ... }
@@ -122,9 +123,10 @@ pub fn backend(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 /// Writes a layer that takes single operations itself, each written as the operation is in
-/// the definition, with the backend below as its first argument.
+/// the definition, with the backend below as its first argument. The outline below is
+/// compiled, with the layer in use, in the workspace's `tests/layers.rs`:
 ///
-/// ```ignore
+/// ```text
 /// #[store::layer]
 /// impl Layer for AuditDeletes {
 ///     fn delete(&self, inner: &impl Backend, path: &StorePath, missing_ok: bool) -> Result<()> {

@@ -154,9 +154,10 @@ macro_rules! store_surface {
             /// Options are the explicit settings of the scheme:
             /// - files: `fsync`, `must_exist`;
             /// - S3: `region`, `endpoint`, `access_key_id`, `secret_access_key`,
-            ///   `session_token`, `allow_http`, `anonymous`, `check_ancestors`, `from_env`;
+            ///   `session_token`, `allow_http`, `anonymous`, `check_ancestors`,
+            ///   `upload_concurrency`, `from_env`;
             /// - Azure: `account`, `access_key`, `sas_token`, `endpoint`, `allow_http`,
-            ///   `check_ancestors`, `from_env`;
+            ///   `check_ancestors`, `upload_concurrency`, `from_env`;
             /// - SFTP: `private_key_file`, `private_key`, `passphrase`, `password`,
             ///   `known_hosts`, `host_key`, `insecure_accept_any_host_key`,
             ///   `create_base_path`, `connections`, `timeout_secs`.

@@ -334,7 +334,8 @@ fn budget_constrained() -> bool {
 }
 
 /// Reader content on its way into an async backend: the caller's thread reads a chunk at a
-/// time and hands it over through a one-slot channel.
+/// time and hands it over through a channel of [`PUMP_AHEAD`] chunks, so that it reads on
+/// while the runtime sends, instead of waking it for every chunk.
 pub struct Pump {
     reader: Box<dyn Read + Send>,
     tx: tokio::sync::mpsc::Sender<io::Result<Bytes>>,
@@ -358,12 +359,15 @@ impl Pump {
     }
 }
 
+/// How many chunks a [`Pump`] may read ahead of the backend: 1 MiB of 64 KiB chunks.
+const PUMP_AHEAD: usize = 16;
+
 /// Blocking content for the async world: bytes as they are, a reader through a [`Pump`].
 pub fn async_content(content: Content) -> (AsyncContent, Option<Pump>) {
     match content {
         Content::Bytes(bytes) => (AsyncContent::Bytes(bytes), None),
         Content::Reader(reader) => {
-            let (tx, rx) = tokio::sync::mpsc::channel(1);
+            let (tx, rx) = tokio::sync::mpsc::channel(PUMP_AHEAD);
             let stream = futures_util::stream::unfold(rx, |mut rx| async move {
                 rx.recv().await.map(|chunk| (chunk, rx))
             });

@@ -33,7 +33,7 @@ const NAME: &str = "azure";
 /// ```
 ///
 /// Create-only writes send `If-None-Match: *` and `if_match` sends `If-Match`: one step at the
-/// service. `rename` is a copy and a delete, not atomic. Streamed content over 5 MiB goes up as
+/// service. `rename` is a copy and a delete, not atomic. Streamed content over 8 MiB goes up as
 /// blocks committed at the end; an upload that fails or is dropped commits nothing.
 ///
 /// The builder is the entry point: what it builds is an [`ObjectStoreBackend`] configured for

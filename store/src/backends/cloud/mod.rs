@@ -42,7 +42,7 @@ macro_rules! shared_settings {
             self
         }
 
-        /// How many 5 MiB parts of a streamed write are in flight at once (default 4, at
+        /// How many 8 MiB parts of a streamed write are in flight at once (default 4, at
         /// least 1); see
         /// [`ObjectStoreBackend::with_upload_concurrency`](crate::interop::object_store::ObjectStoreBackend::with_upload_concurrency).
         #[must_use]

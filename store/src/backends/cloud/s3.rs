@@ -43,8 +43,9 @@ const NAME: &str = "s3";
 ///   two requests, in which a writer that lands in between is overwritten.
 /// - `rename` is a copy and a delete: not atomic (no AtomicMove). If the delete fails, both
 ///   copies remain and the error is returned.
-/// - Streamed content up to 5 MiB is one PUT; more goes up in 5 MiB parts, aborted on failure
-///   or drop, so no partial object is ever visible.
+/// - Streamed content up to 8 MiB is one PUT; more goes up in 8 MiB parts, four at a time
+///   ([`upload_concurrency`](S3Builder::upload_concurrency)), aborted on failure or drop, so
+///   no partial object is ever visible.
 ///
 /// The builder is the entry point: what it builds is an [`ObjectStoreBackend`] configured for
 /// the service.

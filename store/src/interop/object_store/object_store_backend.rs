@@ -52,8 +52,8 @@ use crate::write_result::{WriteResult, WriteSource};
 ///   request per ancestor, so they are off unless [`with_check_ancestors`](Self::with_check_ancestors)
 ///   turns them on; the read side checks on the error path only.
 /// - Create-only writes use `PutMode::Create` and `if_match` uses `PutMode::Update`, one step
-///   at the service. Streamed content up to 5 MiB is one `put` too; longer content goes up in
-///   5 MiB parts cut from the caller's chunks without copying, up to
+///   at the service. Streamed content up to 8 MiB is one `put` too; longer content goes up in
+///   8 MiB parts cut from the caller's chunks without copying, up to
 ///   [`with_upload_concurrency`](Self::with_upload_concurrency) of them (4) in flight while
 ///   more is read, and an upload that fails or is dropped is aborted, so no part is ever
 ///   visible. For such a multipart write a create-only or `if_match` condition is
@@ -142,7 +142,7 @@ impl ObjectStoreBackend {
     }
 
     /// How many parts of a streamed write are in flight at once (default 4, at least 1): more
-    /// overlap round trips, and each holds a 5 MiB part in memory.
+    /// overlap round trips, and each holds an 8 MiB part in memory.
     #[must_use]
     pub fn with_upload_concurrency(mut self, parts: usize) -> Self {
         self.upload_concurrency = parts.max(1);
