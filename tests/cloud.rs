@@ -414,6 +414,7 @@ mod requests {
         ("write 4 KiB, overwrite", 1, 1),
         ("read", 1, 1),
         ("get_file_info", 1, 1),
+        ("read_with_info of a 4 KiB file", 1, 1),
         ("is_file", 1, 1),
         ("list_files, one level", 1, 1),
         ("list_files, recursive", 1, 1),
@@ -465,6 +466,9 @@ mod requests {
         cost("read", log);
         store.get_file_info("d/new").await.unwrap();
         cost("get_file_info", log);
+        let (info, bytes) = store.read_with_info("d/new", 1 << 20).await.unwrap();
+        assert_eq!((info.size, bytes.map(|b| b.len())), (4096, Some(4096)));
+        cost("read_with_info of a 4 KiB file", log);
         assert!(store.is_file("d/new").await.unwrap());
         cost("is_file", log);
         assert_eq!(count(store.list_files("d", &one_level).await).await, 6);

@@ -528,6 +528,32 @@ pub trait Backend: Send + Sync + 'static {
     #[store(gate = Metadata, file(path), flags(UserMetadata, Attributes, ConditionalWrite))]
     fn get_file_info(&self, path: &StorePath) -> Result<FileInfo>;
 
+    /// The facts of the file at `path` and, when it holds at most `limit` bytes, its content,
+    /// both of the same version of the file: one call where `get_file_info` and `read_bytes`
+    /// would be two, which a concurrent writer could come between. A larger file gives its
+    /// facts and `None`; read it with [`read`](Self::read). The errors of `get_file_info`.
+    ///
+    /// Backends answer it natively (local: one open, its `fstat` and its read; memory: one
+    /// look under the lock); elsewhere it is the facts, the bytes, and the facts again,
+    /// repeated while they disagree.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use store::WriteOptions;
+    /// let store = store::Store::new(store::MemoryBackend::new());
+    /// store.write("small.txt", "hello", &WriteOptions::new())?;
+    /// let (info, content) = store.read_with_info("small.txt", 1024)?;
+    /// assert_eq!((info.size, content.as_deref()), (5, Some(&b"hello"[..])));
+    /// let (info, content) = store.read_with_info("small.txt", 4)?; // over the limit
+    /// assert_eq!((info.size, content), (5, None));
+    /// # Ok::<(), store::Error>(())
+    /// ```
+    #[store(gate = Read, file(path), async_default = asynchronous::read_with_info)]
+    fn read_with_info(&self, path: &StorePath, limit: u64) -> Result<(FileInfo, Option<Bytes>)> {
+        blocking::read_with_info(self, path, limit)
+    }
+
     /// Aggregate facts about the folder at `path`, recursive over every file below.
     /// `NotFound` when it is missing, `InvalidPath` when it is a file; the root always exists.
     #[store(gate = Metadata, folder(path), manual, async_default = asynchronous::get_folder_info)]

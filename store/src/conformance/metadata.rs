@@ -1,4 +1,5 @@
-//! Conformance items (see docs/contract.md §8): metadata and `WriteResult`, K-73 to K-81 (and K-82).
+//! Conformance items (see docs/contract.md §8): metadata and `WriteResult`, K-73 to K-81 (and K-82), and
+//! `read_with_info`, K-116.
 
 use std::time::{Duration, SystemTime};
 
@@ -782,6 +783,79 @@ pub async fn k081_user_metadata(w: &dyn World) {
     }
 }
 
+/// K-116: `read_with_info` gives `get_file_info`'s facts with the file's bytes within the
+/// limit (a limit equal to the size, an empty file at limit 0) and `None` above it; a missing
+/// path is NotFound and a folder InvalidPath; against atomic overwrites, each answer's bytes are
+/// the version its facts describe.
+pub async fn k116_read_with_info(w: &dyn World) {
+    let gates = [Capability::Read, Capability::Metadata, Capability::Write];
+    if !has_gates(w, &gates).await {
+        return;
+    }
+    seed(
+        w,
+        &[
+            ("k116/a.txt", "hello"),
+            ("k116/empty", ""),
+            ("k116/d/x", "x"),
+        ],
+    )
+    .await;
+    let (got, bytes) = w
+        .read_with_info("k116/a.txt", 5)
+        .await
+        .expect("read_with_info within the limit");
+    assert_eq!(bytes.as_deref(), Some(&b"hello"[..]), "the bytes");
+    let facts = info(w, "k116/a.txt").await;
+    assert_eq!(
+        (&got.path, got.size, &got.etag, got.modified_at),
+        (&facts.path, facts.size, &facts.etag, facts.modified_at),
+        "the facts are get_file_info's"
+    );
+    let (over, none) = w.read_with_info("k116/a.txt", 4).await.expect("over");
+    assert_eq!((over.size, none), (5, None), "above the limit: facts only");
+    let (empty, bytes) = w.read_with_info("k116/empty", 0).await.expect("empty");
+    assert_eq!((empty.size, bytes.as_deref()), (0, Some(&b""[..])));
+    expect_kind(
+        w,
+        w.read_with_info("k116/none", 9).await,
+        ErrorKind::NotFound,
+    );
+    expect_kind(
+        w,
+        w.read_with_info("k116/d", 9).await,
+        ErrorKind::InvalidPath,
+    );
+
+    // Each version has its own byte and its own size, so a mixed answer shows. The writer
+    // replaces the file whole: a plain `write` may show a half-written file, which is that
+    // file's state rather than a mix.
+    if !w.capabilities().supports(Capability::AtomicWrite) {
+        return;
+    }
+    let version = |v: u8| Bytes::from(vec![b'a' + v; 100 + usize::from(v)]);
+    w.write_atomic("k116/race", version(0), &replace())
+        .await
+        .expect("seed");
+    let writer = async {
+        for v in 1..12 {
+            w.write_atomic("k116/race", version(v), &replace())
+                .await
+                .expect("overwrite");
+        }
+    };
+    let reader = async {
+        for _ in 0..24 {
+            let (facts, bytes) = w.read_with_info("k116/race", 1024).await.expect("read");
+            let bytes = bytes.expect("within the limit");
+            let v = bytes.first().map_or(0, |b| b - b'a');
+            assert_eq!(bytes, version(v), "one version's bytes");
+            assert_eq!(facts.size, bytes.len() as u64, "the facts of those bytes");
+        }
+    };
+    futures_util::future::join(writer, reader).await;
+}
+
 // The items of this file and the groups they run in.
 kit_items! { $ __kit_metadata;
     all [
@@ -794,5 +868,6 @@ kit_items! { $ __kit_metadata;
         k079_native_write_result_matches_info,
         k080_metadata_shape_errors,
         k081_user_metadata,
+        k116_read_with_info,
     ]
 }

@@ -3,7 +3,7 @@
 use bytes::Bytes;
 use futures_util::{stream, StreamExt, TryStreamExt};
 
-use super::{file_verdict, folder_verdict};
+use super::{file_verdict, folder_verdict, kept_changing, same_version, CONSISTENT_READS};
 use crate::api::AsyncBackend;
 use crate::api::BoxFuture;
 use crate::capability::Capability;
@@ -93,6 +93,32 @@ pub fn read_range_stream<'a, B: AsyncBackend + ?Sized>(
             None
         });
         Ok(Box::pin(chunks) as ByteStream)
+    })
+}
+
+/// `read_with_info` as `get_file_info`, `read_bytes` and `get_file_info` again, repeated while
+/// the two looks disagree; see [`blocking::read_with_info`](super::blocking::read_with_info).
+pub fn read_with_info<'a, B: AsyncBackend + ?Sized>(
+    backend: &'a B,
+    path: &'a StorePath,
+    limit: u64,
+) -> BoxFuture<'a, Result<(FileInfo, Option<Bytes>)>> {
+    Box::pin(async move {
+        for attempt in 0..CONSISTENT_READS {
+            // Give the writer that came between room to finish, a little more each time.
+            for _ in 0..attempt * attempt {
+                tokio::task::yield_now().await;
+            }
+            let info = backend.get_file_info(path).await?;
+            if info.size > limit {
+                return Ok((info, None));
+            }
+            let bytes = backend.read_bytes(path).await?;
+            if same_version(&info, &bytes, &backend.get_file_info(path).await?) {
+                return Ok((info, Some(bytes)));
+            }
+        }
+        Err(kept_changing(backend.name(), path))
     })
 }
 

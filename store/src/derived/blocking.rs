@@ -4,7 +4,7 @@ use std::io::{self, Cursor, Read, Seek, SeekFrom};
 
 use bytes::Bytes;
 
-use super::{file_verdict, folder_verdict};
+use super::{file_verdict, folder_verdict, kept_changing, same_version, CONSISTENT_READS};
 use crate::api::Backend;
 use crate::capability::Capability;
 use crate::content::{ListIter, ReadStream, SeekableStream, SPOOL_IN_MEMORY};
@@ -45,6 +45,27 @@ pub fn read_bytes<B: Backend + ?Sized>(backend: &B, path: &StorePath) -> Result<
         .read_to_end(&mut buf)
         .map_err(io_error(backend, path))?;
     Ok(buf.into())
+}
+
+/// `read_with_info` as `get_file_info`, `read_bytes` and `get_file_info` again, repeated while
+/// the two looks disagree (a writer came between): up to [`CONSISTENT_READS`] times, then
+/// `Other`, retryable.
+pub fn read_with_info<B: Backend + ?Sized>(
+    backend: &B,
+    path: &StorePath,
+    limit: u64,
+) -> Result<(FileInfo, Option<Bytes>)> {
+    for _ in 0..CONSISTENT_READS {
+        let info = backend.get_file_info(path)?;
+        if info.size > limit {
+            return Ok((info, None));
+        }
+        let bytes = backend.read_bytes(path)?;
+        if same_version(&info, &bytes, &backend.get_file_info(path)?) {
+            return Ok((info, Some(bytes)));
+        }
+    }
+    Err(kept_changing(backend.name(), path))
 }
 
 /// `read_range` as the backend's `read_range_stream`, read to its end ([C-6.6](crate::contract#C-6.6)).

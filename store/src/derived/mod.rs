@@ -29,6 +29,28 @@ pub fn resolution(name: &str, key: &StorePath, native_path: String) -> Resolutio
     }
 }
 
+/// How many times a read that must describe one version of a file looks again when a writer
+/// came between its looks (`read_with_info`, and `AsObjectStore::get`).
+pub(crate) const CONSISTENT_READS: u32 = 16;
+
+/// Whether `bytes`, read between the looks `before` and `after`, are the version both describe.
+pub(crate) fn same_version(before: &FileInfo, bytes: &Bytes, after: &FileInfo) -> bool {
+    bytes.len() as u64 == before.size
+        && (before.etag.as_ref(), before.size, before.modified_at)
+            == (after.etag.as_ref(), after.size, after.modified_at)
+}
+
+/// The error of a read whose file kept changing under it: retryable.
+pub(crate) fn kept_changing(backend: &'static str, path: &StorePath) -> Error {
+    Error::new(
+        ErrorKind::Other,
+        "the file kept changing while it was read; try again",
+    )
+    .with_path(path.as_str())
+    .with_backend(backend)
+    .with_retryable(true)
+}
+
 /// Strict UTF-8 decoding for `read_text`; invalid data is `InvalidData`.
 pub(crate) fn decode_text(bytes: Bytes, path: &str, backend: &'static str) -> Result<String> {
     String::from_utf8(bytes.into()).map_err(|e| {

@@ -51,6 +51,18 @@ impl Rebase for FileInfo {
     }
 }
 
+impl<T: Rebase> Rebase for Option<T> {
+    fn rebase(self, root: &StorePath, backend: &'static str) -> Result<Self> {
+        self.map(|value| value.rebase(root, backend)).transpose()
+    }
+}
+
+impl<A: Rebase, B: Rebase> Rebase for (A, B) {
+    fn rebase(self, root: &StorePath, backend: &'static str) -> Result<Self> {
+        Ok((self.0.rebase(root, backend)?, self.1.rebase(root, backend)?))
+    }
+}
+
 impl Rebase for FolderEntry {
     fn rebase(mut self, root: &StorePath, _backend: &'static str) -> Result<Self> {
         self.path = rebase_path(self.path, root)?;

@@ -26,6 +26,7 @@ use self::walk::{open_listing, Node, Walk};
 use crate::atomic::is_temp_name;
 use crate::atomic::AtomicWriter;
 use crate::content::{content_error, Content, ListIter, ReadStream, SeekableStream};
+use crate::derived::{kept_changing, same_version, CONSISTENT_READS};
 use crate::entry::{Entry, FileInfo, FolderEntry};
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::{DeleteFolderOptions, ListOptions, WriteOptions};
@@ -684,6 +685,19 @@ fn written(key: &StorePath, file: &File, size: u64) -> Result<WriteResult> {
     })
 }
 
+/// The whole of the open `file`, sized from the status the open already has; going through
+/// `Take` skips `File::read_to_end`'s own fstat and seek.
+fn read_whole(file: &File, stat: &Stat, key: &StorePath) -> Result<Bytes> {
+    let mut buf = Vec::new();
+    // Sized up front where memory allows; a file too large for that still reads (or fails
+    // with an error), never with a capacity panic.
+    let _ = buf.try_reserve_exact((stat.st_size as u64).saturating_add(1) as usize);
+    file.take(u64::MAX)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::from_io(e, key, NAME))?;
+    Ok(buf.into())
+}
+
 /// The facts of a file from its status.
 pub(super) fn info_of(key: StorePath, stat: &Stat) -> FileInfo {
     let modified = if stat.st_mtime >= 0 {
@@ -903,17 +917,25 @@ impl LocalBackend {
 
     fn read_bytes(&self, path: &StorePath) -> Result<Bytes> {
         let (file, stat) = self.open_read(path)?;
-        // Sized from the status the open already has; going through `Take` skips
-        // `File::read_to_end`'s own fstat and seek.
-        let mut buf = Vec::new();
-        // Sized up front where memory allows; a file too large for that still reads (or fails
-        // with an error), never with a capacity panic.
-        let _ = buf.try_reserve_exact((stat.st_size as u64).saturating_add(1) as usize);
-        (&file)
-            .take(u64::MAX)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::from_io(e, path, NAME))?;
-        Ok(buf.into())
+        read_whole(&file, &stat, path)
+    }
+
+    fn read_with_info(&self, path: &StorePath, limit: u64) -> Result<(FileInfo, Option<Bytes>)> {
+        for _ in 0..CONSISTENT_READS {
+            let (file, stat) = self.open_read(path)?;
+            let info = info_of(path.clone(), &stat);
+            if info.size > limit {
+                return Ok((info, None));
+            }
+            let bytes = read_whole(&file, &stat, path)?;
+            // An atomic write replaces the file and leaves this one as it was; a writer in
+            // place shows in a second status of the same file.
+            let after = sys::fstat(&file).map_err(|e| Error::from_io(e.into(), path, NAME))?;
+            if same_version(&info, &bytes, &info_of(path.clone(), &after)) {
+                return Ok((info, Some(bytes)));
+            }
+        }
+        Err(kept_changing(NAME, path))
     }
 
     fn read_range(&self, path: &StorePath, offset: u64, len: u64) -> Result<Bytes> {

@@ -192,4 +192,12 @@ impl AsyncMemoryBackend {
     async fn get_file_info(&self, path: &StorePath) -> Result<FileInfo> {
         self.tree.file_info(path)
     }
+
+    async fn read_with_info(
+        &self,
+        path: &StorePath,
+        limit: u64,
+    ) -> Result<(FileInfo, Option<Bytes>)> {
+        self.tree.read_with_info(path, limit)
+    }
 }

@@ -195,6 +195,10 @@ impl MemoryBackend {
     fn get_file_info(&self, path: &StorePath) -> Result<FileInfo> {
         self.tree.file_info(path)
     }
+
+    fn read_with_info(&self, path: &StorePath, limit: u64) -> Result<(FileInfo, Option<Bytes>)> {
+        self.tree.read_with_info(path, limit)
+    }
 }
 
 /// `open_atomic` for memory: content is buffered and published by one locked assignment.

@@ -108,6 +108,24 @@ impl Tree {
         Ok(data.slice(offset.min(size) as usize..end as usize))
     }
 
+    /// The facts of the file at `path` and its content when it holds at most `limit` bytes,
+    /// from one look under the lock.
+    pub(crate) fn read_with_info(
+        &self,
+        path: &StorePath,
+        limit: u64,
+    ) -> Result<(FileInfo, Option<Bytes>)> {
+        self.root_refused(path)?;
+        match self.read_lock().get(path) {
+            Some(Node::File(f)) => {
+                let data = (f.data.len() as u64 <= limit).then(|| f.data.clone());
+                Ok((info(path, f), data))
+            }
+            Some(Node::Folder) => Err(self.err(Error::invalid_path(path.as_str(), "is a folder"))),
+            None => Err(self.err(Error::not_found(path.as_str()))),
+        }
+    }
+
     pub(crate) fn file_info(&self, path: &StorePath) -> Result<FileInfo> {
         self.root_refused(path)?;
         match self.read_lock().get(path) {

@@ -19,6 +19,7 @@ use super::keys::{file_key, folder_key, location};
 use super::upload::Upload;
 use crate::capability::{Capabilities, Capability};
 use crate::content::AsyncContent;
+use crate::derived::{kept_changing, CONSISTENT_READS};
 use crate::entry::{Attribute, Attributes, Entry, FileInfo, UserMetadata};
 use crate::error::{Error, ErrorKind};
 use crate::options::{ListOptions, WriteOptions};
@@ -224,8 +225,8 @@ fn content(payload: PutPayload) -> AsyncContent {
     }
 }
 
-/// How many times `get_opts` reads again when the file changed while it was opened.
-const CONSISTENT_READ_ATTEMPTS: u32 = 16;
+/// The largest file `get` reads whole in one call with its facts; a larger one streams.
+const INLINE_GET: u64 = 256 * 1024;
 
 #[async_trait]
 impl ObjectStore for AsObjectStore {
@@ -310,12 +311,25 @@ impl ObjectStore for AsObjectStore {
                 implementer: self.implementer.clone(),
             });
         }
-        for attempt in 0..CONSISTENT_READ_ATTEMPTS {
-            // Give the writers that changed it room to finish, a little more each time.
-            for _ in 0..attempt * attempt {
-                tokio::task::yield_now().await;
+        // One call answers a file up to `INLINE_GET` whole: its facts and its bytes, of one
+        // version. A larger one is streamed below, between two looks at its facts.
+        let (mut info, mut inline) = if options.head {
+            (self.meta_of(&key, location).await?, None)
+        } else {
+            self.store
+                .read_with_info(key.as_str(), INLINE_GET)
+                .await
+                .map_err(|e| not_a_folder(e, location))
+                .map_err(&fail)?
+        };
+        for attempt in 0..CONSISTENT_READS {
+            if attempt > 0 {
+                // Give the writers that changed it room to finish, a little more each time.
+                for _ in 0..attempt * attempt {
+                    tokio::task::yield_now().await;
+                }
+                info = self.meta_of(&key, location).await?;
             }
-            let info = self.meta_of(&key, location).await?;
             let mut meta = object_meta(&info)?;
             meta.location = location.clone();
             options.check_preconditions(&meta)?;
@@ -331,15 +345,22 @@ impl ObjectStore for AsObjectStore {
                 None => 0..info.size,
             };
             let attributes = join_attributes(&info.attributes, info.metadata.as_ref());
+            let whole = |payload: BoxStream<'static, object_store::Result<Bytes>>| GetResult {
+                payload: GetResultPayload::Stream(payload),
+                meta: meta.clone(),
+                range: range.clone(),
+                attributes: attributes.clone(),
+                extensions: Default::default(),
+            };
             if options.head {
                 // No bytes to agree with: the facts alone are the answer.
-                return Ok(GetResult {
-                    payload: GetResultPayload::Stream(futures_util::stream::empty().boxed()),
-                    meta,
-                    range,
-                    attributes,
-                    extensions: Default::default(),
-                });
+                return Ok(whole(futures_util::stream::empty().boxed()));
+            }
+            if let Some(bytes) = inline.take() {
+                let part = bytes.slice(range.start as usize..range.end as usize);
+                return Ok(whole(
+                    futures_util::stream::once(async move { Ok(part) }).boxed(),
+                ));
             }
             let stream: BoxStream<'static, object_store::Result<Bytes>> = if options.range.is_some()
             {
@@ -368,22 +389,9 @@ impl ObjectStore for AsObjectStore {
             {
                 continue;
             }
-            return Ok(GetResult {
-                payload: GetResultPayload::Stream(stream),
-                meta,
-                range,
-                attributes,
-                extensions: Default::default(),
-            });
+            return Ok(whole(stream));
         }
-        Err(fail(
-            Error::new(
-                ErrorKind::Other,
-                "the file kept changing while it was read; try again",
-            )
-            .with_path(location.as_ref())
-            .with_retryable(true),
-        ))
+        Err(fail(kept_changing(STORE, &key)))
     }
 
     async fn get_ranges(

@@ -526,6 +526,25 @@ impl ObjectStoreBackend {
         }
     }
 
+    /// The facts of the object a GET or HEAD answered with: its metadata, attributes and user
+    /// metadata.
+    fn info_of(&self, path: &StorePath, result: &object_store::GetResult) -> Result<FileInfo> {
+        let (attributes, metadata) =
+            split_attributes(&result.attributes).map_err(|e| self.located(e))?;
+        let mut info = self.info(path.clone(), &result.meta);
+        info.attributes = attributes;
+        let metadata = metadata.map(|m| {
+            m.into_iter()
+                .map(|(k, v)| (k, from_header(&v).into_owned()))
+                .collect()
+        });
+        info.metadata = self
+            .capabilities
+            .supports(Capability::UserMetadata)
+            .then(|| metadata.unwrap_or_else(UserMetadata::new));
+        Ok(info)
+    }
+
     /// The direct children of `folder`: one delimited listing (the service collects its pages),
     /// files and folders apart. A missing container lists nothing ([C-2.7](crate::contract#C-2.7)).
     async fn children(&self, folder: &StorePath) -> Result<(Vec<FileInfo>, Vec<FolderEntry>)> {
@@ -947,23 +966,47 @@ impl ObjectStoreBackend {
             ..Default::default()
         };
         match self.store.get_opts(&self.location(path)?, options).await {
-            Ok(result) => {
-                let (attributes, metadata) =
-                    split_attributes(&result.attributes).map_err(|e| self.located(e))?;
-                let mut info = self.info(path.clone(), &result.meta);
-                info.attributes = attributes;
-                let metadata = metadata.map(|m| {
-                    m.into_iter()
-                        .map(|(k, v)| (k, from_header(&v).into_owned()))
-                        .collect()
-                });
-                info.metadata = self
-                    .capabilities
-                    .supports(Capability::UserMetadata)
-                    .then(|| metadata.unwrap_or_else(UserMetadata::new));
-                Ok(info)
-            }
+            Ok(result) => self.info_of(path, &result),
             Err(e) => Err(self.miss(self.err(e, path), path).await),
+        }
+    }
+
+    async fn read_with_info(
+        &self,
+        path: &StorePath,
+        limit: u64,
+    ) -> Result<(FileInfo, Option<Bytes>)> {
+        self.refuse_root(path)?;
+        if limit == 0 {
+            let info = self.get_file_info(path).await?;
+            let empty = (info.size == 0).then(Bytes::new);
+            return Ok((info, empty));
+        }
+        // One GET of the first `limit + 1` bytes: its response says the whole size, and holds
+        // the whole object when that is within the limit.
+        let options = GetOptions {
+            range: Some(GetRange::Bounded(0..limit.saturating_add(1))),
+            ..Default::default()
+        };
+        match self.store.get_opts(&self.location(path)?, options).await {
+            Ok(result) => {
+                let info = self.info_of(path, &result)?;
+                if info.size > limit {
+                    return Ok((info, None));
+                }
+                let bytes = result.bytes().await.map_err(|e| self.err(e, path))?;
+                Ok((info, Some(bytes)))
+            }
+            Err(e @ object_store::Error::NotFound { .. }) => {
+                Err(self.miss(self.err(e, path), path).await)
+            }
+            // A range the service refuses (an empty object): the facts, then the bytes.
+            Err(e) => match self.err(e, path) {
+                e if e.kind() == ErrorKind::Other => {
+                    crate::derived::asynchronous::read_with_info(self, path, limit).await
+                }
+                e => Err(e),
+            },
         }
     }
 }
