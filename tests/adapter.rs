@@ -281,3 +281,59 @@ async fn futures_and_streams_are_send_and_static() {
     let drained = tokio::spawn(async move { stream.collect::<Vec<_>>().await });
     assert_eq!(drained.await.unwrap().len(), 1);
 }
+
+/// A backend that never blocks (memory) is called inline: with tokio's only blocking thread
+/// held, its calls still complete. A layer around it, and streamed content, go to the pool.
+#[test]
+fn a_backend_that_never_blocks_is_called_inline() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .max_blocking_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let pool = tokio::task::spawn_blocking(move || held.recv());
+        let store = AsyncStore::new(MemoryBackend::new());
+        let quick = std::time::Duration::from_secs(2);
+        let inline = async {
+            store.write("a.txt", "x", &WriteOptions::new()).await?;
+            let text = store.read_text("a.txt").await?;
+            let mut read = store.read("a.txt").await?;
+            let first = read.next().await.transpose()?;
+            let listed = store
+                .list_files("", &ListOptions::new())
+                .await?
+                .count()
+                .await;
+            Ok::<_, store::Error>((text, first, listed))
+        };
+        let (text, first, listed) = tokio::time::timeout(quick, inline)
+            .await
+            .expect("memory calls ran inline while the blocking pool was held")
+            .unwrap();
+        assert_eq!((text.as_str(), listed), ("x", 1));
+        assert_eq!(first.as_deref(), Some(&b"x"[..]));
+
+        // Streamed content waits on its stream: it goes to the (held) pool.
+        let streamed = AsyncContent::stream(stream::iter([Ok(Bytes::from("y"))]));
+        let create = WriteOptions::new();
+        let write = store.write("b.txt", streamed, &create);
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(200), write)
+                .await
+                .is_err()
+        );
+        // So does a layer around the memory backend.
+        let observe = store::layers::Observe::new().on_event(|_| {});
+        let layered = AsyncStore::new(store::Layered::new(observe, Arc::new(MemoryBackend::new())));
+        let write = layered.write("c.txt", "z", &create);
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(200), write)
+                .await
+                .is_err()
+        );
+        release.send(()).unwrap();
+        pool.await.unwrap().unwrap();
+    });
+}

@@ -58,6 +58,16 @@ pub trait Backend: Send + Sync + 'static {
         false
     }
 
+    /// Whether every call returns without waiting on I/O: a blocking backend that only touches
+    /// memory says `true`, and the async world then calls it on the task's own thread instead
+    /// of tokio's blocking pool (a write of streamed content still goes there: it waits on its
+    /// stream). A layer around it answers `false`, since a layer may wait. Async backends never
+    /// block, so it means nothing there.
+    #[store(pure)]
+    fn never_blocks(&self) -> bool {
+        false
+    }
+
     /// Turns a backend-native path back into a key; the input is returned unchanged when the
     /// backend's prefix is absent.
     #[store(pure)]

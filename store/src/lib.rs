@@ -213,7 +213,7 @@ pub mod __private {
         async_content, blocking_list, blocking_reader, Pump, RuntimeThread,
     };
     pub use crate::adapters::sync_to_async::{
-        blocking_content, byte_stream, list_batches, run_blocking,
+        blocking_content, byte_stream, in_memory, list_batches, run_blocking,
     };
     pub use crate::derived::{asynchronous, blocking};
     pub use crate::layer::{call as layer_call, replay, RepeatableIf, Replayable};

@@ -115,9 +115,11 @@ fn method(method: &Method, index: usize, world_trait: &syn::Ident, world: World)
     let args: Vec<_> = method.args.iter().map(|a| &a.ident).collect();
     if method.is_pure() {
         let forwarded = quote!(<B as #world_trait>::#ident(&self.inner, #(#args),*));
-        let body = match ident == "capabilities" {
-            true => quote!(::store::Layer::capabilities(&self.layer, #forwarded)),
-            false => forwarded,
+        let body = match ident.to_string().as_str() {
+            "capabilities" => quote!(::store::Layer::capabilities(&self.layer, #forwarded)),
+            // A layer may wait (a retry's backoff, a fault's latency): never inline.
+            "never_blocks" => quote!(false),
+            _ => forwarded,
         };
         return quote!(#sig { #body });
     }

@@ -9,13 +9,16 @@ use super::{park_on, read_chunk, ChunkReader};
 use crate::content::{AsyncContent, ByteStream, Content, ListIter, ListStream, ReadStream};
 use crate::error::{Error, Result};
 
-/// Runs `f` on tokio's blocking pool, or inline when no runtime is current; a panic becomes
-/// `Other("backend panicked in <op>")`.
-pub async fn run_blocking<T, F>(op: &'static str, f: F) -> Result<T>
+/// Runs `f` on tokio's blocking pool, or inline when `inline` (a backend that never blocks)
+/// or when no runtime is current; a panic becomes `Other("backend panicked in <op>")`.
+pub async fn run_blocking<T, F>(op: &'static str, inline: bool, f: F) -> Result<T>
 where
     F: FnOnce() -> Result<T> + Send + 'static,
     T: Send + 'static,
 {
+    if inline {
+        return catching(op, f);
+    }
     match tokio::runtime::Handle::try_current() {
         Ok(handle) => match handle.spawn_blocking(move || catching(op, f)).await {
             Ok(result) => result,
@@ -43,14 +46,18 @@ const LIST_BATCH: usize = 256;
 /// tokio's blocking pool and its iterator stays there, sending batches of `LIST_BATCH` (256) items
 /// through a channel that holds one batch. The first items arrive before the listing ends;
 /// memory holds at most two batches, whatever the listing's length; the walk stops after the
-/// first `Err`, and at the next batch once the stream is dropped. Without a runtime (under
-/// `futures::executor::block_on`) the iterator is pulled inline, item by item.
-pub async fn list_batches<T, F>(op: &'static str, open: F) -> Result<ListStream<T>>
+/// first `Err`, and at the next batch once the stream is dropped. With `inline` (a backend that
+/// never blocks) or without a runtime (under `futures::executor::block_on`) the iterator is
+/// pulled inline, item by item.
+pub async fn list_batches<T, F>(op: &'static str, inline: bool, open: F) -> Result<ListStream<T>>
 where
     F: FnOnce() -> Result<ListIter<T>> + Send + 'static,
     T: Send + 'static,
 {
-    let Ok(handle) = tokio::runtime::Handle::try_current() else {
+    let handle = tokio::runtime::Handle::try_current()
+        .ok()
+        .filter(|_| !inline);
+    let Some(handle) = handle else {
         let items = catching(op, open)?;
         return Ok(Box::pin(stream::iter(UntilErr(Some(items)))));
     };
@@ -106,13 +113,13 @@ impl<T> Iterator for UntilErr<T> {
 }
 
 /// Streams a blocking reader in chunks of [`CHUNK_SIZE`](crate::CHUNK_SIZE), one blocking call per chunk and
-/// never more than one in flight.
-pub fn byte_stream(reader: ReadStream, backend: &'static str) -> ByteStream {
+/// never more than one in flight; read inline with `inline` (a backend that never blocks).
+pub fn byte_stream(reader: ReadStream, backend: &'static str, inline: bool) -> ByteStream {
     Box::pin(stream::try_unfold(Some(reader), move |state| async move {
         let Some(reader) = state else {
             return Ok(None);
         };
-        let (reader, chunk) = run_blocking("read", move || {
+        let (reader, chunk) = run_blocking("read", inline, move || {
             let mut reader = reader;
             let chunk = read_chunk(&mut reader)
                 .map_err(|e| Error::from_io_unlocated(e).with_backend(backend))?;
@@ -121,6 +128,12 @@ pub fn byte_stream(reader: ReadStream, backend: &'static str) -> ByteStream {
         .await?;
         Ok((!chunk.is_empty()).then(|| (chunk, Some(reader))))
     }))
+}
+
+/// Whether `content` is in memory already, so that a backend that never blocks can take it
+/// inline; a stream is waited on.
+pub fn in_memory(content: &AsyncContent) -> bool {
+    matches!(content, AsyncContent::Bytes(_))
 }
 
 /// Turns async content into blocking content: a stream becomes a reader that pulls one chunk
@@ -145,10 +158,11 @@ mod tests {
 
     #[test]
     fn inline_without_runtime_and_panics_become_errors() {
-        let ok = futures_executor::block_on(run_blocking("op", || Ok(7)));
+        let ok = futures_executor::block_on(run_blocking("op", false, || Ok(7)));
         assert_eq!(ok.unwrap(), 7);
-        let err = futures_executor::block_on(run_blocking::<(), _>("boom", || panic!("nope")))
-            .unwrap_err();
+        let err =
+            futures_executor::block_on(run_blocking::<(), _>("boom", false, || panic!("nope")))
+                .unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::Other);
         assert!(err.message().contains("backend panicked in boom"), "{err}");
     }
@@ -156,7 +170,7 @@ mod tests {
     #[tokio::test(flavor = "current_thread")]
     async fn byte_stream_is_chunked_and_fused() {
         let data = vec![7u8; CHUNK_SIZE * 2 + 5];
-        let mut s = byte_stream(Box::new(io::Cursor::new(data.clone())), "test");
+        let mut s = byte_stream(Box::new(io::Cursor::new(data.clone())), "test", false);
         let mut sizes = Vec::new();
         while let Some(chunk) = s.next().await {
             sizes.push(chunk.unwrap().len());

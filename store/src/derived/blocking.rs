@@ -48,7 +48,7 @@ pub fn read_bytes<B: Backend + ?Sized>(backend: &B, path: &StorePath) -> Result<
 }
 
 /// `read_with_info` as `get_file_info`, `read_bytes` and `get_file_info` again, repeated while
-/// the two looks disagree (a writer came between): up to [`CONSISTENT_READS`] times, then
+/// the two looks disagree (a writer came between): up to `CONSISTENT_READS` (16) times, then
 /// `Other`, retryable.
 pub fn read_with_info<B: Backend + ?Sized>(
     backend: &B,

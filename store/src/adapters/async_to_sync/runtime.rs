@@ -334,7 +334,7 @@ fn budget_constrained() -> bool {
 }
 
 /// Reader content on its way into an async backend: the caller's thread reads a chunk at a
-/// time and hands it over through a channel of [`PUMP_AHEAD`] chunks, so that it reads on
+/// time and hands it over through a channel of `PUMP_AHEAD` (16) chunks, so that it reads on
 /// while the runtime sends, instead of waking it for every chunk.
 pub struct Pump {
     reader: Box<dyn Read + Send>,

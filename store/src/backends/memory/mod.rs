@@ -199,6 +199,10 @@ impl MemoryBackend {
     fn read_with_info(&self, path: &StorePath, limit: u64) -> Result<(FileInfo, Option<Bytes>)> {
         self.tree.read_with_info(path, limit)
     }
+
+    fn never_blocks(&self) -> bool {
+        true
+    }
 }
 
 /// `open_atomic` for memory: content is buffered and published by one locked assignment.
