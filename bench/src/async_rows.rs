@@ -9,7 +9,7 @@ use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path as OsPath;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
-use store::{AsyncMemoryBackend, AsyncStore, Bytes, ListOptions, WriteOptions};
+use store::{AsyncMemoryBackend, AsyncStore, Bytes, ListOptions, MemoryBackend, WriteOptions};
 use tokio::runtime::Runtime;
 
 use crate::config::Config;
@@ -398,8 +398,9 @@ fn local_read_big(cfg: &Config, c: &Local, rt: &Runtime) -> Row {
 }
 
 /// The contender names of the memory section; AsyncStore is the reference.
-const MEMORY_COLUMNS: [&str; 3] = [
+const MEMORY_COLUMNS: [&str; 4] = [
     "AsyncStore (AsyncMemoryBackend)",
+    "AsyncStore (MemoryBackend, inline)",
     "OpenDAL memory",
     "object_store InMemory",
 ];
@@ -407,6 +408,8 @@ const MEMORY_COLUMNS: [&str; 3] = [
 /// Runs the async memory section.
 pub fn memory(cfg: &Config, rt: &Runtime) -> BenchResult<Section> {
     let store = AsyncStore::new(AsyncMemoryBackend::new());
+    // The blocking memory backend, which never blocks: called inline, not on the pool.
+    let adapted = AsyncStore::new(MemoryBackend::new());
     let opendal = opendal::Operator::new(opendal::services::Memory::default())?;
     let os = std::sync::Arc::new(InMemory::new());
     let body = Bytes::from(data::content(cfg.small, 7));
@@ -414,6 +417,9 @@ pub fn memory(cfg: &Config, rt: &Runtime) -> BenchResult<Section> {
         for i in 0..cfg.read_files {
             let k = key(READS, i);
             store.write(&k, body.clone(), &WriteOptions::new()).await?;
+            adapted
+                .write(&k, body.clone(), &WriteOptions::new())
+                .await?;
             opendal.write(&k, body.clone()).await?;
             os.put(&OsPath::from(k.as_str()), PutPayload::from(body.clone()))
                 .await?;
@@ -431,6 +437,10 @@ pub fn memory(cfg: &Config, rt: &Runtime) -> BenchResult<Section> {
 
     let ops = vec![
         AsyncOp::new(batch!((store.clone(), keys.clone()), |s, i| {
+            let got = s.0.read_bytes(&s.1[i % n]).await.expect("store read");
+            assert_eq!(got.len(), want);
+        })),
+        AsyncOp::new(batch!((adapted.clone(), keys.clone()), |s, i| {
             let got = s.0.read_bytes(&s.1[i % n]).await.expect("store read");
             assert_eq!(got.len(), want);
         })),
@@ -475,6 +485,22 @@ pub fn memory(cfg: &Config, rt: &Runtime) -> BenchResult<Section> {
             s.0.delete(&s.1[i], false).await.expect("store delete");
         })),
         AsyncOp::new(batch!(
+            (
+                adapted.clone(),
+                wkeys.clone(),
+                body.clone(),
+                WriteOptions::new()
+            ),
+            |s, i| {
+                s.0.write(&s.1[i], s.2.clone(), &s.3)
+                    .await
+                    .expect("store write");
+            }
+        ))
+        .after(batch!((adapted.clone(), wkeys.clone()), |s, i| {
+            s.0.delete(&s.1[i], false).await.expect("store delete");
+        })),
+        AsyncOp::new(batch!(
             (opendal.clone(), wkeys.clone(), body.clone()),
             |s, i| {
                 s.0.write(&s.1[i], s.2.clone())
@@ -505,6 +531,10 @@ pub fn memory(cfg: &Config, rt: &Runtime) -> BenchResult<Section> {
     let want = want as u64;
     let ops = vec![
         AsyncOp::new(batch!((store, keys.clone()), |s, i| {
+            let info = s.0.get_file_info(&s.1[i % n]).await.expect("store stat");
+            assert_eq!(info.size, want);
+        })),
+        AsyncOp::new(batch!((adapted, keys.clone()), |s, i| {
             let info = s.0.get_file_info(&s.1[i % n]).await.expect("store stat");
             assert_eq!(info.size, want);
         })),
