@@ -131,7 +131,7 @@ pub fn section(quick: bool) -> BenchResult<String> {
         }
     } else {
         Sizes {
-            rounds: 5,
+            rounds: 9,
             small_files: 100,
             list_files: 1_000,
             big: 64 << 20,
