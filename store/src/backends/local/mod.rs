@@ -736,10 +736,18 @@ fn etag_of(stat: &Stat) -> String {
 /// Appends `value` in lower-case hex, without leading zeros.
 fn push_hex(out: &mut String, value: u128) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let digits = (128 - value.leading_zeros()).div_ceil(4).max(1);
-    for i in (0..digits).rev() {
-        out.push(char::from(DIGITS[((value >> (i * 4)) & 0xf) as usize]));
+    // Written from the last digit back into a buffer, then appended at once.
+    let mut buf = [0u8; 32];
+    let (mut at, mut rest) = (buf.len(), value);
+    loop {
+        at -= 1;
+        buf[at] = DIGITS[(rest & 0xf) as usize];
+        rest >>= 4;
+        if rest == 0 {
+            break;
+        }
     }
+    out.extend(buf[at..].iter().map(|&digit| char::from(digit)));
 }
 
 /// Holds the file `key` names under an exclusive `flock` once its etag is the one `options`

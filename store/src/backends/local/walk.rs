@@ -124,7 +124,7 @@ impl Iterator for Walk {
                 }
                 Some(Ok(entry)) => entry,
             };
-            let (key, depth) = (level.key.clone(), level.depth);
+            let (key, depth) = (&level.key, level.depth);
             let raw = entry.file_name();
             if raw == c"." || raw == c".." {
                 continue;
@@ -132,7 +132,7 @@ impl Iterator for Walk {
             // Names that are not UTF-8, or that a key would spell differently, are left out
             // rather than converted (C-3.5), and say so; our own temps quietly.
             let Ok(name) = raw.to_str() else {
-                left_out(&key, &raw.to_string_lossy(), "its name is not UTF-8");
+                left_out(key, &raw.to_string_lossy(), "its name is not UTF-8");
                 continue;
             };
             let mut kind = entry.file_type();
@@ -140,7 +140,7 @@ impl Iterator for Walk {
                 // Ours, a write in flight, quietly; anything else so named, with a warning.
                 if kind != FileType::RegularFile {
                     left_out(
-                        &key,
+                        key,
                         name,
                         "its name starts with `.~tmp.`, reserved for temps",
                     );
@@ -149,7 +149,7 @@ impl Iterator for Walk {
             }
             if name.contains('\\') {
                 left_out(
-                    &key,
+                    key,
                     name,
                     "its name holds a backslash, which no key can spell",
                 );
@@ -159,12 +159,16 @@ impl Iterator for Walk {
             let child = StorePath::from_normalised(if key.is_root() {
                 name.to_owned()
             } else {
-                format!("{key}/{name}")
+                let mut joined = String::with_capacity(key.as_str().len() + 1 + name.len());
+                joined.push_str(key.as_str());
+                joined.push('/');
+                joined.push_str(name);
+                joined
             });
             let dir = match level.dir.fd() {
                 Ok(fd) => fd,
                 Err(e) => {
-                    let err = Error::from_io(e.into(), &key, NAME);
+                    let err = Error::from_io(e.into(), key, NAME);
                     return self.fail(err);
                 }
             };
