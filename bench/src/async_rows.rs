@@ -467,7 +467,8 @@ pub fn memory(cfg: &Config, rt: &Runtime) -> BenchResult<Section> {
     let plan = cfg.plan_memory();
     let wkeys: Vec<String> = (0..plan.indices()).map(|i| key("w", i)).collect();
     let wpaths: Vec<OsPath> = wkeys.iter().map(|k| OsPath::from(k.as_str())).collect();
-    let ops = vec![
+    // A store's write of a new file, and its clean-up.
+    let store_write = |store: &AsyncStore| {
         AsyncOp::new(batch!(
             (
                 store.clone(),
@@ -483,23 +484,11 @@ pub fn memory(cfg: &Config, rt: &Runtime) -> BenchResult<Section> {
         ))
         .after(batch!((store.clone(), wkeys.clone()), |s, i| {
             s.0.delete(&s.1[i], false).await.expect("store delete");
-        })),
-        AsyncOp::new(batch!(
-            (
-                adapted.clone(),
-                wkeys.clone(),
-                body.clone(),
-                WriteOptions::new()
-            ),
-            |s, i| {
-                s.0.write(&s.1[i], s.2.clone(), &s.3)
-                    .await
-                    .expect("store write");
-            }
-        ))
-        .after(batch!((adapted.clone(), wkeys.clone()), |s, i| {
-            s.0.delete(&s.1[i], false).await.expect("store delete");
-        })),
+        }))
+    };
+    let ops = vec![
+        store_write(&store),
+        store_write(&adapted),
         AsyncOp::new(batch!(
             (opendal.clone(), wkeys.clone(), body.clone()),
             |s, i| {

@@ -27,6 +27,7 @@ use store::{
 use tokio::io::AsyncWriteExt;
 use tokio::runtime::Runtime;
 
+use crate::config::server_var as var;
 use crate::report::{count_label, size_label, Row, Section};
 use crate::timing::{median, run_jobs, time, Job};
 use crate::BenchResult;
@@ -37,16 +38,6 @@ struct Sizes {
     small_files: usize,
     list_files: usize,
     big: usize,
-}
-
-fn var(name: &str) -> BenchResult<String> {
-    std::env::var(name).map_err(|_| {
-        format!(
-            "{name} is not set: start the test servers first \
-             (`source scripts/servers.sh && servers_install && servers_start`)"
-        )
-        .into()
-    })
 }
 
 /// The two services.

@@ -93,3 +93,15 @@ impl Config {
         self.plan(2_000)
     }
 }
+
+/// The value of the test servers' variable `name` (`scripts/servers.sh` exports them), or an
+/// error that says how to start the servers.
+pub fn server_var(name: &str) -> crate::BenchResult<String> {
+    std::env::var(name).map_err(|_| {
+        format!(
+            "{name} is not set: start the test servers first \
+             (`source scripts/servers.sh && servers_install && servers_start`)"
+        )
+        .into()
+    })
+}

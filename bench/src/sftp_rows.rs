@@ -20,6 +20,7 @@ use store::{AsyncContent, AsyncStore, Bytes, ListOptions, SftpBackend, WriteOpti
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::runtime::Runtime;
 
+use crate::config::server_var as var;
 use crate::report::{count_label, duration_label, size_label, Row, Section};
 use crate::timing::{median, run_jobs, time, Job};
 use crate::BenchResult;
@@ -31,16 +32,6 @@ struct Sizes {
     small: usize,
     big: usize,
     list_files: usize,
-}
-
-fn var(name: &str) -> BenchResult<String> {
-    std::env::var(name).map_err(|_| {
-        format!(
-            "{name} is not set: start the test sshd first \
-             (`source scripts/servers.sh && servers_install && servers_start`)"
-        )
-        .into()
-    })
 }
 
 /// Where the server is.
