@@ -25,7 +25,7 @@ fn reachable(endpoint: &str) {
     reachable_at(hostport);
 }
 
-fn s3_at(endpoint: &str, bucket: &str, prefix: &str) -> ObjectStoreBackend {
+fn s3_builder(endpoint: &str, bucket: &str, prefix: &str) -> S3Builder {
     S3Builder::new()
         .endpoint(endpoint)
         .allow_http(true)
@@ -35,11 +35,15 @@ fn s3_at(endpoint: &str, bucket: &str, prefix: &str) -> ObjectStoreBackend {
         .credentials("test", "s3-secret-that-must-not-leak")
         .retries(1, Duration::from_secs(2))
         .timeouts(Duration::from_secs(10), Duration::from_secs(1))
+}
+
+fn s3_at(endpoint: &str, bucket: &str, prefix: &str) -> ObjectStoreBackend {
+    s3_builder(endpoint, bucket, prefix)
         .build()
         .expect("an S3 backend")
 }
 
-fn azure_at(endpoint: &str, container: &str, prefix: &str, key: &str) -> ObjectStoreBackend {
+fn azure_builder(endpoint: &str, container: &str, prefix: &str, key: &str) -> AzureBuilder {
     AzureBuilder::new()
         .endpoint(endpoint)
         .allow_http(true)
@@ -49,6 +53,10 @@ fn azure_at(endpoint: &str, container: &str, prefix: &str, key: &str) -> ObjectS
         .prefix(prefix)
         .retries(1, Duration::from_secs(2))
         .timeouts(Duration::from_secs(10), Duration::from_secs(1))
+}
+
+fn azure_at(endpoint: &str, container: &str, prefix: &str, key: &str) -> ObjectStoreBackend {
+    azure_builder(endpoint, container, prefix, key)
         .build()
         .expect("an Azure backend")
 }
@@ -541,13 +549,7 @@ mod requests {
         let endpoint = env("STORE_TEST_S3_ENDPOINT");
         reachable(&endpoint);
         let log = RequestLog::new();
-        let backend = S3Builder::new()
-            .endpoint(&endpoint)
-            .allow_http(true)
-            .bucket(env("STORE_TEST_S3_BUCKET"))
-            .prefix(unique())
-            .region("us-east-1")
-            .credentials("test", "s3-secret-that-must-not-leak")
+        let backend = s3_builder(&endpoint, &env("STORE_TEST_S3_BUCKET"), &unique())
             .http_connector(log.clone())
             .build()
             .unwrap();
@@ -560,16 +562,16 @@ mod requests {
         let endpoint = env("STORE_TEST_AZURE_ENDPOINT");
         reachable(&endpoint);
         let log = RequestLog::new();
-        let backend = AzureBuilder::new()
-            .endpoint(&endpoint)
-            .allow_http(true)
-            .account(env("STORE_TEST_AZURE_ACCOUNT"))
-            .access_key(env("STORE_TEST_AZURE_KEY"))
-            .container(env("STORE_TEST_AZURE_CONTAINER"))
-            .prefix(unique())
-            .http_connector(log.clone())
-            .build()
-            .unwrap();
+        let container = env("STORE_TEST_AZURE_CONTAINER");
+        let backend = azure_builder(
+            &endpoint,
+            &container,
+            &unique(),
+            &env("STORE_TEST_AZURE_KEY"),
+        )
+        .http_connector(log.clone())
+        .build()
+        .unwrap();
         let costs = costs(&AsyncStore::new(backend), &log).await;
         check("Azure", &costs, |row| row.2);
     }
