@@ -33,11 +33,15 @@ pub fn resolution(name: &str, key: &StorePath, native_path: String) -> Resolutio
 /// came between its looks (`read_with_info`, and `AsObjectStore::get`).
 pub(crate) const CONSISTENT_READS: u32 = 16;
 
+/// Whether two looks at a file saw the same version: etag, size and modification time.
+pub(crate) fn same_facts(before: &FileInfo, after: &FileInfo) -> bool {
+    (before.etag.as_ref(), before.size, before.modified_at)
+        == (after.etag.as_ref(), after.size, after.modified_at)
+}
+
 /// Whether `bytes`, read between the looks `before` and `after`, are the version both describe.
 pub(crate) fn same_version(before: &FileInfo, bytes: &Bytes, after: &FileInfo) -> bool {
-    bytes.len() as u64 == before.size
-        && (before.etag.as_ref(), before.size, before.modified_at)
-            == (after.etag.as_ref(), after.size, after.modified_at)
+    bytes.len() as u64 == before.size && same_facts(before, after)
 }
 
 /// The error of a read whose file kept changing under it: retryable.

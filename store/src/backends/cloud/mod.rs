@@ -47,7 +47,7 @@ macro_rules! shared_settings {
         /// [`ObjectStoreBackend::with_upload_concurrency`](crate::interop::object_store::ObjectStoreBackend::with_upload_concurrency).
         #[must_use]
         pub fn upload_concurrency(mut self, parts: usize) -> Self {
-            self.transport.upload_concurrency = parts;
+            self.transport.upload_concurrency = Some(parts);
             self
         }
 
@@ -99,7 +99,8 @@ pub(crate) struct Transport {
     pub(crate) max_retries: usize,
     pub(crate) retry_timeout: Duration,
     pub(crate) connector: Option<Connector>,
-    pub(crate) upload_concurrency: usize,
+    /// Parts in flight, when set; else the backend's default.
+    pub(crate) upload_concurrency: Option<usize>,
 }
 
 /// A caller's HTTP connector, shared by the clones of a builder.
@@ -121,7 +122,7 @@ impl Default for Transport {
             max_retries: 3,
             retry_timeout: Duration::from_secs(30),
             connector: None,
-            upload_concurrency: 4,
+            upload_concurrency: None,
         }
     }
 }
@@ -187,11 +188,14 @@ pub(crate) fn backend(
         ),
         _ => (store, container.to_owned()),
     };
-    ObjectStoreBackend::new(store)
+    let backend = ObjectStoreBackend::new(store)
         .with_name(name)
         .with_native_root(root)
-        .with_check_ancestors(check_ancestors)
-        .with_upload_concurrency(transport.upload_concurrency)
+        .with_check_ancestors(check_ancestors);
+    match transport.upload_concurrency {
+        Some(parts) => backend.with_upload_concurrency(parts),
+        None => backend,
+    }
 }
 
 /// `InvalidArgument` for a required option left out.

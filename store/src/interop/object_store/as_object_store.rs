@@ -19,7 +19,7 @@ use super::keys::{file_key, folder_key, location};
 use super::upload::Upload;
 use crate::capability::{Capabilities, Capability};
 use crate::content::AsyncContent;
-use crate::derived::{kept_changing, CONSISTENT_READS};
+use crate::derived::{kept_changing, same_facts, CONSISTENT_READS};
 use crate::entry::{Attribute, Attributes, Entry, FileInfo, UserMetadata};
 use crate::error::{Error, ErrorKind};
 use crate::options::{ListOptions, WriteOptions};
@@ -385,9 +385,7 @@ impl ObjectStore for AsObjectStore {
             // The same version before and after the read was opened: what it streams is the
             // version `meta` describes.
             let after = self.meta_of(&key, location).await?;
-            if (after.etag.as_ref(), after.size, after.modified_at)
-                != (info.etag.as_ref(), info.size, info.modified_at)
-            {
+            if !same_facts(&info, &after) {
                 continue;
             }
             return Ok(whole(stream));
