@@ -1,13 +1,13 @@
 //! The README's tables hold to the code: the capability table per backend against what the
-//! conformance kit is told of each backend (and checks of it), the URL options per scheme
-//! against the keys `from_url` accepts, both ways.
+//! conformance kit is told of each backend (and checks of it), the backend types and their
+//! keys against the registry's types and the builders' key enums, both ways.
 
 mod common;
 
 use std::collections::BTreeSet;
 
 use common::declared;
-use store::{Capability, Store};
+use store::Capability;
 
 const README: &str = include_str!("../README.md");
 
@@ -64,47 +64,48 @@ fn the_capability_table_is_what_each_backend_declares() {
     assert_eq!(seen, all, "every capability has a row");
 }
 
-/// The keys `from_url` accepts for a URL, from its own error for an unknown key.
-fn accepted(url: &str) -> BTreeSet<String> {
-    let err = Store::from_url(url, [("no_such_option", "1")]).unwrap_err();
+#[test]
+fn the_backend_type_table_lists_every_type_and_key_the_code_takes() {
+    let rows = table("| type | URL | builder | keys | feature |");
+    let cell = |cell: &str| -> BTreeSet<String> {
+        cell.split(", ")
+            .map(|key| key.trim_matches('`').to_owned())
+            .filter(|key| key != "none")
+            .collect()
+    };
+    fn all<K: ToString>(keys: &[K]) -> BTreeSet<String> {
+        keys.iter().map(K::to_string).collect()
+    }
+    let keys_of = |ty: &str| -> BTreeSet<String> {
+        match ty {
+            "memory" => BTreeSet::new(),
+            "local" => all(store::LocalConfigKey::ALL),
+            "s3" => all(store::S3ConfigKey::ALL),
+            "azure" => all(store::AzureConfigKey::ALL),
+            "sftp" => all(store::SftpConfigKey::ALL),
+            other => panic!("the README names a type the test does not know: {other}"),
+        }
+    };
+    let mut types = BTreeSet::new();
+    for row in &rows {
+        let ty = row[0].trim_matches('`');
+        assert_eq!(cell(&row[3]), keys_of(ty), "the documented keys of {ty}");
+        types.insert(ty.to_owned());
+    }
+    // The registry's own list of types, from its error for an unknown one.
+    let err =
+        store::Registry::from_toml_str("[backends.x]\ntype = \"no-such-type\"\n").unwrap_err();
     let text = err.to_string();
     let known = text
         .split("(known: ")
         .nth(1)
         .and_then(|rest| rest.split(')').next())
-        .unwrap_or_else(|| panic!("the error lists the known keys: {text}"));
-    known.split(", ").map(str::to_owned).collect()
-}
-
-#[test]
-fn the_url_options_table_lists_every_key_the_code_takes() {
-    let header = "| scheme | option | meaning | default |";
-    let mut documented: Vec<(String, BTreeSet<String>)> = Vec::new();
-    for row in table(header) {
-        if !row[0].is_empty() {
-            documented.push((row[0].clone(), BTreeSet::new()));
-        }
-        let keys = &mut documented.last_mut().expect("a scheme first").1;
-        for key in row[1].split(", ") {
-            let key = key.trim_matches('`');
-            if key != "none" {
-                keys.insert(key.to_owned());
-            }
-        }
-    }
-    let urls = [
-        ("file", "file:///tmp"),
-        ("s3", "s3://bucket/"),
-        ("az", "az://container/"),
-        ("sftp", "sftp://user@host/base"),
-    ];
-    for (scheme, url) in urls {
-        let (_, keys) = documented
-            .iter()
-            .find(|(row, _)| row.starts_with(&format!("`{scheme}:")))
-            .unwrap_or_else(|| panic!("a row for {scheme}"));
-        assert_eq!(keys, &accepted(url), "the documented {scheme} options");
-    }
+        .unwrap_or_else(|| panic!("the error lists the known types: {text}"));
+    assert_eq!(
+        types,
+        known.split(", ").map(str::to_owned).collect(),
+        "the types"
+    );
 }
 
 /// The public methods written in `file` (`pub fn`, `pub async fn`, or a `store_surface!` one)

@@ -112,21 +112,16 @@ fn cloud_urls_build_their_backends() {
         ],
     )
     .unwrap();
-    assert_eq!((s3.name(), s3.root().as_str()), ("s3", "reports/2026"));
+    // The URL's path is the backend's prefix, as a file URL's is its folder.
+    assert_eq!((s3.name(), s3.root().as_str()), ("s3", ""));
     assert_eq!(
         s3.native_path("a.txt").unwrap(),
         "my-bucket/reports/2026/a.txt"
     );
-    for (url, root) in [
-        ("az://container/data", "data"),
-        (
-            "abfss://container@myaccount.dfs.core.windows.net/data",
-            "data",
-        ),
-        (
-            "https://myaccount.blob.core.windows.net/container/data",
-            "data",
-        ),
+    for url in [
+        "az://container/data",
+        "abfss://container@myaccount.dfs.core.windows.net/data",
+        "https://myaccount.blob.core.windows.net/container/data",
     ] {
         let options = [
             ("account", "myaccount"),
@@ -138,11 +133,8 @@ fn cloud_urls_build_their_backends() {
             &options[1..]
         };
         let az = Store::from_url(url, options.iter().copied()).unwrap();
-        assert_eq!((az.name(), az.root().as_str()), ("azure", root), "{url}");
-        assert!(
-            az.native_path("").unwrap().starts_with("container"),
-            "{url}"
-        );
+        assert_eq!((az.name(), az.root().as_str()), ("azure", ""), "{url}");
+        assert_eq!(az.native_path("a").unwrap(), "container/data/a", "{url}");
     }
     let shown = format!("{s3:?}");
     assert!(!shown.contains("url-s3-secret"), "{shown}");
@@ -286,4 +278,47 @@ fn setup_errors_name_the_fix() {
     for key in ["private_key_file", "password", "private_key"] {
         assert!(sftp.contains(key), "SFTP credentials: {sftp}");
     }
+}
+
+#[test]
+fn each_builder_takes_its_own_urls_and_keys() {
+    use store::{AzureBuilder, LocalBuilder, S3Builder, S3ConfigKey, SftpBuilder};
+    let err = S3Builder::new().with_url("az://container/x").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(
+        err.to_string()
+            .contains("of the azure backend type, not of s3"),
+        "{err}"
+    );
+    assert!(AzureBuilder::new().with_url("s3://bucket").is_err());
+    assert!(SftpBuilder::default().with_url("file:///tmp").is_err());
+    assert!(LocalBuilder::new().with_url("memory://").is_err());
+    let err = S3Builder::new()
+        .with_config(S3ConfigKey::MaxRetries, "secret-looking")
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("`max_retries` takes a whole number"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("secret-looking"), "{err}");
+    let err = "max_retrys".parse::<S3ConfigKey>().unwrap_err();
+    assert!(
+        err.to_string().contains("did you mean `max_retries`?"),
+        "{err}"
+    );
+    // Every key reaches from_url: retries and timeouts included.
+    let store = Store::from_url(
+        "s3://bucket/p",
+        [
+            ("access_key_id", "AKID"),
+            ("secret_access_key", "s"),
+            ("max_retries", "0"),
+            ("retry_timeout_secs", "1"),
+            ("timeout_secs", "1"),
+            ("connect_timeout_secs", "1"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(store.native_path("a").unwrap(), "bucket/p/a");
 }

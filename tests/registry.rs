@@ -107,6 +107,17 @@ fn errors_carry_line_and_column() {
             "line 2, column 1",
             "unknown backend type `ftp`",
         ),
+        // Retries and timeouts are settings too, whole numbers given as TOML integers.
+        (
+            "[backends.a]\ntype = \"s3\"\nmax_retries = \"often\"\n",
+            "line 3, column 1",
+            "s3 option `max_retries` takes a whole number",
+        ),
+        (
+            "[backends.a]\ntype = \"azure\"\ntimeout_secs = true\n",
+            "line 3, column 1",
+            "azure option `timeout_secs` takes a whole number",
+        ),
     ];
     for (toml, place, what) in cases {
         let err = Registry::from_toml_str(toml).unwrap_err();
@@ -165,4 +176,40 @@ backend = "typo"
     assert!(!format!("{store:?}").contains("env-secret"));
     let err = registry.store("nope").unwrap_err();
     assert!(err.to_string().contains("stores: broken, reports"), "{err}");
+}
+
+#[test]
+fn every_builder_key_is_a_setting() {
+    let toml = r#"
+[backends.archive]
+type = "s3"
+bucket = "reports"
+prefix = "2026"
+region = "eu-west-1"
+access_key_id = "AKID"
+secret_access_key = "not-a-secret"
+max_retries = 5
+retry_timeout_secs = 60
+timeout_secs = 10
+connect_timeout_secs = 2
+upload_concurrency = 8
+
+[backends.disk]
+type = "local"
+path = "/nonexistent/store-registry-test"
+fsync = true
+
+[stores.q1]
+backend = "archive"
+root = "q1"
+
+[stores.scratch]
+backend = "disk"
+"#;
+    let registry = Registry::from_toml_str(toml).unwrap();
+    let q1 = registry.store("q1").unwrap();
+    // The prefix confines the backend; the store's root lies below it.
+    assert_eq!(q1.native_path("a.csv").unwrap(), "reports/2026/q1/a.csv");
+    let scratch = registry.store("scratch").unwrap();
+    assert_eq!(scratch.name(), "local");
 }

@@ -8,10 +8,10 @@ mod memory;
 mod sftp;
 
 #[cfg(feature = "azure")]
-pub use self::cloud::AzureBuilder;
+pub use self::cloud::{AzureBuilder, AzureConfigKey};
 #[cfg(feature = "s3")]
-pub use self::cloud::S3Builder;
-pub use self::local::LocalBackend;
+pub use self::cloud::{S3Builder, S3ConfigKey};
+pub use self::local::{LocalBackend, LocalBuilder, LocalConfigKey};
 pub use self::memory::{AsyncMemoryBackend, MemoryBackend};
 #[cfg(feature = "sftp")]
-pub use self::sftp::{SftpBackend, SftpBuilder};
+pub use self::sftp::{SftpBackend, SftpBuilder, SftpConfigKey};

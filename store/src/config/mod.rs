@@ -1,13 +1,18 @@
-//! Opening stores from configuration: a URL and a map of explicit options
-//! ([`Store::from_url`](crate::Store::from_url), [`AsyncStore::from_url`](crate::AsyncStore::from_url)).
+//! Opening stores from configuration: a URL with options
+//! ([`Store::from_url`](crate::Store::from_url), [`AsyncStore::from_url`](crate::AsyncStore::from_url))
+//! or a TOML registry. Each builder owns its keys ([`keys`]); the backend-type table
+//! ([`types`]) says which builder a URL scheme or a registry `type` names.
 
-mod options;
+mod keys;
 #[cfg(feature = "toml")]
 mod registry;
+mod types;
 mod url;
 
+pub(crate) use self::keys::{config_keys, ConfigKey};
 #[cfg(feature = "toml")]
 pub use self::registry::Registry;
-pub(crate) use self::url::open_url;
-#[cfg(feature = "toml")]
-pub(crate) use self::url::Opened;
+pub(crate) use self::types::{Configure, Opened};
+#[cfg(any(feature = "s3", feature = "azure", feature = "sftp"))]
+pub(crate) use self::url::path_segments;
+pub(crate) use self::url::{no_credentials, open_url, parse_for};

@@ -9,8 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::Deserialize;
 
-use super::url::{check_kind, check_setting};
-use super::{open_url, Opened};
+use super::types::{BackendType, Opened};
 use crate::api::{AsyncBackend, Backend};
 use crate::error::{Error, Result};
 use crate::path::StorePath;
@@ -25,6 +24,7 @@ use crate::stores::blocking::Store;
 /// type = "s3"                 # memory, local, s3, azure or sftp
 /// bucket = "reports"          # local: path; azure: container; sftp: host, port, user, base_path
 /// region = "eu-west-1"
+/// max_retries = 5
 /// access_key_id = "AKID…"
 /// secret_access_key = { env = "AWS_SECRET_ACCESS_KEY" }   # read when the backend is built
 ///
@@ -33,7 +33,9 @@ use crate::stores::blocking::Store;
 /// root = "reports/2026"
 /// ```
 ///
-/// Every other key of a backend is an option of its scheme, as [`Store::from_url`] takes them.
+/// Every other key of a backend is a key of its builder, as its `with_config` takes it (the
+/// keys are listed with each builder: [`LocalBuilder`](crate::LocalBuilder), `S3Builder`,
+/// `AzureBuilder`, `SftpBuilder`), and as [`Store::from_url`] takes them as options.
 /// A value may name an environment variable (`{ env = "NAME" }`); nothing else reads the
 /// environment. Backends are built on first use, once: stores naming the same backend share
 /// one instance, and closing a store leaves it open. Syntax and shape errors, and a store that
@@ -101,7 +103,21 @@ struct RawBackend {
 enum RawValue {
     Text(String),
     Flag(bool),
+    Number(u64),
     Env { env: String },
+}
+
+impl RawValue {
+    /// The value as a builder's `with_config` takes it; `None` for one read later from the
+    /// environment.
+    fn given(&self) -> Option<String> {
+        match self {
+            RawValue::Text(t) => Some(t.clone()),
+            RawValue::Flag(b) => Some(b.to_string()),
+            RawValue::Number(n) => Some(n.to_string()),
+            RawValue::Env { .. } => None,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -174,14 +190,11 @@ impl Registry {
                     format!("backend `{name}`: {}", e.message()),
                 )
             };
-            check_kind(&backend.kind).map_err(|e| fail("type", e))?;
+            let build = BackendType::named(&backend.kind)
+                .and_then(BackendType::build)
+                .map_err(|e| fail("type", e))?;
             for (key, value) in &backend.settings {
-                let given = match value {
-                    RawValue::Text(t) => Some(t.clone()),
-                    RawValue::Flag(b) => Some(b.to_string()),
-                    RawValue::Env { .. } => None,
-                };
-                check_setting(&backend.kind, key, given.as_deref()).map_err(|e| fail(key, e))?;
+                (build.check)(key, value.given().as_deref()).map_err(|e| fail(key, e))?;
             }
         }
         let backends = raw
@@ -193,9 +206,8 @@ impl Registry {
                     .into_iter()
                     .map(|(key, value)| {
                         let value = match value {
-                            RawValue::Text(t) => Setting::Value(Secret::new(t)),
-                            RawValue::Flag(b) => Setting::Value(Secret::new(b.to_string())),
                             RawValue::Env { env } => Setting::Env(env),
+                            given => Setting::Value(Secret::new(given.given().unwrap_or_default())),
                         };
                         (key, value)
                     })
@@ -325,11 +337,10 @@ impl IntoWorld<Arc<dyn Backend>> for Arc<dyn AsyncBackend> {
 }
 
 impl Named {
-    /// Builds the backend: its type and location make a URL, its other settings the options.
+    /// Builds the backend from its builder, every setting (an environment variable read now)
+    /// through the builder's `with_config`.
     fn open(&self) -> Result<Opened> {
-        let mut options: Vec<(String, String)> = Vec::new();
-        let mut location = None;
-        let mut sftp: Vec<(&str, String)> = Vec::new();
+        let mut settings = Vec::with_capacity(self.settings.len());
         for (key, setting) in &self.settings {
             let value = match setting {
                 Setting::Value(v) => v.expose().to_owned(),
@@ -339,72 +350,11 @@ impl Named {
                     ))
                 })?,
             };
-            let locates = matches!(
-                (self.kind.as_str(), key.as_str()),
-                ("local", "path") | ("s3", "bucket") | ("azure", "container")
-            );
-            if locates {
-                location = Some(value);
-            } else if self.kind == "sftp"
-                && matches!(key.as_str(), "host" | "port" | "user" | "base_path")
-            {
-                sftp.push((key.as_str(), value));
-            } else {
-                options.push((key.clone(), value));
-            }
+            settings.push((key.clone(), value));
         }
-        if self.kind == "sftp" {
-            location = Some(sftp_url(&sftp)?);
-        }
-        let url = match (self.kind.as_str(), location) {
-            ("memory", _) => "memory://".to_owned(),
-            ("local", Some(path)) => path,
-            ("s3", Some(bucket)) => format!("s3://{bucket}"),
-            ("azure", Some(container)) => format!("az://{container}"),
-            ("sftp", Some(url)) => url,
-            ("local" | "s3" | "azure", None) => {
-                let what = match self.kind.as_str() {
-                    "local" => "path",
-                    "s3" => "bucket",
-                    _ => "container",
-                };
-                return Err(Error::invalid_argument(format!(
-                    "a {} backend needs `{what}`",
-                    self.kind
-                )));
-            }
-            (other, _) => {
-                return Err(check_kind(other).err().unwrap_or_else(|| {
-                    Error::invalid_argument(format!("a {other} backend cannot be built here"))
-                }))
-            }
-        };
-        open_url(&url, options).map(|(opened, _)| opened)
+        let build = BackendType::named(&self.kind)?.build()?;
+        (build.open)(None, settings).map(|(opened, _)| opened)
     }
-}
-
-/// The `sftp://` URL of an sftp backend's `host`, `port`, `user` and `base_path`, each
-/// encoded by the url crate, so no value can change the URL's shape.
-fn sftp_url(parts: &[(&str, String)]) -> Result<String> {
-    let get = |key: &str| {
-        parts
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.as_str())
-    };
-    let need = |key: &str| {
-        get(key).ok_or_else(|| Error::invalid_argument(format!("an sftp backend needs `{key}`")))
-    };
-    let bad = |key: &str| Error::invalid_argument(format!("the sftp setting `{key}` is malformed"));
-    let mut url = url::Url::parse("sftp://placeholder").map_err(|_| bad("host"))?;
-    url.set_host(Some(need("host")?)).map_err(|_| bad("host"))?;
-    url.set_username(need("user")?).map_err(|_| bad("user"))?;
-    if let Some(port) = get("port") {
-        let port = port.parse::<u16>().map_err(|_| bad("port"))?;
-        url.set_port(Some(port)).map_err(|_| bad("port"))?;
-    }
-    url.set_path(get("base_path").unwrap_or("/"));
-    Ok(url.into())
 }
 
 impl fmt::Debug for Registry {

@@ -145,28 +145,24 @@ macro_rules! store_surface {
                 Self::from_url(url, ::core::iter::empty::<(&str, &str)>())
             }
 
-            /// A store from a URL and explicit options, rooted at the URL's path:
-            /// `memory://`, `file:///abs/path` or a plain path, `s3://bucket/root` (feature
-            /// `s3`), `az://container/root`, `abfs[s]://container@account.dfs.core.windows.net/root`
-            /// or `https://account.blob.core.windows.net/container/root` (feature `azure`),
-            /// `sftp://user@host:port/base/path` (feature `sftp`).
+            /// A store from a URL and explicit options. The URL's scheme names the backend's
+            /// builder and the rest of it locates the backend, through the builder's
+            /// `with_url`; each option is one of that builder's keys, through its
+            /// `with_config`:
             ///
-            /// Options are the explicit settings of the scheme:
-            /// - files: `fsync`, `must_exist`;
-            /// - S3: `region`, `endpoint`, `access_key_id`, `secret_access_key`,
-            ///   `session_token`, `allow_http`, `anonymous`, `check_ancestors`,
-            ///   `upload_concurrency`, `from_env`;
-            /// - Azure: `account`, `access_key`, `sas_token`, `endpoint`, `allow_http`,
-            ///   `check_ancestors`, `upload_concurrency`, `from_env`;
-            /// - SFTP: `private_key_file`, `private_key`, `passphrase`, `password`,
-            ///   `known_hosts`, `host_key`, `insecure_accept_any_host_key`,
-            ///   `create_base_path`, `connections`, `timeout_secs`.
+            /// | URL | builder (and its keys) | feature |
+            /// |---|---|---|
+            /// | `memory://root` | a fresh memory store, rooted at `root`; no keys | |
+            /// | `file:///abs/path`, or a plain path | [`LocalBuilder`](crate::LocalBuilder) | |
+            /// | `s3://bucket/prefix`, `s3a://…` | `S3Builder` | `s3` |
+            /// | `az://container/prefix`, `azure://…`, `adl://…`, `abfs[s]://container@account.dfs.core.windows.net/prefix`, `https://account.blob.core.windows.net/container/prefix` | `AzureBuilder` | `azure` |
+            /// | `sftp://user[:password]@host[:port]/base/path` | `SftpBuilder` | `sftp` |
             ///
-            /// Each is the builder method of the same name (the README's "Backends at a
-            /// glance" gives meanings and defaults). An unknown key is `InvalidArgument`
-            /// naming the closest known one; credentials are kept as
-            /// [`Secret`](crate::Secret)s; the environment is read only with
-            /// `from_env = true`. No I/O (but a `file:` URL with `must_exist`).
+            /// Each builder's docs list its keys with their meanings and defaults (retries
+            /// and timeouts included). An unknown key is `InvalidArgument` naming the closest
+            /// known one; credentials are kept as [`Secret`](crate::Secret)s; the
+            /// environment is read only with `from_env = true`. No I/O (but a `file:` URL
+            /// with `must_exist`).
             ///
             /// ```
             #[doc = concat!("let store = store::", stringify!($store), "::from_url(\"memory:///reports/2026\", [(\"\", \"\"); 0])?;")]

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use object_store::azure::MicrosoftAzureBuilder;
 
 use super::{backend, build_error, install_crypto_provider, missing, prefix, Transport};
-use crate::error::Result;
+use crate::config::{ConfigKey, Configure, Opened};
+use crate::error::{Error, Result};
 use crate::interop::object_store::ObjectStoreBackend;
 use crate::path::StorePath;
 use crate::secret::Secret;
@@ -38,6 +39,31 @@ const NAME: &str = "azure";
 ///
 /// The builder is the entry point: what it builds is an [`ObjectStoreBackend`] configured for
 /// the service.
+///
+/// # Configuration keys
+///
+/// Every setting is also an [`AzureConfigKey`], for [`with_config`](Self::with_config), a URL
+/// option of [`Store::from_url`](crate::Store::from_url) and a registry setting;
+/// [`with_url`](Self::with_url) takes `az://container/prefix` (or `azure://`, `adl://`),
+/// `abfs[s]://container@account.dfs.core.windows.net/prefix` and
+/// `https://account.blob.core.windows.net/container/prefix`.
+///
+/// | key | meaning | default |
+/// |---|---|---|
+/// | `account` | the storage account ([`account`](Self::account)) | required |
+/// | `container` | the container ([`container`](Self::container)) | required |
+/// | `prefix` | the blob-name prefix the backend is confined to ([`prefix`](Self::prefix)) | none |
+/// | `access_key` | the account's shared key, a [`Secret`] ([`access_key`](Self::access_key)) | none |
+/// | `sas_token` | a SAS token, a [`Secret`] ([`sas_token`](Self::sas_token)) | none |
+/// | `endpoint` | a custom blob endpoint ([`endpoint`](Self::endpoint)) | Azure |
+/// | `from_env` | start from the `AZURE_*` variables ([`from_env`](Self::from_env)) | `false` |
+/// | `allow_http` | plain `http://` endpoints ([`allow_http`](Self::allow_http)) | `false` |
+/// | `check_ancestors` | the write-side folder checks ([`check_ancestors`](Self::check_ancestors)) | `false` |
+/// | `max_retries` | retries of a request failed in transit or with a 5xx ([`retries`](Self::retries)) | 3 |
+/// | `retry_timeout_secs` | how long retries may go on ([`retries`](Self::retries)) | 30 |
+/// | `timeout_secs` | each request's timeout ([`timeouts`](Self::timeouts)) | 30 |
+/// | `connect_timeout_secs` | connecting's timeout ([`timeouts`](Self::timeouts)) | 5 |
+/// | `upload_concurrency` | 8 MiB blocks in flight ([`upload_concurrency`](Self::upload_concurrency)) | 4 |
 #[derive(Default, Clone)]
 pub struct AzureBuilder {
     account: Option<String>,
@@ -46,7 +72,6 @@ pub struct AzureBuilder {
     container: Option<String>,
     prefix: Option<String>,
     endpoint: Option<String>,
-    check_ancestors: bool,
     transport: Transport,
     from_env: bool,
 }
@@ -110,6 +135,29 @@ impl AzureBuilder {
     }
 
     shared_settings!();
+
+    /// Takes one setting by its key (see the [table](AzureBuilder#configuration-keys)); a
+    /// malformed flag or number is `InvalidArgument` naming the key, never the value.
+    pub fn with_config(mut self, key: AzureConfigKey, value: impl Into<String>) -> Result<Self> {
+        let value = value.into();
+        match key {
+            AzureConfigKey::Account => self.account = Some(value),
+            AzureConfigKey::Container => self.container = Some(value),
+            AzureConfigKey::Prefix => self.prefix = Some(value),
+            AzureConfigKey::AccessKey => self.access_key = Some(Secret::new(value)),
+            AzureConfigKey::SasToken => self.sas = Some(Secret::new(value)),
+            AzureConfigKey::Endpoint => self.endpoint = Some(value),
+            AzureConfigKey::FromEnv => self.from_env = key.flag(&value)?,
+            shared => self.transport.apply(shared, &value)?,
+        }
+        Ok(self)
+    }
+
+    /// Takes the container, prefix and (where the URL has it) account of an Azure URL; see
+    /// the [table](AzureBuilder#configuration-keys) for the forms.
+    pub fn with_url(self, url: &str) -> Result<Self> {
+        self.apply_url(&crate::config::parse_for(url, NAME)?)
+    }
 
     /// The backend; no I/O. `InvalidArgument` for a missing account, container or credential,
     /// or a malformed setting.
@@ -182,10 +230,78 @@ impl AzureBuilder {
             NAME,
             &container,
             prefix.as_ref(),
-            self.check_ancestors,
             &self.transport,
         )
         .with_deletes_reporting_missing())
+    }
+}
+
+cloud_keys! {
+    /// The configuration keys of [`AzureBuilder`]: its [table](AzureBuilder#configuration-keys)
+    /// gives each key's meaning and default.
+    pub enum AzureConfigKey for "azure" {
+        /// `account`.
+        Account = "account",
+        /// `container`.
+        Container = "container",
+        /// `prefix`.
+        Prefix = "prefix",
+        /// `access_key`, a credential.
+        AccessKey = "access_key",
+        /// `sas_token`, a credential.
+        SasToken = "sas_token",
+        /// `endpoint`.
+        Endpoint = "endpoint",
+        /// `from_env`.
+        FromEnv = "from_env",
+    }
+}
+
+impl Configure for AzureBuilder {
+    type Key = AzureConfigKey;
+
+    /// `az://container/root`; `abfs[s]://container@account.dfs.core.windows.net/root`;
+    /// `https://account.blob.core.windows.net/container/root`.
+    fn apply_url(mut self, url: &url::Url) -> Result<Self> {
+        let host = url.host_str().unwrap_or_default();
+        let mut segments = crate::config::path_segments(url);
+        let account = host.split('.').next().unwrap_or_default().to_owned();
+        let container = match url.scheme() {
+            "abfs" | "abfss" if url.password().is_none() => {
+                self.account = Some(account);
+                url.username().to_owned()
+            }
+            "https" | "http" => {
+                crate::config::no_credentials(url)?;
+                if segments.is_empty() {
+                    return Err(Error::invalid_argument("an Azure https URL names its container: https://<account>.blob.core.windows.net/<container>/root"));
+                }
+                self.account = Some(account);
+                segments.remove(0)
+            }
+            _ => {
+                crate::config::no_credentials(url)?;
+                host.to_owned()
+            }
+        };
+        if container.is_empty() {
+            return Err(Error::invalid_argument(
+                "an Azure URL names its container: az://container/root",
+            ));
+        }
+        self.container = Some(container);
+        if !segments.is_empty() {
+            self.prefix = Some(segments.join("/"));
+        }
+        Ok(self)
+    }
+
+    fn apply(self, key: AzureConfigKey, value: String) -> Result<Self> {
+        self.with_config(key, value)
+    }
+
+    fn open(self) -> Result<Opened> {
+        Ok(Opened::Async(Arc::new(self.build()?)))
     }
 }
 

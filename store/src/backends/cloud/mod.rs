@@ -3,8 +3,7 @@
 //! signed HTTP clients (reqwest on rustls, with ring as the one crypto provider), and the
 //! transport settings they share.
 
-/// The settings every cloud builder has, written once: each builder keeps a `transport` and a
-/// `check_ancestors` field.
+/// The settings every cloud builder has, written once: each builder keeps a `transport` field.
 macro_rules! shared_settings {
     () => {
         /// Plain `http://` endpoints, for a test server on loopback.
@@ -17,7 +16,7 @@ macro_rules! shared_settings {
         /// The write-side folder checks of [C-2.14](crate::contract#C-2.14) (a request per ancestor); off by default.
         #[must_use]
         pub fn check_ancestors(mut self, check: bool) -> Self {
-            self.check_ancestors = check;
+            self.transport.check_ancestors = check;
             self
         }
 
@@ -67,15 +66,45 @@ macro_rules! shared_settings {
     };
 }
 
+/// A cloud builder's configuration keys: its own, then the transport keys every cloud
+/// builder shares, which [`Transport::apply`] reads.
+macro_rules! cloud_keys {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident for $backend:literal { $($own:tt)* }
+    ) => {
+        crate::config::config_keys! {
+            $(#[$meta])*
+            pub enum $name for $backend {
+                $($own)*
+                /// `allow_http`: see `allow_http(..)`.
+                AllowHttp = "allow_http",
+                /// `check_ancestors`: see `check_ancestors(..)`.
+                CheckAncestors = "check_ancestors",
+                /// `max_retries`: see `retries(..)`.
+                MaxRetries = "max_retries",
+                /// `retry_timeout_secs`: see `retries(..)`.
+                RetryTimeoutSecs = "retry_timeout_secs",
+                /// `timeout_secs`: see `timeouts(..)`.
+                TimeoutSecs = "timeout_secs",
+                /// `connect_timeout_secs`: see `timeouts(..)`.
+                ConnectTimeoutSecs = "connect_timeout_secs",
+                /// `upload_concurrency`: see `upload_concurrency(..)`.
+                UploadConcurrency = "upload_concurrency",
+            }
+        }
+    };
+}
+
 #[cfg(feature = "azure")]
 mod azure;
 #[cfg(feature = "s3")]
 mod s3;
 
 #[cfg(feature = "azure")]
-pub use azure::AzureBuilder;
+pub use azure::{AzureBuilder, AzureConfigKey};
 #[cfg(feature = "s3")]
-pub use s3::S3Builder;
+pub use s3::{S3Builder, S3ConfigKey};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -84,6 +113,7 @@ use object_store::client::{HttpClient, HttpConnector};
 use object_store::prefix::PrefixStore;
 use object_store::{BackoffConfig, ClientOptions, ObjectStore, RetryConfig};
 
+use crate::config::ConfigKey;
 use crate::error::{Error, Result};
 use crate::interop::object_store::ObjectStoreBackend;
 use crate::path::StorePath;
@@ -94,6 +124,8 @@ use crate::path::StorePath;
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
     pub(crate) allow_http: bool,
+    /// The write-side folder checks of C-2.14.
+    pub(crate) check_ancestors: bool,
     pub(crate) timeout: Duration,
     pub(crate) connect_timeout: Duration,
     pub(crate) max_retries: usize,
@@ -117,6 +149,7 @@ impl Default for Transport {
     fn default() -> Self {
         Transport {
             allow_http: false,
+            check_ancestors: false,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(5),
             max_retries: 3,
@@ -128,6 +161,21 @@ impl Default for Transport {
 }
 
 impl Transport {
+    /// Takes one of the transport keys [`cloud_keys!`] gives every cloud builder.
+    pub(crate) fn apply<K: ConfigKey>(&mut self, key: K, value: &str) -> Result<()> {
+        match key.name() {
+            "allow_http" => self.allow_http = key.flag(value)?,
+            "check_ancestors" => self.check_ancestors = key.flag(value)?,
+            "max_retries" => self.max_retries = key.count(value)?,
+            "retry_timeout_secs" => self.retry_timeout = key.seconds(value)?,
+            "timeout_secs" => self.timeout = key.seconds(value)?,
+            "connect_timeout_secs" => self.connect_timeout = key.seconds(value)?,
+            "upload_concurrency" => self.upload_concurrency = Some(key.count(value)?),
+            _ => return Err(key.malformed("is not a transport setting")),
+        }
+        Ok(())
+    }
+
     /// A plain-HTTP `endpoint` without `allow_http` is refused when the backend is built, with
     /// the setting that allows it, instead of failing at the first request with a transport
     /// error that does not say why.
@@ -178,7 +226,6 @@ pub(crate) fn backend(
     name: &'static str,
     container: &str,
     prefix: Option<&StorePath>,
-    check_ancestors: bool,
     transport: &Transport,
 ) -> ObjectStoreBackend {
     let (store, root): (Arc<dyn ObjectStore>, String) = match prefix {
@@ -191,7 +238,7 @@ pub(crate) fn backend(
     let backend = ObjectStoreBackend::new(store)
         .with_name(name)
         .with_native_root(root)
-        .with_check_ancestors(check_ancestors);
+        .with_check_ancestors(transport.check_ancestors);
     match transport.upload_concurrency {
         Some(parts) => backend.with_upload_concurrency(parts),
         None => backend,
@@ -208,6 +255,13 @@ pub(crate) fn build_error(backend: &'static str, err: object_store::Error) -> Er
     Error::invalid_argument(format!("{backend}: invalid configuration: {err}"))
         .with_backend(backend)
         .with_source(err)
+}
+
+/// The bucket (or container) and prefix an `s3://bucket/prefix`-shaped URL names.
+pub(crate) fn located(url: &url::Url) -> Result<(String, String)> {
+    crate::config::no_credentials(url)?;
+    let bucket = url.host_str().unwrap_or_default().to_owned();
+    Ok((bucket, crate::config::path_segments(url).join("/")))
 }
 
 /// Parses a prefix option.

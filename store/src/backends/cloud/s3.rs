@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use object_store::aws::{AmazonS3Builder, S3ConditionalPut, S3CopyIfNotExists};
 
-use super::{backend, build_error, install_crypto_provider, missing, prefix, Transport};
-use crate::error::Result;
+use super::{backend, build_error, install_crypto_provider, located, missing, prefix, Transport};
+use crate::config::{ConfigKey, Configure, Opened};
+use crate::error::{Error, Result};
 use crate::interop::object_store::ObjectStoreBackend;
 use crate::path::StorePath;
 use crate::secret::Secret;
@@ -49,6 +50,44 @@ const NAME: &str = "s3";
 ///
 /// The builder is the entry point: what it builds is an [`ObjectStoreBackend`] configured for
 /// the service.
+///
+/// # Configuration keys
+///
+/// Every setting is also an [`S3ConfigKey`], for [`with_config`](Self::with_config), a URL
+/// option of [`Store::from_url`](crate::Store::from_url) and a registry setting;
+/// [`with_url`](Self::with_url) takes `s3://bucket/prefix`.
+///
+/// | key | meaning | default |
+/// |---|---|---|
+/// | `bucket` | the bucket ([`bucket`](Self::bucket)) | required |
+/// | `prefix` | the key prefix the backend is confined to ([`prefix`](Self::prefix)) | none |
+/// | `region` | the region ([`region`](Self::region)) | `us-east-1` |
+/// | `endpoint` | a custom endpoint, addressed path-style ([`endpoint`](Self::endpoint)) | AWS |
+/// | `access_key_id` | the access key id ([`credentials`](Self::credentials)) | none |
+/// | `secret_access_key` | its secret, a [`Secret`] ([`credentials`](Self::credentials)) | none |
+/// | `session_token` | a session token, a [`Secret`] ([`session_token`](Self::session_token)) | none |
+/// | `anonymous` | unsigned requests ([`anonymous`](Self::anonymous)) | `false` |
+/// | `from_env` | start from the `AWS_*` variables ([`from_env`](Self::from_env)) | `false` |
+/// | `allow_http` | plain `http://` endpoints ([`allow_http`](Self::allow_http)) | `false` |
+/// | `check_ancestors` | the write-side folder checks ([`check_ancestors`](Self::check_ancestors)) | `false` |
+/// | `max_retries` | retries of a request failed in transit or with a 5xx ([`retries`](Self::retries)) | 3 |
+/// | `retry_timeout_secs` | how long retries may go on ([`retries`](Self::retries)) | 30 |
+/// | `timeout_secs` | each request's timeout ([`timeouts`](Self::timeouts)) | 30 |
+/// | `connect_timeout_secs` | connecting's timeout ([`timeouts`](Self::timeouts)) | 5 |
+/// | `upload_concurrency` | 8 MiB parts in flight ([`upload_concurrency`](Self::upload_concurrency)) | 4 |
+///
+/// ```
+/// use store::{S3Builder, S3ConfigKey};
+/// let backend = S3Builder::new()
+///     .with_url("s3://reports/2026")?
+///     .with_config("region".parse()?, "eu-west-1")?
+///     .with_config(S3ConfigKey::AccessKeyId, "AKIDEXAMPLE")?
+///     .with_config(S3ConfigKey::SecretAccessKey, "not-a-real-secret")?
+///     .with_config(S3ConfigKey::MaxRetries, "5")?
+///     .build()?;
+/// # let _ = backend;
+/// # Ok::<(), store::Error>(())
+/// ```
 #[derive(Default, Clone)]
 pub struct S3Builder {
     bucket: Option<String>,
@@ -59,7 +98,6 @@ pub struct S3Builder {
     secret: Option<Secret>,
     session_token: Option<Secret>,
     anonymous: bool,
-    check_ancestors: bool,
     transport: Transport,
     from_env: bool,
 }
@@ -133,6 +171,31 @@ impl S3Builder {
 
     shared_settings!();
 
+    /// Takes one setting by its key (see the [table](S3Builder#configuration-keys)); a
+    /// malformed flag or number is `InvalidArgument` naming the key, never the value.
+    pub fn with_config(mut self, key: S3ConfigKey, value: impl Into<String>) -> Result<Self> {
+        let value = value.into();
+        match key {
+            S3ConfigKey::Bucket => self.bucket = Some(value),
+            S3ConfigKey::Prefix => self.prefix = Some(value),
+            S3ConfigKey::Region => self.region = Some(value),
+            S3ConfigKey::Endpoint => self.endpoint = Some(value),
+            S3ConfigKey::AccessKeyId => self.key_id = Some(value),
+            S3ConfigKey::SecretAccessKey => self.secret = Some(Secret::new(value)),
+            S3ConfigKey::SessionToken => self.session_token = Some(Secret::new(value)),
+            S3ConfigKey::Anonymous => self.anonymous = key.flag(&value)?,
+            S3ConfigKey::FromEnv => self.from_env = key.flag(&value)?,
+            shared => self.transport.apply(shared, &value)?,
+        }
+        Ok(self)
+    }
+
+    /// Takes the bucket and prefix of `s3://bucket/prefix` (or `s3a://`); credentials go in
+    /// the other settings, so a URL with a user or password is `InvalidArgument`.
+    pub fn with_url(self, url: &str) -> Result<Self> {
+        self.apply_url(&crate::config::parse_for(url, NAME)?)
+    }
+
     /// The backend; no I/O. `InvalidArgument` for a missing bucket, missing credentials (unless
     /// anonymous or from the environment) or a malformed setting.
     pub fn build(self) -> Result<ObjectStoreBackend> {
@@ -177,6 +240,12 @@ impl S3Builder {
                 .with_virtual_hosted_style_request(false);
         }
         match (&self.key_id, &self.secret) {
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(Error::invalid_argument(
+                    "s3 takes access_key_id and secret_access_key together",
+                )
+                .with_backend(NAME))
+            }
             (Some(id), Some(secret)) => {
                 builder = builder
                     .with_access_key_id(id)
@@ -207,11 +276,59 @@ impl S3Builder {
             NAME,
             &bucket,
             prefix.as_ref(),
-            self.check_ancestors,
             &self.transport,
         );
         // S3's one-step create-only copy (a multipart copy) drops the user metadata.
         Ok(backend.with_check_then_copy())
+    }
+}
+
+cloud_keys! {
+    /// The configuration keys of [`S3Builder`]: its [table](S3Builder#configuration-keys)
+    /// gives each key's meaning and default.
+    pub enum S3ConfigKey for "s3" {
+        /// `bucket`.
+        Bucket = "bucket",
+        /// `prefix`.
+        Prefix = "prefix",
+        /// `region`.
+        Region = "region",
+        /// `endpoint`.
+        Endpoint = "endpoint",
+        /// `access_key_id`.
+        AccessKeyId = "access_key_id",
+        /// `secret_access_key`, a credential.
+        SecretAccessKey = "secret_access_key",
+        /// `session_token`, a credential.
+        SessionToken = "session_token",
+        /// `anonymous`.
+        Anonymous = "anonymous",
+        /// `from_env`.
+        FromEnv = "from_env",
+    }
+}
+
+impl Configure for S3Builder {
+    type Key = S3ConfigKey;
+
+    fn apply_url(self, url: &url::Url) -> Result<Self> {
+        let (bucket, prefix) = located(url)?;
+        if bucket.is_empty() {
+            return Err(missing(NAME, "the bucket (in a URL, s3://<bucket>/…)"));
+        }
+        let builder = self.bucket(bucket);
+        Ok(match prefix.is_empty() {
+            true => builder,
+            false => builder.prefix(prefix),
+        })
+    }
+
+    fn apply(self, key: S3ConfigKey, value: String) -> Result<Self> {
+        self.with_config(key, value)
+    }
+
+    fn open(self) -> Result<Opened> {
+        Ok(Opened::Async(Arc::new(self.build()?)))
     }
 }
 

@@ -4,6 +4,7 @@
 //! listings read each folder through its handle ([`walk`]).
 
 mod atomic;
+mod builder;
 mod root;
 mod walk;
 
@@ -19,6 +20,8 @@ use std::time::{Duration, UNIX_EPOCH};
 use bytes::Bytes;
 use rustix::fs::{self as sys, AtFlags, Dir, FileType, Mode, OFlags, RenameFlags, Stat};
 use rustix::io::Errno;
+
+pub use self::builder::{LocalBuilder, LocalConfigKey};
 
 use self::atomic::{LocalAtomicSink, Perms, Temp};
 use self::root::{Created, DirFd, Handle, Place, Root, Strategy, Walked};

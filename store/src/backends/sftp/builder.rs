@@ -8,6 +8,7 @@ use russh::keys::PublicKey;
 
 use super::session::{HostKeys, Login, Pool, Settings};
 use super::{SftpBackend, NAME};
+use crate::config::{ConfigKey, Configure, Opened};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
@@ -31,6 +32,29 @@ use crate::secret::Secret;
 /// assert!(!format!("{backend:?}").contains("not-printed"));
 /// # Ok::<(), store::Error>(())
 /// ```
+///
+/// # Configuration keys
+///
+/// Every setting is also an [`SftpConfigKey`], for [`with_config`](Self::with_config), a URL
+/// option of [`Store::from_url`](crate::Store::from_url) and a registry setting;
+/// [`with_url`](Self::with_url) takes `sftp://user[:password]@host[:port]/base/path`.
+///
+/// | key | meaning | default |
+/// |---|---|---|
+/// | `host` | the server's host name or address ([`host`](Self::host)) | required |
+/// | `port` | the server's port ([`port`](Self::port)) | 22 |
+/// | `user` | the login name ([`user`](Self::user)) | required |
+/// | `base_path` | the folder that is the store's root ([`base_path`](Self::base_path)) | `/` |
+/// | `password` | a password, a [`Secret`] ([`password`](Self::password)) | none |
+/// | `private_key` | a private key's text, a [`Secret`] ([`private_key`](Self::private_key)) | none |
+/// | `private_key_file` | a private key file ([`private_key_file`](Self::private_key_file)) | none |
+/// | `passphrase` | the key's passphrase, a [`Secret`] ([`passphrase`](Self::passphrase)) | none |
+/// | `known_hosts` | a `known_hosts` file ([`known_hosts`](Self::known_hosts)) | `~/.ssh/known_hosts` |
+/// | `host_key` | a pinned host key ([`host_key`](Self::host_key)) | none |
+/// | `insecure_accept_any_host_key` | accept any host key ([`insecure_accept_any_host_key`](Self::insecure_accept_any_host_key)) | `false` |
+/// | `create_base_path` | make a missing base folder ([`create_base_path`](Self::create_base_path)) | `false` |
+/// | `connections` | SSH connections at most ([`connections`](Self::connections)) | 4 |
+/// | `timeout_secs` | connecting's and each request's timeout ([`timeout`](Self::timeout)) | 10 |
 #[derive(Clone, Default)]
 pub struct SftpBuilder {
     host: Option<String>,
@@ -162,6 +186,48 @@ impl SftpBuilder {
         self
     }
 
+    /// Takes one setting by its key (see the [table](SftpBuilder#configuration-keys)); a
+    /// malformed flag or number is `InvalidArgument` naming the key, never the value. A
+    /// password given twice (in a URL and as an option) is refused.
+    pub fn with_config(mut self, key: SftpConfigKey, value: impl Into<String>) -> Result<Self> {
+        let value = value.into();
+        match key {
+            SftpConfigKey::Host => self.host = Some(value),
+            SftpConfigKey::Port => {
+                self.port = Some(
+                    value
+                        .parse()
+                        .map_err(|_| key.malformed("takes a port number"))?,
+                )
+            }
+            SftpConfigKey::User => self.user = Some(value),
+            SftpConfigKey::BasePath => self.base_path = Some(value),
+            SftpConfigKey::Password if self.password.is_some() => {
+                return Err(invalid(
+                    "the sftp password is given twice: in the URL or as an option, not both",
+                ))
+            }
+            SftpConfigKey::Password => self.password = Some(Secret::new(value)),
+            SftpConfigKey::PrivateKey => self.key = Some(Secret::new(value)),
+            SftpConfigKey::PrivateKeyFile => self.key_file = Some(value.into()),
+            SftpConfigKey::Passphrase => self.passphrase = Some(Secret::new(value)),
+            SftpConfigKey::KnownHosts => self.known_hosts = Some(value.into()),
+            SftpConfigKey::HostKey => self.host_keys.push(value),
+            SftpConfigKey::InsecureAcceptAnyHostKey => self.accept_any = key.flag(&value)?,
+            SftpConfigKey::CreateBasePath => self.create_base = key.flag(&value)?,
+            SftpConfigKey::Connections => self.connections = Some(key.count(&value)?),
+            SftpConfigKey::TimeoutSecs => self.timeout = Some(key.seconds(&value)?),
+        }
+        Ok(self)
+    }
+
+    /// Takes the user, password, host, port and base folder of
+    /// `sftp://user[:password]@host[:port]/base/path`; the password moves into a [`Secret`]
+    /// at once (the URL itself is never kept or shown).
+    pub fn with_url(self, url: &str) -> Result<Self> {
+        self.apply_url(&crate::config::parse_for(url, NAME)?)
+    }
+
     /// Checks the settings and decodes the key. No network I/O.
     pub fn build(self) -> Result<SftpBackend> {
         let host = self
@@ -241,6 +307,84 @@ impl SftpBuilder {
             create_base: self.create_base,
         };
         Ok(SftpBackend::from_pool(Pool::new(settings)))
+    }
+}
+
+crate::config::config_keys! {
+    /// The configuration keys of [`SftpBuilder`]: its [table](SftpBuilder#configuration-keys)
+    /// gives each key's meaning and default.
+    pub enum SftpConfigKey for "sftp" {
+        /// `host`.
+        Host = "host",
+        /// `port`.
+        Port = "port",
+        /// `user`.
+        User = "user",
+        /// `base_path`.
+        BasePath = "base_path",
+        /// `password`, a credential.
+        Password = "password",
+        /// `private_key`, a credential.
+        PrivateKey = "private_key",
+        /// `private_key_file`.
+        PrivateKeyFile = "private_key_file",
+        /// `passphrase`, a credential.
+        Passphrase = "passphrase",
+        /// `known_hosts`.
+        KnownHosts = "known_hosts",
+        /// `host_key`.
+        HostKey = "host_key",
+        /// `insecure_accept_any_host_key`.
+        InsecureAcceptAnyHostKey = "insecure_accept_any_host_key",
+        /// `create_base_path`.
+        CreateBasePath = "create_base_path",
+        /// `connections`.
+        Connections = "connections",
+        /// `timeout_secs`.
+        TimeoutSecs = "timeout_secs",
+    }
+}
+
+impl Configure for SftpBuilder {
+    type Key = SftpConfigKey;
+
+    fn apply_url(mut self, url: &url::Url) -> Result<Self> {
+        let host = url.host_str().filter(|h| !h.is_empty()).ok_or_else(|| {
+            Error::invalid_argument("an sftp URL names its host: sftp://user@host/base/path")
+        })?;
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        let user = decode(url.username());
+        if user.is_empty() {
+            return Err(Error::invalid_argument(
+                "an sftp URL names its user: sftp://user@host/base/path",
+            ));
+        }
+        self.host = Some(
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned(),
+        );
+        self.user = Some(user);
+        self.base_path = Some(format!("/{}", crate::config::path_segments(url).join("/")));
+        if let Some(port) = url.port() {
+            self.port = Some(port);
+        }
+        if let Some(password) = url.password().filter(|p| !p.is_empty()) {
+            self.password = Some(Secret::new(decode(password)));
+        }
+        Ok(self)
+    }
+
+    fn apply(self, key: SftpConfigKey, value: String) -> Result<Self> {
+        self.with_config(key, value)
+    }
+
+    fn open(self) -> Result<Opened> {
+        Ok(Opened::Async(Arc::new(self.build()?)))
     }
 }
 

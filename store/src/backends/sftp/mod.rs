@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-pub use self::builder::SftpBuilder;
+pub use self::builder::{SftpBuilder, SftpConfigKey};
 use self::folders::Want;
 use self::session::{Lease, Pool};
 use crate::content::{stream_items, AsyncContent, ByteStream, ListStream};
