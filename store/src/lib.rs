@@ -169,15 +169,8 @@ pub use crate::api::{
     OPERATIONS,
 };
 pub use crate::atomic::{AsyncAtomicWriter, AtomicSink, AtomicWriter};
-pub use crate::backends::{
-    AsyncMemoryBackend, LocalBackend, LocalBuilder, LocalConfigKey, MemoryBackend,
-};
-#[cfg(feature = "azure")]
-pub use crate::backends::{AzureBuilder, AzureConfigKey};
-#[cfg(feature = "s3")]
-pub use crate::backends::{S3Builder, S3ConfigKey};
-#[cfg(feature = "sftp")]
-pub use crate::backends::{SftpBackend, SftpBuilder, SftpConfigKey};
+/// Every shipped backend and builder, each behind its feature.
+pub use crate::backends::*;
 pub use crate::capability::{Capabilities, Capability};
 #[cfg(feature = "toml")]
 pub use crate::config::Registry;

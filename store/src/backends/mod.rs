@@ -1,16 +1,16 @@
-//! The shipped backends, one folder each.
+//! The shipped backends, one folder each; each folder exports its backends and builders, and
+//! this module re-exports them all (a backend behind a feature gates itself).
 
-#[cfg(any(feature = "s3", feature = "azure"))]
+#[cfg(feature = "cloud-transport")]
 mod cloud;
 mod local;
 mod memory;
 #[cfg(feature = "sftp")]
 mod sftp;
 
-#[cfg(feature = "azure")]
-pub use self::cloud::{AzureBuilder, AzureConfigKey};
-#[cfg(feature = "s3")]
-pub use self::cloud::{S3Builder, S3ConfigKey};
+#[cfg(feature = "cloud-transport")]
+#[cfg_attr(not(any(feature = "s3", feature = "azure")), allow(unused_imports))]
+pub use self::cloud::*;
 pub use self::local::{LocalBackend, LocalBuilder, LocalConfigKey};
 pub use self::memory::{AsyncMemoryBackend, MemoryBackend};
 #[cfg(feature = "sftp")]

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 
 /// One configuration key of one backend type; written by [`config_keys!`].
 #[cfg_attr(
-    not(any(feature = "s3", feature = "azure", feature = "sftp")),
+    not(any(feature = "cloud-transport", feature = "sftp")),
     allow(dead_code)
 )]
 pub(crate) trait ConfigKey: Copy + Sized + 'static {

@@ -13,6 +13,6 @@ pub(crate) use self::keys::{config_keys, ConfigKey};
 #[cfg(feature = "toml")]
 pub use self::registry::Registry;
 pub(crate) use self::types::{Configure, Opened};
-#[cfg(any(feature = "s3", feature = "azure", feature = "sftp"))]
+#[cfg(any(feature = "cloud-transport", feature = "sftp"))]
 pub(crate) use self::url::path_segments;
 pub(crate) use self::url::{no_credentials, open_url, parse_for};

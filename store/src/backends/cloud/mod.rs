@@ -2,6 +2,11 @@
 //! [`ObjectStoreBackend`](crate::interop::object_store::ObjectStoreBackend) over object_store's
 //! signed HTTP clients (reqwest on rustls, with ring as the one crypto provider), and the
 //! transport settings they share.
+// `cloud-transport` alone (the shared transport, without a cloud) builds nothing here.
+#![cfg_attr(
+    not(any(feature = "s3", feature = "azure")),
+    allow(dead_code, unused_macros)
+)]
 
 /// The settings every cloud builder has, written once: each builder keeps a `transport` field.
 macro_rules! shared_settings {
