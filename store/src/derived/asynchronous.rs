@@ -238,20 +238,14 @@ pub(crate) async fn open_atomic_checks<B: AsyncBackend + ?Sized>(
         return Err(located(Error::root_is_folder()));
     }
     if backend.is_folder(path).await? {
-        return Err(located(Error::invalid_path(
-            path.as_str(),
-            "a folder is in the way",
-        )));
+        return Err(located(Error::folder_in_the_way(path.as_str())));
     }
     let is_file = backend.is_file(path).await?;
     if !is_file {
         let mut ancestor = path.parent();
         while let Some(a) = ancestor.filter(|a| !a.is_root()) {
             if backend.is_file(&a).await? {
-                return Err(located(Error::invalid_path(
-                    path.as_str(),
-                    "a file is in the way",
-                )));
+                return Err(located(Error::file_in_the_way(path.as_str())));
             }
             ancestor = a.parent();
         }

@@ -70,7 +70,7 @@ pub(crate) fn decode_text(bytes: Bytes, path: &str, backend: &'static str) -> Re
 fn folder_verdict(is_folder: bool, is_file: bool, path: &str, backend: &'static str) -> Result<()> {
     match (is_folder, is_file) {
         (true, _) => Ok(()),
-        (false, true) => Err(Error::invalid_path(path, "not a folder").with_backend(backend)),
+        (false, true) => Err(Error::not_a_folder(path).with_backend(backend)),
         (false, false) => Err(Error::not_found(path).with_backend(backend)),
     }
 }

@@ -197,9 +197,7 @@ impl Temp {
     fn placed_error(&self, e: Errno) -> Error {
         match e {
             Errno::EXIST => Error::already_exists(self.key.as_str()).with_backend(NAME),
-            Errno::ISDIR => {
-                Error::invalid_path(self.key.as_str(), "a folder is in the way").with_backend(NAME)
-            }
+            Errno::ISDIR => Error::folder_in_the_way(self.key.as_str()).with_backend(NAME),
             e => Error::from_io(e.into(), &self.key, NAME),
         }
     }

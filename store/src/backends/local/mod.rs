@@ -424,7 +424,7 @@ impl LocalBackend {
             return Err(not_found(src));
         };
         if src_kind == FileType::Directory {
-            return Err(Error::invalid_path(src.as_str(), "source is a folder").with_backend(NAME));
+            return Err(Error::source_is_a_folder(src.as_str()).with_backend(NAME));
         }
         if src == dst {
             return Ok(());
@@ -780,15 +780,15 @@ fn not_found(key: &StorePath) -> Error {
 }
 
 fn is_folder(key: &StorePath) -> Error {
-    Error::invalid_path(key.as_str(), "is a folder").with_backend(NAME)
+    Error::is_a_folder(key.as_str()).with_backend(NAME)
 }
 
 fn folder_in_the_way(key: &StorePath) -> Error {
-    Error::invalid_path(key.as_str(), "a folder is in the way").with_backend(NAME)
+    Error::folder_in_the_way(key.as_str()).with_backend(NAME)
 }
 
 fn file_in_the_way(key: &StorePath) -> Error {
-    Error::invalid_path(key.as_str(), "a file is in the way").with_backend(NAME)
+    Error::file_in_the_way(key.as_str()).with_backend(NAME)
 }
 
 /// `InvalidPath` for a FIFO, socket or device: never opened in a way that could block.

@@ -416,12 +416,9 @@ fn open_dir_at(dir: BorrowedFd<'_>, name: &CStr) -> rustix::io::Result<OwnedFd> 
     sys::openat(dir, name, flags, Mode::empty())
 }
 
-/// The message of a key refused for leading outside the root.
-pub(super) const ESCAPES: &str = "escapes root";
-
 /// `InvalidPath("escapes root")` for `key`.
 pub(super) fn escapes(key: &StorePath) -> Error {
-    Error::invalid_path(key.as_str(), ESCAPES).with_backend(NAME)
+    Error::escapes_root(key.as_str()).with_backend(NAME)
 }
 
 /// `InvalidPath` for a key through a dangling or looping symlink.

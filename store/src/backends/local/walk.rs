@@ -10,10 +10,11 @@ use std::sync::Arc;
 use rustix::fs::{self as sys, AtFlags, Dir, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
-use super::root::{Handle, Walked, ESCAPES, LOOPING};
+use super::root::{Handle, Walked, LOOPING};
 use super::{info_of, NAME};
 use crate::atomic::is_temp_name;
 use crate::entry::{FileInfo, FolderEntry};
+use crate::error::ESCAPES_ROOT;
 use crate::error::{Error, Result};
 use crate::path::StorePath;
 
@@ -250,7 +251,7 @@ impl Walk {
                 left_out(&parent, child.name(), "a dangling or looping symlink");
                 return None;
             }
-            Err(e) if e.message() == ESCAPES => {
+            Err(e) if e.message() == ESCAPES_ROOT => {
                 left_out(
                     &parent,
                     child.name(),

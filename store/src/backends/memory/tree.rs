@@ -95,7 +95,7 @@ impl Tree {
         self.root_refused(path)?;
         match self.read_lock().get(path) {
             Some(Node::File(f)) => Ok(f.data.clone()),
-            Some(Node::Folder) => Err(self.err(Error::invalid_path(path.as_str(), "is a folder"))),
+            Some(Node::Folder) => Err(self.err(Error::is_a_folder(path.as_str()))),
             None => Err(self.err(Error::not_found(path.as_str()))),
         }
     }
@@ -121,7 +121,7 @@ impl Tree {
                 let data = (f.data.len() as u64 <= limit).then(|| f.data.clone());
                 Ok((info(path, f), data))
             }
-            Some(Node::Folder) => Err(self.err(Error::invalid_path(path.as_str(), "is a folder"))),
+            Some(Node::Folder) => Err(self.err(Error::is_a_folder(path.as_str()))),
             None => Err(self.err(Error::not_found(path.as_str()))),
         }
     }
@@ -130,7 +130,7 @@ impl Tree {
         self.root_refused(path)?;
         match self.read_lock().get(path) {
             Some(Node::File(f)) => Ok(info(path, f)),
-            Some(Node::Folder) => Err(self.err(Error::invalid_path(path.as_str(), "is a folder"))),
+            Some(Node::Folder) => Err(self.err(Error::is_a_folder(path.as_str()))),
             None => Err(self.err(Error::not_found(path.as_str()))),
         }
     }
@@ -146,9 +146,7 @@ impl Tree {
     ) -> Result<bool> {
         self.root_refused(path)?;
         match nodes.get(path) {
-            Some(Node::Folder) => {
-                return Err(self.err(Error::invalid_path(path.as_str(), "a folder is in the way")))
-            }
+            Some(Node::Folder) => return Err(self.err(Error::folder_in_the_way(path.as_str()))),
             Some(Node::File(_)) if !overwrite => {
                 return Err(self.err(Error::already_exists(path.as_str())))
             }
@@ -342,9 +340,7 @@ impl Tree {
         let mut nodes = self.write_lock();
         let file = match nodes.get(src) {
             Some(Node::File(f)) => f.clone(),
-            Some(Node::Folder) => {
-                return Err(self.err(Error::invalid_path(src.as_str(), "source is a folder")))
-            }
+            Some(Node::Folder) => return Err(self.err(Error::source_is_a_folder(src.as_str()))),
             None => return Err(self.err(Error::not_found(src.as_str()))),
         };
         if src == dst {

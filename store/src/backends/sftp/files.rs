@@ -52,15 +52,15 @@ pub(super) fn info(key: &StorePath, attrs: &FileAttributes) -> FileInfo {
 }
 
 pub(super) fn escapes(key: &StorePath) -> Error {
-    Error::invalid_path(key.as_str(), "escapes root").with_backend(NAME)
+    Error::escapes_root(key.as_str()).with_backend(NAME)
 }
 
 fn is_folder(key: &StorePath) -> Error {
-    Error::invalid_path(key.as_str(), "is a folder").with_backend(NAME)
+    Error::is_a_folder(key.as_str()).with_backend(NAME)
 }
 
 pub(super) fn file_in_the_way(key: &StorePath) -> Error {
-    Error::invalid_path(key.as_str(), "a file is in the way").with_backend(NAME)
+    Error::file_in_the_way(key.as_str()).with_backend(NAME)
 }
 
 /// The two-string payload of `posix-rename@openssh.com`, laid out as `hardlink@`'s.

@@ -361,9 +361,7 @@ impl SftpBackend {
         let conn = self.lease().await?;
         match self.kind(&conn, key).await? {
             Some(Kind::Folder) => {}
-            Some(_) => {
-                return Err(Error::invalid_path(key.as_str(), "not a folder").with_backend(NAME))
-            }
+            Some(_) => return Err(Error::not_a_folder(key.as_str()).with_backend(NAME)),
             None if options.missing_ok => return Ok(()),
             None => return Err(Error::not_found(key.as_str()).with_backend(NAME)),
         }

@@ -223,7 +223,7 @@ impl ObjectStoreBackend {
     /// fails open, so if it errs the miss stands.
     async fn miss(&self, err: Error, key: &StorePath) -> Error {
         if err.kind() == ErrorKind::NotFound && self.has_below(key).await.unwrap_or(false) {
-            self.located(Error::invalid_path(key.as_str(), "is a folder"))
+            self.located(Error::is_a_folder(key.as_str()))
         } else {
             err
         }
@@ -235,7 +235,7 @@ impl ObjectStoreBackend {
             return Ok(());
         }
         if self.has_below(key).await? {
-            return Err(self.located(Error::invalid_path(key.as_str(), "a folder is in the way")));
+            return Err(self.located(Error::folder_in_the_way(key.as_str())));
         }
         let mut ancestor = key.parent();
         while let Some(a) = ancestor.filter(|a| !a.is_root()) {
@@ -494,7 +494,7 @@ impl ObjectStoreBackend {
         let missing = self.located(Error::not_found(src.as_str()));
         match self.miss(missing, src).await {
             e if e.kind() == ErrorKind::InvalidPath => {
-                self.located(Error::invalid_path(src.as_str(), "source is a folder"))
+                self.located(Error::source_is_a_folder(src.as_str()))
             }
             e => e,
         }
