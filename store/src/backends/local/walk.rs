@@ -11,11 +11,13 @@ use rustix::fs::{self as sys, AtFlags, Dir, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
 use super::root::{Handle, Walked, LOOPING};
-use super::{info_of, NAME};
+use super::{info_of, kind, LocalBackend, NAME};
 use crate::atomic::is_temp_name;
+use crate::content::ListIter;
 use crate::entry::{FileInfo, FolderEntry};
 use crate::error::ESCAPES_ROOT;
 use crate::error::{Error, Result};
+use crate::options::ListOptions;
 use crate::path::StorePath;
 
 /// One listed node.
@@ -301,4 +303,54 @@ fn left_out(folder: &StorePath, name: &str, why: &str) {
         entry = name,
         "listing leaves out an entry: {why}"
     );
+}
+
+impl LocalBackend {
+    /// The walk of `folder` down to `max_depth`; a missing folder walks as empty.
+    pub(super) fn walk(&self, folder: &StorePath, max_depth: Option<usize>) -> Result<Walk> {
+        let Some(handle) = self.root.handle()? else {
+            return Ok(Walk::empty());
+        };
+        let io = |e: Errno| Error::from_io(e.into(), folder, NAME);
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY;
+        let fd = if folder.is_root() {
+            sys::openat(handle.fd(), c".", flags | OFlags::CLOEXEC, Mode::empty()).map_err(io)?
+        } else {
+            match handle.open_beneath(folder, flags, Mode::empty()) {
+                Some(fd) => fd.map_err(|e| Error::from_io(e, folder, NAME))?,
+                None => match handle.walk(folder, true, None)? {
+                    Walked::Found(place, stat) if kind(&stat) == FileType::Directory => {
+                        open_listing(&place.dir, place.name()).map_err(io)?
+                    }
+                    _ => return Ok(Walk::empty()),
+                },
+            }
+        };
+        Walk::new(Arc::clone(handle), fd, folder.clone(), max_depth)
+    }
+}
+
+pub(super) fn files_only(walk: Walk) -> ListIter<FileInfo> {
+    Box::new(walk.filter_map(|node| match node {
+        Ok(Node::File(f)) => Some(Ok(f)),
+        Ok(Node::Folder(_)) => None,
+        Err(e) => Some(Err(e)),
+    }))
+}
+
+pub(super) fn folders_only(walk: Walk) -> ListIter<FolderEntry> {
+    Box::new(walk.filter_map(|node| match node {
+        Ok(Node::Folder(f)) => Some(Ok(f)),
+        Ok(Node::File(_)) => None,
+        Err(e) => Some(Err(e)),
+    }))
+}
+
+/// How deep a listing walks: `None` for everything below, `Some(0)` for direct children.
+pub(super) fn walk_depth(options: &ListOptions) -> Option<usize> {
+    match options.max_depth {
+        Some(depth) => Some(depth),
+        None if options.recursive => None,
+        None => Some(0),
+    }
 }
