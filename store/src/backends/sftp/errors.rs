@@ -6,6 +6,7 @@ use russh_sftp::protocol::StatusCode;
 
 use super::NAME;
 use crate::error::{Error, ErrorKind};
+use crate::path::StorePath;
 
 /// `BackendUnavailable`, retryable: the connection failed or died.
 pub(super) fn unavailable(message: String) -> Error {
@@ -58,6 +59,18 @@ pub(super) fn from_sftp(err: SftpError, key: &str) -> Error {
             .with_path(key)
             .with_source(other),
     }
+}
+
+pub(super) fn escapes(key: &StorePath) -> Error {
+    Error::escapes_root(key.as_str()).with_backend(NAME)
+}
+
+pub(super) fn is_folder(key: &StorePath) -> Error {
+    Error::is_a_folder(key.as_str()).with_backend(NAME)
+}
+
+pub(super) fn file_in_the_way(key: &StorePath) -> Error {
+    Error::file_in_the_way(key.as_str()).with_backend(NAME)
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use futures_util::future::{join, join_all};
 use russh_sftp::protocol::{FileAttributes, StatusCode};
 
 use super::errors::{self, is_missing};
-use super::files::{escapes, file_in_the_way, info, kind_of, Kind};
+use super::errors::{escapes, file_in_the_way};
+use super::files::{info, kind_of, Kind};
 use super::session::{self, Lease};
 use super::{SftpBackend, NAME};
 use crate::atomic::is_temp_name;

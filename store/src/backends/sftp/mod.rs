@@ -3,7 +3,7 @@
 //!
 //! - `builder` — where the server is, the login, the host-key policy.
 //! - `session` — connecting, verifying, logging in; the pool that reconnects.
-//! - `files` and `folders` — the operations, in the protocol's terms.
+//! - `files`, `writes`, `moves` and `folders` — the operations, in the protocol's terms.
 //! - `transfer` — pipelined reads and writes.
 //! - `errors` — SFTP status codes as store errors.
 
@@ -11,8 +11,10 @@ mod builder;
 mod errors;
 mod files;
 mod folders;
+mod moves;
 mod session;
 mod transfer;
+mod writes;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
