@@ -2,13 +2,11 @@
 //! [`AtomicWriter`] and the tokio [`AsyncAtomicWriter`].
 
 use std::fmt;
-use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
-use std::time::SystemTime;
 
 use bytes::{Bytes, BytesMut};
 use tokio_util::sync::PollSender;
@@ -19,41 +17,6 @@ use crate::error::{Error, Result};
 use crate::options::WriteOptions;
 use crate::path::StorePath;
 use crate::write_result::WriteResult;
-
-/// The reserved prefix of named temps ([C-6.3](crate::contract#C-6.3)): listings leave such names out, and writes
-/// refuse them, on every backend that writes named temps (Local without `O_TMPFILE`, SFTP).
-pub(crate) const TEMP_PREFIX: &str = ".~tmp.";
-
-/// Whether `name` is one of our temps.
-pub(crate) fn is_temp_name(name: &str) -> bool {
-    name.starts_with(TEMP_PREFIX)
-}
-
-/// A fresh temp name, `.~tmp.` and 16 hex digits: 22 bytes, whatever the target's name.
-pub(crate) fn temp_name() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let seed = (
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        std::process::id(),
-        SystemTime::now(),
-    );
-    let n = RandomState::new().hash_one(seed);
-    format!("{TEMP_PREFIX}{n:016x}")
-}
-
-/// `InvalidPath` for a key with a segment in the temps' reserved namespace.
-pub(crate) fn refuse_reserved(key: &StorePath, backend: &'static str) -> Result<()> {
-    if key.segments().any(is_temp_name) {
-        return Err(Error::invalid_path(
-            key.as_str(),
-            format!(
-                "names starting with `{TEMP_PREFIX}` are reserved for the temps of atomic writes"
-            ),
-        )
-        .with_backend(backend));
-    }
-    Ok(())
-}
 
 /// What a backend implements to offer `open_atomic` ([C-6.4](crate::contract#C-6.4)).
 ///

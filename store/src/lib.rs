@@ -142,6 +142,7 @@ mod pattern;
 mod reopen;
 mod resolution;
 mod secret;
+mod temp_names;
 mod write_result;
 
 mod adapters;

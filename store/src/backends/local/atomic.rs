@@ -23,7 +23,7 @@ use crate::write_result::WriteResult;
 
 /// A fresh temp name for the `openat` calls.
 fn temp_name() -> CString {
-    CString::new(crate::atomic::temp_name()).unwrap_or_default()
+    CString::new(crate::temp_names::temp_name()).unwrap_or_default()
 }
 
 /// The permissions a promoted file ends up with.

@@ -7,7 +7,7 @@ use rustix::fs::{self as sys, AtFlags, Dir, FileType};
 use rustix::io::Errno;
 
 use super::walk::open_listing;
-use crate::atomic::is_temp_name;
+use crate::temp_names::is_temp_name;
 
 /// The entries of the folder open at `fd` (`.` and `..` left out), each with its type, stated
 /// without following where the directory entry does not say.

@@ -12,13 +12,13 @@ use rustix::io::Errno;
 
 use super::root::{Handle, Walked, LOOPING};
 use super::{info_of, kind, LocalBackend, NAME};
-use crate::atomic::is_temp_name;
 use crate::content::ListIter;
 use crate::entry::{FileInfo, FolderEntry};
 use crate::error::ESCAPES_ROOT;
 use crate::error::{Error, Result};
 use crate::options::ListOptions;
 use crate::path::StorePath;
+use crate::temp_names::is_temp_name;
 
 /// One listed node.
 pub(super) enum Node {

@@ -175,7 +175,7 @@ pub(super) fn open_at(place: &Place, flags: OFlags, key: &StorePath) -> Result<O
 
 /// `InvalidPath` for a key with a segment in the temps' reserved namespace.
 pub(super) fn refuse_reserved(key: &StorePath) -> Result<()> {
-    crate::atomic::refuse_reserved(key, NAME)
+    crate::temp_names::refuse_reserved(key, NAME)
 }
 
 /// Copies the content into `file` in bounded memory; returns the bytes consumed.

@@ -10,11 +10,11 @@ use super::errors::{escapes, file_in_the_way};
 use super::files::{info, kind_of, Kind};
 use super::session::{self, Lease};
 use super::{SftpBackend, NAME};
-use crate::atomic::is_temp_name;
 use crate::entry::{Entry, FileInfo, FolderEntry};
 use crate::error::{Error, Result};
 use crate::options::{DeleteFolderOptions, ListOptions};
 use crate::path::StorePath;
+use crate::temp_names::is_temp_name;
 
 /// What a walk collects.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -14,11 +14,11 @@ use super::moves::posix_rename;
 use super::session::Lease;
 use super::transfer::{self};
 use super::{SftpBackend, NAME};
-use crate::atomic::{refuse_reserved, temp_name};
 use crate::content::AsyncContent;
 use crate::error::{Error, Result};
 use crate::options::WriteOptions;
 use crate::path::StorePath;
+use crate::temp_names::{refuse_reserved, temp_name};
 use crate::write_result::WriteResult;
 
 impl SftpBackend {
