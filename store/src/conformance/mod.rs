@@ -64,14 +64,18 @@ macro_rules! kit_items {
 mod async_to_sync;
 #[deny(dead_code)]
 mod atomic;
-#[deny(dead_code)]
-mod bridges;
 mod calls;
+#[deny(dead_code)]
+mod close;
+#[deny(dead_code)]
+mod concurrency;
 #[deny(dead_code)]
 mod conditional;
 mod group;
 #[deny(dead_code)]
 mod identity;
+#[deny(dead_code)]
+mod io_errors;
 #[deny(dead_code)]
 mod listing;
 #[deny(dead_code)]
@@ -101,9 +105,11 @@ pub mod __calls {
 pub mod items {
     pub use super::async_to_sync::exported::*;
     pub use super::atomic::exported::*;
-    pub use super::bridges::exported::*;
+    pub use super::close::exported::*;
+    pub use super::concurrency::exported::*;
     pub use super::conditional::exported::*;
     pub use super::identity::exported::*;
+    pub use super::io_errors::exported::*;
     pub use super::listing::exported::*;
     pub use super::metadata::exported::*;
     pub use super::moves::exported::*;
@@ -206,9 +212,11 @@ macro_rules! __conformance_group {
         const _: $crate::conformance::Group = $crate::__kit_group!($group);
         $crate::__kit_async_to_sync!($group, $store);
         $crate::__kit_atomic!($group, $store);
-        $crate::__kit_bridges!($group, $store);
+        $crate::__kit_close!($group, $store);
+        $crate::__kit_concurrency!($group, $store);
         $crate::__kit_conditional!($group, $store);
         $crate::__kit_identity!($group, $store);
+        $crate::__kit_io_errors!($group, $store);
         $crate::__kit_listing!($group, $store);
         $crate::__kit_metadata!($group, $store);
         $crate::__kit_moves!($group, $store);

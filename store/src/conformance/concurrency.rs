@@ -1,155 +1,13 @@
-//! Conformance items (see docs/contract.md §8): close posture, concurrency and bridges (K-97, K-99,
-//! K-100, K-107).
+//! Conformance items (see docs/contract.md §8): one shared instance under concurrent calls
+//! (K-99, K-100).
 
-use std::fmt::Debug;
 use std::io;
 
 use bytes::Bytes;
 
-use super::support::{
-    chunks_of, create, expect_kind, has_gates, paths, replace, seed, seed_if_possible,
-};
-use super::{CallArgs, World, WorldKind};
-use crate::PathRole;
-use crate::{
-    AsyncContent, AsyncStore, Capability, Content, DeleteFolderOptions, Error, ErrorKind,
-    ListOptions, Result, Store,
-};
-
-fn is_terminal(w: &dyn World) -> bool {
-    match w.sync_store() {
-        Some(store) => store.backend().close_is_terminal(),
-        None => w
-            .async_store()
-            .expect("a world has a store")
-            .backend()
-            .close_is_terminal(),
-    }
-}
-
-/// `result` must be the closed error of [C-2.10](crate::contract#C-2.10).
-#[track_caller]
-fn expect_closed<T: Debug>(w: &dyn World, what: &str, result: Result<T>) {
-    let err = match result {
-        Ok(value) => panic!("{what} after close() on a terminal backend: got Ok({value:?})"),
-        Err(err) => err,
-    };
-    assert_eq!(
-        err.kind(),
-        ErrorKind::BackendUnavailable,
-        "{what} after close(): {err}"
-    );
-    assert!(
-        err.message().contains("is closed"),
-        "{what} after close(): message must say \"is closed\": {err}"
-    );
-    assert!(
-        !err.is_retryable(),
-        "{what} after close(): a closed backend is not retryable"
-    );
-    assert_eq!(
-        err.backend(),
-        Some(w.name()),
-        "{what} after close(): backend name"
-    );
-}
-
-/// K-97: after `close()` a terminal backend answers every operation, probes included, with BackendUnavailable ("is closed", not retryable); a reusable backend works again.
-pub async fn k097_close_posture(w: &dyn World) {
-    let caps = w.capabilities();
-    let write = seed_if_possible(w, &[("k97/f.txt", "before close"), ("k97/sub/g.txt", "g")]).await;
-    let terminal = is_terminal(w);
-    w.close().await.expect("close() is Ok");
-    w.close().await.expect("a second close() is Ok");
-    if terminal {
-        // Every operation of the table but `close` itself, where its gate is declared: the
-        // ungated ones (the probes, `ping`) on files, folders, the root and missing paths.
-        let f = "k97/f.txt";
-        let mut checked = 0;
-        for op in crate::OPERATIONS.iter().filter(|op| op.name != "close") {
-            if op.gate.is_some_and(|g| !caps.supports(g)) {
-                continue;
-            }
-            let spots: &[&str] = match op.gate {
-                None => &["k97/f.txt", "k97", "", ".", "missing"],
-                Some(_) => &[f],
-            };
-            for spot in spots {
-                let paths = op.paths().enumerate().map(|(i, (_, role))| match role {
-                    PathRole::File if i > 0 => "k97/r.txt",
-                    PathRole::Subfolder => "k97",
-                    PathRole::Pattern => "**",
-                    PathRole::Folder if op.gate.is_some() => "",
-                    _ => *spot,
-                });
-                let args = CallArgs::new(paths).flag(true);
-                let Some(call) = w.call(op, &args) else {
-                    continue;
-                };
-                let result = call.await;
-                expect_closed(w, &format!("{} {args:?}", op.name), result);
-                checked += 1;
-            }
-        }
-        assert!(
-            checked > 0,
-            "no operation of the table was called after close()"
-        );
-        // The stores' conveniences.
-        if caps.supports(Capability::Read) {
-            expect_closed(w, "read_text", w.read_text(f).await);
-        }
-        if write {
-            expect_closed(w, "write_text", w.write_text(f, "x", &replace()).await);
-        }
-        if caps.supports(Capability::List) {
-            let result = w.get_folder_info("k97", Some(3)).await;
-            expect_closed(w, "get_folder_info(max_depth)", result);
-        }
-        if caps.supports(Capability::Metadata) {
-            expect_closed(w, "head", w.head(f).await);
-        }
-        w.close().await.expect("close() stays Ok once closed");
-        return;
-    }
-    // A reusable backend re-opens lazily: everything works again, data included.
-    w.ping().await.expect("ping after close()");
-    assert!(w.exists("").await.expect("exists(root)"), "root exists");
-    assert!(
-        w.is_folder("").await.expect("is_folder(root)"),
-        "root is a folder"
-    );
-    if !write {
-        return;
-    }
-    assert!(
-        w.is_file("k97/f.txt").await.expect("is_file"),
-        "seeded file"
-    );
-    assert!(
-        w.is_folder("k97/sub").await.expect("is_folder"),
-        "seeded folder"
-    );
-    if caps.supports(Capability::Read) {
-        let data = w.read_bytes("k97/f.txt").await.expect("read after close()");
-        assert_eq!(data, "before close".as_bytes(), "data survives close()");
-    }
-    let wr = w
-        .write("k97/after.txt", Bytes::from("after"), &create())
-        .await
-        .expect("write after close()");
-    assert_eq!((wr.path.as_str(), wr.size), ("k97/after.txt", 5), "write");
-    if caps.supports(Capability::List) {
-        let listed = w
-            .list_files("k97", &ListOptions::new().recursive(true))
-            .await;
-        assert_eq!(
-            paths(listed, |f| f.path.to_string()),
-            ["k97/after.txt", "k97/f.txt", "k97/sub/g.txt"],
-            "listing after close()"
-        );
-    }
-}
+use super::support::{chunks_of, create, has_gates, paths};
+use super::{World, WorldKind};
+use crate::{AsyncContent, AsyncStore, Capability, Content, ListOptions, Store};
 
 const WORKERS: usize = 8;
 const ITEMS: usize = 16;
@@ -411,79 +269,10 @@ pub async fn k100_parallel_atomic_writes(w: &dyn World) {
     }
 }
 
-/// K-107: the errors the store produces survive `io::Error::from(e)` with the kind [C-4.1](crate::contract#C-4.1) gives
-/// them, and `get_ref().downcast_ref::<store::Error>()` recovers each (the constructed kinds
-/// and the table itself are unit tests of `error.rs`).
-pub async fn k107_io_error_mapping(w: &dyn World) {
-    let name = w.name();
-    let caps = w.capabilities();
-    let mut samples: Vec<(&str, Error)> = Vec::new();
-
-    // Errors the store produces.
-    samples.push((
-        "InvalidPath from read_bytes(\"\")",
-        expect_kind(w, w.read_bytes("").await, ErrorKind::InvalidPath),
-    ));
-    samples.push((
-        "InvalidArgument from glob(\"a**\")",
-        expect_kind(w, w.glob("a**").await, ErrorKind::InvalidArgument),
-    ));
-    let write = caps.supports(Capability::Write);
-    let read = caps.supports(Capability::Read);
-    if read {
-        let err = expect_kind(w, w.read_bytes("k107/missing").await, ErrorKind::NotFound);
-        samples.push(("NotFound from read_bytes", err));
-    }
-    if write {
-        seed(w, &[("k107/dir/f.txt", "x")]).await;
-        let err = expect_kind(
-            w,
-            w.write("k107/dir/f.txt", Bytes::from("y"), &create()).await,
-            ErrorKind::AlreadyExists,
-        );
-        samples.push(("AlreadyExists from write", err));
-        if read {
-            w.write(
-                "k107/bad.txt",
-                Bytes::from_static(&[0xff, 0xfe, 0x00]),
-                &replace(),
-            )
-            .await
-            .expect("writing invalid UTF-8");
-            let err = expect_kind(w, w.read_text("k107/bad.txt").await, ErrorKind::InvalidData);
-            samples.push(("InvalidData from read_text", err));
-        }
-        if caps.supports(Capability::Delete) {
-            let err = expect_kind(
-                w,
-                w.delete_folder("k107/dir", &DeleteFolderOptions::new())
-                    .await,
-                ErrorKind::DirectoryNotEmpty,
-            );
-            samples.push(("DirectoryNotEmpty from delete_folder", err));
-        }
-    }
-    if let Some(missing) = Capability::ALL
-        .into_iter()
-        .find(|c| !c.is_flag() && !caps.supports(*c))
-    {
-        samples.push((
-            "Unsupported from require",
-            caps.require(missing).unwrap_err().with_backend(name),
-        ));
-    }
-
-    for (what, err) in samples {
-        crate::error::assert_io_round_trip(what, err);
-    }
-}
-
 // The items of this file and the groups they run in.
-kit_items! { $ __kit_bridges;
+kit_items! { $ __kit_concurrency;
     all [
-        k097_close_posture,
         k099_shared_instance_concurrency,
         k100_parallel_atomic_writes,
-        k107_io_error_mapping,
     ]
 }
