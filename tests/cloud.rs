@@ -105,8 +105,8 @@ store::conformance_tests!(
 
 // S3 completes both uploads and the last one wins; Azure drops the second upload's blocks
 // when the first commits, so the first wins and the second fails.
-object_store_suite!(s3_suite => s3, last_writer_wins: true, etags: true);
-object_store_suite!(azure_suite => azure, last_writer_wins: false, etags: true);
+object_store_suite!(s3_suite => || common::Objects::new(s3()), last_writer_wins: true, etags: true, attributes: true);
+object_store_suite!(azure_suite => || common::Objects::new(azure()), last_writer_wins: false, etags: true, attributes: true);
 
 /// Every value and error the tests below make, formatted: no secret appears (C-2.13).
 fn assert_no_secret(what: &str, text: &str) {

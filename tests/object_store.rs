@@ -11,147 +11,35 @@
 
 use std::sync::Arc;
 
-use object_store::integration;
+#[macro_use]
+mod common;
+
 use object_store::ObjectStore;
 use store::interop::object_store::{AsObjectStore, ObjectStoreBackend};
-use store::{AsyncMemoryBackend, AsyncStore, Capability, LocalBackend, MemoryBackend, Store};
+use store::{AsyncMemoryBackend, AsyncStore, LocalBackend, MemoryBackend, Store};
 
-/// A fresh object store over a fresh backend, and the guard that keeps its folder.
-fn fixture(backend: &str) -> (AsObjectStore, Option<tempfile::TempDir>) {
-    let (store, dir) = match backend {
-        "memory" => (AsyncStore::new(MemoryBackend::new()), None),
-        "async-memory" => (AsyncStore::new(AsyncMemoryBackend::new()), None),
-        "local" => {
-            let dir = tempfile::tempdir().expect("a temp folder");
-            (AsyncStore::new(LocalBackend::new(dir.path())), Some(dir))
-        }
-        "object_store-memory" => {
-            let objects = Arc::new(object_store::memory::InMemory::new());
-            (AsyncStore::new(ObjectStoreBackend::new(objects)), None)
-        }
-        other => panic!("no fixture for {other}"),
-    };
-    (AsObjectStore::new(store), dir)
+fn local() -> common::Objects {
+    let dir = tempfile::tempdir().expect("a temp folder");
+    common::Objects::in_dir(LocalBackend::new(dir.path()), dir)
 }
 
-/// Whether `PutMode::Update` is expected to work, as the suite's `put_opts` asks.
-fn supports_update(store: &AsObjectStore) -> bool {
-    store.store().supports(Capability::ConditionalWrite)
+fn object_store_memory() -> common::Objects {
+    common::Objects::new(ObjectStoreBackend::new(Arc::new(
+        object_store::memory::InMemory::new(),
+    )))
 }
 
-macro_rules! suite {
-    ($($module:ident => $backend:literal),* $(,)?) => {$(
-        mod $module {
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn put_get_delete_list() {
-                let (s, _dir) = fixture($backend);
-                integration::put_get_delete_list(&s).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn put_get_attributes() {
-                let (s, _dir) = fixture($backend);
-                let full = s.store().supports(Capability::Attributes)
-                    && s.store().supports(Capability::UserMetadata);
-                // Without both capabilities the suite expects NotImplemented, which the
-                // adapter gives for attributes it cannot keep.
-                assert_eq!(full, $backend != "local", "attribute support of {}", $backend);
-                integration::put_get_attributes(&s).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn get_opts() {
-                let (s, _dir) = fixture($backend);
-                integration::get_opts(&s).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn put_opts() {
-                let (s, _dir) = fixture($backend);
-                let update = supports_update(&s);
-                assert!(update, "every shipped backend has ConditionalWrite");
-                integration::put_opts(&s, update).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn stream_get() {
-                let (s, _dir) = fixture($backend);
-                integration::stream_get(&s).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn list_uses_directories_correctly() {
-                let (s, _dir) = fixture($backend);
-                integration::list_uses_directories_correctly(&s).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn list_with_delimiter() {
-                let (s, _dir) = fixture($backend);
-                integration::list_with_delimiter(&s).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn get_nonexistent_object() {
-                let (s, _dir) = fixture($backend);
-                let err = integration::get_nonexistent_object(&s, None).await.unwrap_err();
-                assert!(matches!(err, object_store::Error::NotFound { .. }), "{err}");
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn rename_and_copy() {
-                let (s, _dir) = fixture($backend);
-                integration::rename_and_copy(&s).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn copy_if_not_exists() {
-                let (s, _dir) = fixture($backend);
-                integration::copy_if_not_exists(&s).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn copy_rename_nonexistent_object() {
-                let (s, _dir) = fixture($backend);
-                integration::copy_rename_nonexistent_object(&s).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn multipart_race_condition() {
-                let (s, _dir) = fixture($backend);
-                integration::multipart_race_condition(&s, true).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn multipart_out_of_order() {
-                let (s, _dir) = fixture($backend);
-                integration::multipart_out_of_order(&s).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn list_with_offset_exclusivity() {
-                let (s, _dir) = fixture($backend);
-                integration::list_with_offset_exclusivity(&s).await;
-            }
-        }
-    )*};
-}
-
-suite!(
-    memory => "memory",
-    async_memory => "async-memory",
-    local => "local",
-    object_store_memory => "object_store-memory",
-);
+object_store_suite!(memory => || common::Objects::new(MemoryBackend::new()), last_writer_wins: true, etags: true, attributes: true);
+object_store_suite!(async_memory => || common::Objects::new(AsyncMemoryBackend::new()), last_writer_wins: true, etags: true, attributes: true);
+object_store_suite!(local => local, last_writer_wins: true, etags: true, attributes: false);
+object_store_suite!(object_store_memory => object_store_memory, last_writer_wins: true, etags: true, attributes: true);
 
 /// A raw `\` is refused, never aliased to `/`.
 #[tokio::test]
 async fn a_backslash_is_not_a_slash() {
     use object_store::path::Path;
     use object_store::ObjectStoreExt;
-    let (s, _dir) = fixture("memory");
+    let s = common::Objects::new(MemoryBackend::new());
     s.put(&Path::from("a/b"), "slash".into()).await.unwrap();
     let alias = Path::parse("a\\b").unwrap();
     let err = s.get(&alias).await.unwrap_err();

@@ -161,37 +161,79 @@ pub async fn stalled_upload(
     (upload, tx)
 }
 
-/// object_store's integration suite, one test per function, over
-/// `AsObjectStore::new(AsyncStore::new($fixture()))`. `$last_writer_wins` is what
-/// `multipart_race_condition` expects of two racing multipart uploads. Without `$etags` (a
-/// backend whose files carry no etag, such as SFTP) `put_opts` runs without conditional
-/// updates, and `get_opts`, whose every remaining step needs an etag, checks instead that none
-/// is claimed: should one appear, that test fails and the suite's own `get_opts` is due.
+/// An `AsObjectStore` over a fresh backend, with what must live as long as it (a temp folder).
+pub struct Objects {
+    objects: store::interop::object_store::AsObjectStore,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Objects {
+    /// Over `backend`.
+    pub fn new<M>(backend: impl store::IntoAsyncBackend<M>) -> Objects {
+        Objects {
+            objects: store::interop::object_store::AsObjectStore::new(store::AsyncStore::new(
+                backend,
+            )),
+            _dir: None,
+        }
+    }
+
+    /// Over `backend`, keeping `dir` until the end.
+    pub fn in_dir<M>(backend: impl store::IntoAsyncBackend<M>, dir: tempfile::TempDir) -> Objects {
+        Objects {
+            _dir: Some(dir),
+            ..Objects::new(backend)
+        }
+    }
+}
+
+impl std::ops::Deref for Objects {
+    type Target = store::interop::object_store::AsObjectStore;
+
+    fn deref(&self) -> &Self::Target {
+        &self.objects
+    }
+}
+
+/// object_store's integration suite, one test per function, over the [`Objects`] `$fixture()`
+/// gives. Every `ObjectStore` function of the suite runs; where a backend lacks a capability
+/// the suite has an answer for it, and the flags say which applies (each is also checked
+/// against what the backend declares):
+/// - `last_writer_wins`: what `multipart_race_condition` expects of two racing uploads;
+/// - `etags`: conditional updates (`ConditionalWrite`); without them `put_opts` runs without
+///   updates, and `get_opts`, whose every remaining step needs an etag, checks instead that
+///   none is claimed: should one appear, that test fails and the suite's own is due;
+/// - `attributes`: attributes and user metadata kept (else the suite expects
+///   `NotImplemented`, which `AsObjectStore` gives for what it cannot keep).
 #[macro_export]
 macro_rules! object_store_suite {
-    ($module:ident => $fixture:ident, last_writer_wins: $last_writer_wins:expr, etags: $etags:expr) => {
+    ($module:ident => $fixture:expr, last_writer_wins: $last_writer_wins:expr, etags: $etags:expr, attributes: $attributes:expr) => {
         mod $module {
             use super::*;
             use object_store::integration;
-            use store::interop::object_store::AsObjectStore;
+            use store::Capability;
 
-            fn objects() -> AsObjectStore {
-                AsObjectStore::new(store::AsyncStore::new($fixture()))
+            fn objects() -> $crate::common::Objects {
+                ($fixture)()
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn put_get_delete_list() {
-                integration::put_get_delete_list(&objects()).await;
+                integration::put_get_delete_list(&*objects()).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn put_get_attributes() {
-                integration::put_get_attributes(&objects()).await;
+                let objects = objects();
+                let full = objects.store().supports(Capability::Attributes)
+                    && objects.store().supports(Capability::UserMetadata);
+                assert_eq!(full, $attributes, "attribute support");
+                integration::put_get_attributes(&*objects).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn get_opts() {
                 let objects = objects();
                 if $etags {
-                    integration::get_opts(&objects).await;
+                    integration::get_opts(&*objects).await;
                 } else {
                     use object_store::ObjectStoreExt;
                     let path = object_store::path::Path::from("no-etag");
@@ -202,43 +244,53 @@ macro_rules! object_store_suite {
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn put_opts() {
-                integration::put_opts(&objects(), $etags).await;
+                let objects = objects();
+                let update = objects.store().supports(Capability::ConditionalWrite);
+                assert_eq!(update, $etags, "conditional writes");
+                integration::put_opts(&*objects, $etags).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn stream_get() {
-                integration::stream_get(&objects()).await;
+                integration::stream_get(&*objects()).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn list_uses_directories_correctly() {
-                integration::list_uses_directories_correctly(&objects()).await;
+                integration::list_uses_directories_correctly(&*objects()).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn list_with_delimiter() {
-                integration::list_with_delimiter(&objects()).await;
+                integration::list_with_delimiter(&*objects()).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn get_nonexistent_object() {
+                let err = integration::get_nonexistent_object(&*objects(), None)
+                    .await
+                    .unwrap_err();
+                assert!(matches!(err, object_store::Error::NotFound { .. }), "{err}");
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn rename_and_copy() {
-                integration::rename_and_copy(&objects()).await;
+                integration::rename_and_copy(&*objects()).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn copy_if_not_exists() {
-                integration::copy_if_not_exists(&objects()).await;
+                integration::copy_if_not_exists(&*objects()).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn copy_rename_nonexistent_object() {
-                integration::copy_rename_nonexistent_object(&objects()).await;
+                integration::copy_rename_nonexistent_object(&*objects()).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn multipart_race_condition() {
-                integration::multipart_race_condition(&objects(), $last_writer_wins).await;
+                integration::multipart_race_condition(&*objects(), $last_writer_wins).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn multipart_out_of_order() {
-                integration::multipart_out_of_order(&objects()).await;
+                integration::multipart_out_of_order(&*objects()).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn list_with_offset_exclusivity() {
-                integration::list_with_offset_exclusivity(&objects()).await;
+                integration::list_with_offset_exclusivity(&*objects()).await;
             }
         }
     };
