@@ -1,5 +1,11 @@
 //! LocalBackend beyond the shared checklist: confinement (C-3.5, K-110), atomic writes that
 //! fail midway, permission errors, deep trees and odd names.
+//!
+//! Beside them: races and kill -9 (`races.rs`), and the two resolution strategies held to
+//! one verdict (`strategies.rs`).
+
+mod races;
+mod strategies;
 
 use std::io::{self, Read};
 use std::os::unix::fs::{symlink, PermissionsExt};
