@@ -1,27 +1,19 @@
 //! An async fn in a blocking backend.
 #![allow(dead_code)]
 
-use store::{Bytes, FileInfo, Result, StorePath};
+include!("../fixture/kv.rs");
 
-struct Kv;
+kv! {
+    #[store::backend(name = "kv")]
+    blocking {
+        fn read_bytes(&self, path: &StorePath) -> Result<Bytes> {
+            let _ = path;
+            Ok(Bytes::new())
+        }
 
-#[store::backend(name = "kv")]
-impl Kv {
-    fn read_bytes(&self, path: &StorePath) -> Result<Bytes> {
-        let _ = path;
-        Ok(Bytes::new())
-    }
-
-    async fn exists(&self, path: &StorePath) -> Result<bool> {
-        Ok(path.is_root())
-    }
-
-    fn get_file_info(&self, path: &StorePath) -> Result<FileInfo> {
-        Ok(FileInfo::new(path.clone(), 0, None))
-    }
-
-    fn is_folder(&self, path: &StorePath) -> Result<bool> {
-        Ok(path.is_root())
+        async fn exists(&self, path: &StorePath) -> Result<bool> {
+            Ok(path.is_root())
+        }
     }
 }
 

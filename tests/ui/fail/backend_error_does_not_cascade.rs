@@ -2,22 +2,14 @@
 //! trait and the `CAPABILITIES` constant, so the uses below raise nothing more.
 #![allow(dead_code)]
 
-use store::{Bytes, FileInfo, Result, StorePath};
+include!("../fixture/kv.rs");
 
-struct Kv;
-
-#[store::backend(name = "kv")]
-impl Kv {
-    async fn read_bytes(&self, path: &StorePath) -> Result<String> {
-        Ok(path.to_string())
-    }
-
-    async fn get_file_info(&self, path: &StorePath) -> Result<FileInfo> {
-        Ok(FileInfo::new(path.clone(), 0, None))
-    }
-
-    async fn is_folder(&self, path: &StorePath) -> Result<bool> {
-        Ok(path.is_root())
+kv! {
+    #[store::backend(name = "kv")]
+    async {
+        async fn read_bytes(&self, path: &StorePath) -> Result<String> {
+            Ok(path.to_string())
+        }
     }
 }
 

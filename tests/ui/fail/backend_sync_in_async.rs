@@ -1,27 +1,19 @@
 //! A blocking fn in an async backend.
 #![allow(dead_code)]
 
-use store::{Bytes, FileInfo, Result, StorePath};
+include!("../fixture/kv.rs");
 
-struct Kv;
+kv! {
+    #[store::backend(name = "kv")]
+    async {
+        async fn read_bytes(&self, path: &StorePath) -> Result<Bytes> {
+            let _ = path;
+            Ok(Bytes::new())
+        }
 
-#[store::backend(name = "kv")]
-impl Kv {
-    async fn read_bytes(&self, path: &StorePath) -> Result<Bytes> {
-        let _ = path;
-        Ok(Bytes::new())
-    }
-
-    fn exists(&self, path: &StorePath) -> Result<bool> {
-        Ok(path.is_root())
-    }
-
-    async fn get_file_info(&self, path: &StorePath) -> Result<FileInfo> {
-        Ok(FileInfo::new(path.clone(), 0, None))
-    }
-
-    async fn is_folder(&self, path: &StorePath) -> Result<bool> {
-        Ok(path.is_root())
+        fn exists(&self, path: &StorePath) -> Result<bool> {
+            Ok(path.is_root())
+        }
     }
 }
 

@@ -1,18 +1,12 @@
 //! A misspelt flag gets the closest name.
 #![allow(dead_code)]
 
-use store::{FileInfo, Result, StorePath};
+include!("../fixture/kv.rs");
 
-struct Kv;
+kv! {
+    #[store::backend(name = "kv", flags(atomic_mov))]
+    blocking {
 
-#[store::backend(name = "kv", flags(atomic_mov))]
-impl Kv {
-    fn get_file_info(&self, path: &StorePath) -> Result<FileInfo> {
-        Ok(FileInfo::new(path.clone(), 0, None))
-    }
-
-    fn is_folder(&self, path: &StorePath) -> Result<bool> {
-        Ok(path.is_root())
     }
 }
 
