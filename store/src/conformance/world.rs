@@ -441,6 +441,3 @@ pub fn run<F: Fixture>(
             .block_on(item),
     }
 }
-
-#[allow(dead_code)]
-fn _assert_object_safe(_: &dyn World) {}
