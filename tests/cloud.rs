@@ -78,28 +78,16 @@ fn azure() -> ObjectStoreBackend {
     )
 }
 
-store::conformance_tests!(
-    s3_async_store,
-    AsyncStore::new(s3()),
-    [all, flat, async_world],
+kit_in_both_worlds!(
+    s3_kit,
+    s3(),
+    [flat] + blocking[async_to_sync],
     declared = common::declared::S3
 );
-store::conformance_tests!(
-    s3_store,
-    Store::new(s3()),
-    [all, flat, sync_world, async_to_sync],
-    declared = common::declared::S3
-);
-store::conformance_tests!(
-    azure_async_store,
-    AsyncStore::new(azure()),
-    [all, flat, async_world],
-    declared = common::declared::AZURE
-);
-store::conformance_tests!(
-    azure_store,
-    Store::new(azure()),
-    [all, flat, sync_world, async_to_sync],
+kit_in_both_worlds!(
+    azure_kit,
+    azure(),
+    [flat] + blocking[async_to_sync],
     declared = common::declared::AZURE
 );
 

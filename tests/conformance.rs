@@ -14,24 +14,16 @@ fn local_dir() -> tempfile::TempDir {
         .expect("a temp folder")
 }
 
-store::conformance_tests!(
-    memory_store,
-    Store::new(MemoryBackend::new()),
-    [all, hier, sync_world],
+kit_in_both_worlds!(
+    memory,
+    MemoryBackend::new(),
+    [hier],
     declared = declared::MEMORY
 );
-
-store::conformance_tests!(
-    memory_async_store,
-    AsyncStore::new(MemoryBackend::new()),
-    [all, hier, async_world],
-    declared = declared::MEMORY
-);
-
-store::conformance_tests!(
-    async_memory_async_store,
-    AsyncStore::new(AsyncMemoryBackend::new()),
-    [all, hier, async_world],
+kit_in_both_worlds!(
+    async_memory,
+    AsyncMemoryBackend::new(),
+    [hier] + blocking[async_to_sync],
     declared = declared::ASYNC_MEMORY
 );
 
@@ -53,13 +45,6 @@ store::conformance_tests!(
     },
     [all, hier, async_world],
     declared = declared::LOCAL
-);
-
-store::conformance_tests!(
-    async_memory_store,
-    Store::new(AsyncMemoryBackend::new()),
-    [all, hier, sync_world, async_to_sync],
-    declared = declared::ASYNC_MEMORY
 );
 
 // The portable walk of handles, which platforms without `openat2` use: the same kit, so both

@@ -16,7 +16,7 @@ mod common;
 
 use object_store::ObjectStore;
 use store::interop::object_store::{AsObjectStore, ObjectStoreBackend};
-use store::{AsyncMemoryBackend, AsyncStore, LocalBackend, MemoryBackend, Store};
+use store::{AsyncMemoryBackend, AsyncStore, LocalBackend, MemoryBackend};
 
 fn local() -> common::Objects {
     let dir = tempfile::tempdir().expect("a temp folder");
@@ -86,18 +86,9 @@ async fn a_child_store_confines_the_object_store() {
     assert!(inside.get(&Path::from("outside.txt")).await.is_err());
 }
 
-store::conformance_tests!(
-    object_store_memory_async_store,
-    AsyncStore::new(ObjectStoreBackend::new(Arc::new(
-        object_store::memory::InMemory::new()
-    ))),
-    [all, flat, async_world]
-);
-
-store::conformance_tests!(
-    object_store_memory_store,
-    Store::new(ObjectStoreBackend::new(Arc::new(
-        object_store::memory::InMemory::new()
-    ))),
-    [all, flat, sync_world, async_to_sync]
+kit_in_both_worlds!(
+    object_store_memory_kit,
+    ObjectStoreBackend::new(Arc::new(object_store::memory::InMemory::new())),
+    [flat] + blocking[async_to_sync],
+    declared = store::conformance::Declared::new()
 );

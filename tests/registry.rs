@@ -182,13 +182,12 @@ backend = "typo"
 fn every_builder_key_is_a_setting() {
     let toml = r#"
 [backends.archive]
-type = "s3"
-bucket = "reports"
-prefix = "2026"
-region = "eu-west-1"
-access_key_id = "AKID"
-secret_access_key = "not-a-secret"
 max_retries = 5
+type = "s3"
+prefix = "2026"
+bucket = "reports"
+secret_access_key = "not-a-secret"
+access_key_id = "AKID"
 retry_timeout_secs = 60
 timeout_secs = 10
 connect_timeout_secs = 2

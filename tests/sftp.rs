@@ -53,16 +53,10 @@ fn sftp() -> SftpBackend {
     builder(&folder()).build().expect("an SFTP backend")
 }
 
-store::conformance_tests!(
-    sftp_async_store,
-    AsyncStore::new(sftp()),
-    [all, hier, async_world],
-    declared = common::declared::SFTP
-);
-store::conformance_tests!(
-    sftp_store,
-    Store::new(sftp()),
-    [all, hier, sync_world, async_to_sync],
+kit_in_both_worlds!(
+    sftp_kit,
+    sftp(),
+    [hier] + blocking[async_to_sync],
     declared = common::declared::SFTP
 );
 

@@ -137,17 +137,8 @@ impl Capabilities {
     /// ([C-5.1](crate::contract#C-5.1)), and what a backend with every operation declares before its flags. "Gates"
     /// means this set everywhere in the project; UserMetadata, ConditionalWrite and Attributes,
     /// which an option value can also require, are not among them.
-    pub const GATES: Capabilities = Capabilities::of(&[
-        Capability::Read,
-        Capability::Write,
-        Capability::Delete,
-        Capability::List,
-        Capability::Glob,
-        Capability::Move,
-        Capability::Copy,
-        Capability::AtomicWrite,
-        Capability::Metadata,
-    ]);
+    /// They are declared first, so they are the head of [`ALL`](Capability::ALL).
+    pub const GATES: Capabilities = Capabilities::of(Capability::ALL.split_at(9).0);
 
     /// The empty set.
     pub const fn empty() -> Self {

@@ -375,3 +375,28 @@ impl Relay {
         }
     }
 }
+
+/// The conformance kit over one backend in both worlds, as `$name::blocking` (a `Store`) and
+/// `$name::asynchronous` (an `AsyncStore`), each over a fresh `$backend`, in the groups given
+/// and the world's own; `blocking [..]` adds groups for the blocking store alone (the
+/// adapter's `async_to_sync`, for an async backend).
+#[macro_export]
+macro_rules! kit_in_both_worlds {
+    ($name:ident, $backend:expr, [$($group:ident),*] $(+ blocking [$($extra:ident),*])?, declared = $declared:expr) => {
+        mod $name {
+            use super::*;
+            ::store::conformance_tests!(
+                blocking,
+                ::store::Store::new($backend),
+                [all, $($group,)* sync_world $($(, $extra)*)?],
+                declared = $declared
+            );
+            ::store::conformance_tests!(
+                asynchronous,
+                ::store::AsyncStore::new($backend),
+                [all, $($group,)* async_world],
+                declared = $declared
+            );
+        }
+    };
+}

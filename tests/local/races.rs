@@ -235,7 +235,12 @@ fn atomic_writes_killed_at_random_leave_no_torn_target_and_no_temp() {
         let data = dir.path().join(format!("round-{round}"));
         fs::create_dir(&data).unwrap();
         let mut child = Command::new(&exe)
-            .args(["--exact", "races::kill_child", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "races::kill_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env("STORE_KILL_CHILD_DIR", &data)
             .spawn()
             .expect("the test binary runs");

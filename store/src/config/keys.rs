@@ -83,7 +83,11 @@ macro_rules! config_keys {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum $name {
-            $( $(#[$variant_meta])* $variant, )*
+            $(
+                #[doc = concat!("`", $key, "`: see the builder's table of keys.")]
+                $(#[$variant_meta])*
+                $variant,
+            )*
         }
 
         impl $name {
@@ -148,9 +152,7 @@ mod tests {
     config_keys! {
         /// Keys of a test type.
         pub enum TestKey for "s3" {
-            /// A text.
             Region = "region",
-            /// A flag.
             AllowHttp = "allow_http",
         }
     }

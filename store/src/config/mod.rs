@@ -12,7 +12,7 @@ mod url;
 pub(crate) use self::keys::{config_keys, ConfigKey};
 #[cfg(feature = "toml")]
 pub use self::registry::Registry;
-pub(crate) use self::types::{Configure, Opened};
+pub(crate) use self::types::{configure_with_builder, Configure, Opened};
 #[cfg(any(feature = "cloud-transport", feature = "sftp"))]
 pub(crate) use self::url::path_segments;
 pub(crate) use self::url::{no_credentials, open_url, parse_for};

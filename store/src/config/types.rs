@@ -193,6 +193,23 @@ pub(crate) trait Configure: Default {
     fn open(self) -> Result<Opened>;
 }
 
+/// The `apply` and `open` of a [`Configure`] impl whose builder does the work in its own
+/// `with_config` and `build`, building a backend native to `$world` (`Blocking` or `Async`).
+macro_rules! configure_with_builder {
+    ($world:ident) => {
+        fn apply(self, key: Self::Key, value: String) -> $crate::Result<Self> {
+            self.with_config(key, value)
+        }
+
+        fn open(self) -> $crate::Result<$crate::config::Opened> {
+            Ok($crate::config::Opened::$world(::std::sync::Arc::new(
+                self.build()?,
+            )))
+        }
+    };
+}
+pub(crate) use configure_with_builder;
+
 impl Build {
     /// The build of the type whose builder is `B`.
     pub(crate) const fn of<B: Configure>() -> Build {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use object_store::azure::MicrosoftAzureBuilder;
 
-use super::{backend, build_error, install_crypto_provider, missing, prefix, Transport};
-use crate::config::{ConfigKey, Configure, Opened};
+use super::{backend, build_error, missing, prefix, Transport};
+use crate::config::{ConfigKey, Configure};
 use crate::error::{Error, Result};
 use crate::interop::object_store::ObjectStoreBackend;
 use crate::path::StorePath;
@@ -162,10 +162,7 @@ impl AzureBuilder {
     /// The backend; no I/O. `InvalidArgument` for a missing account, container or credential,
     /// or a malformed setting.
     pub fn build(self) -> Result<ObjectStoreBackend> {
-        if let Some(endpoint) = &self.endpoint {
-            self.transport.check_endpoint(endpoint, "Azure")?;
-        }
-        install_crypto_provider();
+        self.transport.prepare(self.endpoint.as_deref(), "Azure")?;
         let mut builder = if self.from_env {
             MicrosoftAzureBuilder::from_env()
         } else {
@@ -236,27 +233,6 @@ impl AzureBuilder {
     }
 }
 
-cloud_keys! {
-    /// The configuration keys of [`AzureBuilder`]: its [table](AzureBuilder#configuration-keys)
-    /// gives each key's meaning and default.
-    pub enum AzureConfigKey for "azure" {
-        /// `account`.
-        Account = "account",
-        /// `container`.
-        Container = "container",
-        /// `prefix`.
-        Prefix = "prefix",
-        /// `access_key`, a credential.
-        AccessKey = "access_key",
-        /// `sas_token`, a credential.
-        SasToken = "sas_token",
-        /// `endpoint`.
-        Endpoint = "endpoint",
-        /// `from_env`.
-        FromEnv = "from_env",
-    }
-}
-
 impl Configure for AzureBuilder {
     type Key = AzureConfigKey;
 
@@ -296,12 +272,22 @@ impl Configure for AzureBuilder {
         Ok(self)
     }
 
-    fn apply(self, key: AzureConfigKey, value: String) -> Result<Self> {
-        self.with_config(key, value)
-    }
+    crate::config::configure_with_builder!(Async);
+}
 
-    fn open(self) -> Result<Opened> {
-        Ok(Opened::Async(Arc::new(self.build()?)))
+cloud_keys! {
+    /// The configuration keys of [`AzureBuilder`]: its [table](AzureBuilder#configuration-keys)
+    /// gives each key's meaning and default.
+    pub enum AzureConfigKey for "azure" {
+        Account = "account",
+        Container = "container",
+        Prefix = "prefix",
+        /// A credential, kept as a [`Secret`](crate::Secret).
+        AccessKey = "access_key",
+        /// A credential, kept as a [`Secret`](crate::Secret).
+        SasToken = "sas_token",
+        Endpoint = "endpoint",
+        FromEnv = "from_env",
     }
 }
 

@@ -82,19 +82,12 @@ macro_rules! cloud_keys {
             $(#[$meta])*
             pub enum $name for $backend {
                 $($own)*
-                /// `allow_http`: see `allow_http(..)`.
                 AllowHttp = "allow_http",
-                /// `check_ancestors`: see `check_ancestors(..)`.
                 CheckAncestors = "check_ancestors",
-                /// `max_retries`: see `retries(..)`.
                 MaxRetries = "max_retries",
-                /// `retry_timeout_secs`: see `retries(..)`.
                 RetryTimeoutSecs = "retry_timeout_secs",
-                /// `timeout_secs`: see `timeouts(..)`.
                 TimeoutSecs = "timeout_secs",
-                /// `connect_timeout_secs`: see `timeouts(..)`.
                 ConnectTimeoutSecs = "connect_timeout_secs",
-                /// `upload_concurrency`: see `upload_concurrency(..)`.
                 UploadConcurrency = "upload_concurrency",
             }
         }
@@ -198,6 +191,16 @@ impl Transport {
         Ok(())
     }
 
+    /// What every cloud build does first: the endpoint checked against `allow_http`, and the
+    /// crypto provider installed.
+    pub(crate) fn prepare(&self, endpoint: Option<&str>, backend: &str) -> Result<()> {
+        if let Some(endpoint) = endpoint {
+            self.check_endpoint(endpoint, backend)?;
+        }
+        install_crypto_provider();
+        Ok(())
+    }
+
     pub(crate) fn client_options(&self) -> ClientOptions {
         ClientOptions::new()
             .with_allow_http(self.allow_http)
@@ -220,7 +223,7 @@ impl Transport {
 
 /// Makes ring the process's rustls provider unless one is installed already, so that the
 /// HTTP clients built here have one; another provider a program installed first stays.
-pub(crate) fn install_crypto_provider() {
+fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 

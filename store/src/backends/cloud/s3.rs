@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use object_store::aws::{AmazonS3Builder, S3ConditionalPut, S3CopyIfNotExists};
 
-use super::{backend, build_error, install_crypto_provider, located, missing, prefix, Transport};
-use crate::config::{ConfigKey, Configure, Opened};
+use super::{backend, build_error, located, missing, prefix, Transport};
+use crate::config::{ConfigKey, Configure};
 use crate::error::{Error, Result};
 use crate::interop::object_store::ObjectStoreBackend;
 use crate::path::StorePath;
@@ -199,10 +199,7 @@ impl S3Builder {
     /// The backend; no I/O. `InvalidArgument` for a missing bucket, missing credentials (unless
     /// anonymous or from the environment) or a malformed setting.
     pub fn build(self) -> Result<ObjectStoreBackend> {
-        if let Some(endpoint) = &self.endpoint {
-            self.transport.check_endpoint(endpoint, "S3")?;
-        }
-        install_crypto_provider();
+        self.transport.prepare(self.endpoint.as_deref(), "S3")?;
         let mut builder = if self.from_env {
             AmazonS3Builder::from_env()
         } else {
@@ -283,31 +280,6 @@ impl S3Builder {
     }
 }
 
-cloud_keys! {
-    /// The configuration keys of [`S3Builder`]: its [table](S3Builder#configuration-keys)
-    /// gives each key's meaning and default.
-    pub enum S3ConfigKey for "s3" {
-        /// `bucket`.
-        Bucket = "bucket",
-        /// `prefix`.
-        Prefix = "prefix",
-        /// `region`.
-        Region = "region",
-        /// `endpoint`.
-        Endpoint = "endpoint",
-        /// `access_key_id`.
-        AccessKeyId = "access_key_id",
-        /// `secret_access_key`, a credential.
-        SecretAccessKey = "secret_access_key",
-        /// `session_token`, a credential.
-        SessionToken = "session_token",
-        /// `anonymous`.
-        Anonymous = "anonymous",
-        /// `from_env`.
-        FromEnv = "from_env",
-    }
-}
-
 impl Configure for S3Builder {
     type Key = S3ConfigKey;
 
@@ -323,12 +295,24 @@ impl Configure for S3Builder {
         })
     }
 
-    fn apply(self, key: S3ConfigKey, value: String) -> Result<Self> {
-        self.with_config(key, value)
-    }
+    crate::config::configure_with_builder!(Async);
+}
 
-    fn open(self) -> Result<Opened> {
-        Ok(Opened::Async(Arc::new(self.build()?)))
+cloud_keys! {
+    /// The configuration keys of [`S3Builder`]: its [table](S3Builder#configuration-keys)
+    /// gives each key's meaning and default.
+    pub enum S3ConfigKey for "s3" {
+        Bucket = "bucket",
+        Prefix = "prefix",
+        Region = "region",
+        Endpoint = "endpoint",
+        AccessKeyId = "access_key_id",
+        /// A credential, kept as a [`Secret`](crate::Secret).
+        SecretAccessKey = "secret_access_key",
+        /// A credential, kept as a [`Secret`](crate::Secret).
+        SessionToken = "session_token",
+        Anonymous = "anonymous",
+        FromEnv = "from_env",
     }
 }
 

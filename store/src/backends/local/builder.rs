@@ -1,10 +1,9 @@
 //! `LocalBuilder`: a local backend from configuration keys, for URLs and registries.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use super::LocalBackend;
-use crate::config::{ConfigKey, Configure, Opened};
+use crate::config::{ConfigKey, Configure};
 use crate::error::{Error, Result};
 
 /// Builds a [`LocalBackend`] from settings, as [`Store::from_url`](crate::Store::from_url) and
@@ -77,19 +76,6 @@ impl LocalBuilder {
     }
 }
 
-crate::config::config_keys! {
-    /// The configuration keys of [`LocalBuilder`]: its [table](LocalBuilder#configuration-keys)
-    /// gives each key's meaning and default.
-    pub enum LocalConfigKey for "file" {
-        /// `path`.
-        Path = "path",
-        /// `must_exist`.
-        MustExist = "must_exist",
-        /// `fsync`.
-        Fsync = "fsync",
-    }
-}
-
 impl Configure for LocalBuilder {
     type Key = LocalConfigKey;
 
@@ -102,11 +88,15 @@ impl Configure for LocalBuilder {
         Ok(self)
     }
 
-    fn apply(self, key: LocalConfigKey, value: String) -> Result<Self> {
-        self.with_config(key, value)
-    }
+    crate::config::configure_with_builder!(Blocking);
+}
 
-    fn open(self) -> Result<Opened> {
-        Ok(Opened::Blocking(Arc::new(self.build()?)))
+crate::config::config_keys! {
+    /// The configuration keys of [`LocalBuilder`]: its [table](LocalBuilder#configuration-keys)
+    /// gives each key's meaning and default.
+    pub enum LocalConfigKey for "file" {
+        Path = "path",
+        MustExist = "must_exist",
+        Fsync = "fsync",
     }
 }

@@ -8,7 +8,7 @@ use russh::keys::PublicKey;
 
 use super::session::{HostKeys, Login, Pool, Settings};
 use super::{SftpBackend, NAME};
-use crate::config::{ConfigKey, Configure, Opened};
+use crate::config::{ConfigKey, Configure};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
@@ -310,41 +310,6 @@ impl SftpBuilder {
     }
 }
 
-crate::config::config_keys! {
-    /// The configuration keys of [`SftpBuilder`]: its [table](SftpBuilder#configuration-keys)
-    /// gives each key's meaning and default.
-    pub enum SftpConfigKey for "sftp" {
-        /// `host`.
-        Host = "host",
-        /// `port`.
-        Port = "port",
-        /// `user`.
-        User = "user",
-        /// `base_path`.
-        BasePath = "base_path",
-        /// `password`, a credential.
-        Password = "password",
-        /// `private_key`, a credential.
-        PrivateKey = "private_key",
-        /// `private_key_file`.
-        PrivateKeyFile = "private_key_file",
-        /// `passphrase`, a credential.
-        Passphrase = "passphrase",
-        /// `known_hosts`.
-        KnownHosts = "known_hosts",
-        /// `host_key`.
-        HostKey = "host_key",
-        /// `insecure_accept_any_host_key`.
-        InsecureAcceptAnyHostKey = "insecure_accept_any_host_key",
-        /// `create_base_path`.
-        CreateBasePath = "create_base_path",
-        /// `connections`.
-        Connections = "connections",
-        /// `timeout_secs`.
-        TimeoutSecs = "timeout_secs",
-    }
-}
-
 impl Configure for SftpBuilder {
     type Key = SftpConfigKey;
 
@@ -379,12 +344,30 @@ impl Configure for SftpBuilder {
         Ok(self)
     }
 
-    fn apply(self, key: SftpConfigKey, value: String) -> Result<Self> {
-        self.with_config(key, value)
-    }
+    crate::config::configure_with_builder!(Async);
+}
 
-    fn open(self) -> Result<Opened> {
-        Ok(Opened::Async(Arc::new(self.build()?)))
+crate::config::config_keys! {
+    /// The configuration keys of [`SftpBuilder`]: its [table](SftpBuilder#configuration-keys)
+    /// gives each key's meaning and default.
+    pub enum SftpConfigKey for "sftp" {
+        Host = "host",
+        Port = "port",
+        User = "user",
+        BasePath = "base_path",
+        /// A credential, kept as a [`Secret`](crate::Secret).
+        Password = "password",
+        /// A credential, kept as a [`Secret`](crate::Secret).
+        PrivateKey = "private_key",
+        PrivateKeyFile = "private_key_file",
+        /// A credential, kept as a [`Secret`](crate::Secret).
+        Passphrase = "passphrase",
+        KnownHosts = "known_hosts",
+        HostKey = "host_key",
+        InsecureAcceptAnyHostKey = "insecure_accept_any_host_key",
+        CreateBasePath = "create_base_path",
+        Connections = "connections",
+        TimeoutSecs = "timeout_secs",
     }
 }
 
