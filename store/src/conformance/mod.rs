@@ -60,34 +60,52 @@ macro_rules! kit_items {
     };
 }
 
-#[deny(dead_code)]
-mod async_to_sync;
-#[deny(dead_code)]
-mod atomic;
+/// The files of items, each named once beside the macro its `kit_items!` writes: declares each
+/// (dead code denied, so an item in no group fails to compile), re-exports their items in
+/// [`items`], and writes `__conformance_group!`, which calls every file's macro for one group.
+/// The first token is `$`, as for `kit_items!`.
+macro_rules! kit_files {
+    ($d:tt $($file:ident => $kit:ident),* $(,)?) => {
+        $(
+            #[deny(dead_code)]
+            mod $file;
+        )*
+
+        /// Every conformance item, by name.
+        pub mod items {
+            $(pub use super::$file::exported::*;)*
+        }
+
+        /// One group's items, from every file's `kit_items!`.
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! __conformance_group {
+            ($d group:ident, $d store:expr) => {
+                const _: $crate::conformance::Group = $crate::__kit_group!($d group);
+                $($crate::$kit!($d group, $d store);)*
+            };
+        }
+    };
+}
+
+kit_files! { $
+    async_to_sync => __kit_async_to_sync,
+    atomic => __kit_atomic,
+    close => __kit_close,
+    concurrency => __kit_concurrency,
+    conditional => __kit_conditional,
+    identity => __kit_identity,
+    io_errors => __kit_io_errors,
+    listing => __kit_listing,
+    metadata => __kit_metadata,
+    moves => __kit_moves,
+    paths => __kit_paths,
+    rw => __kit_rw,
+    streams => __kit_streams,
+}
+
 mod calls;
-#[deny(dead_code)]
-mod close;
-#[deny(dead_code)]
-mod concurrency;
-#[deny(dead_code)]
-mod conditional;
 mod group;
-#[deny(dead_code)]
-mod identity;
-#[deny(dead_code)]
-mod io_errors;
-#[deny(dead_code)]
-mod listing;
-#[deny(dead_code)]
-mod metadata;
-#[deny(dead_code)]
-mod moves;
-#[deny(dead_code)]
-mod paths;
-#[deny(dead_code)]
-mod rw;
-#[deny(dead_code)]
-mod streams;
 mod world;
 
 pub use crate::api::{call_async_backend, call_backend, CallByHand, StoreCalls};
@@ -99,23 +117,6 @@ pub use world::{run, Declared, Fixture, Listing, World, WorldKind, WorldWriter};
 #[doc(hidden)]
 pub mod __calls {
     pub use super::calls::*;
-}
-
-/// Every conformance item, by name.
-pub mod items {
-    pub use super::async_to_sync::exported::*;
-    pub use super::atomic::exported::*;
-    pub use super::close::exported::*;
-    pub use super::concurrency::exported::*;
-    pub use super::conditional::exported::*;
-    pub use super::identity::exported::*;
-    pub use super::io_errors::exported::*;
-    pub use super::listing::exported::*;
-    pub use super::metadata::exported::*;
-    pub use super::moves::exported::*;
-    pub use super::paths::exported::*;
-    pub use super::rw::exported::*;
-    pub use super::streams::exported::*;
 }
 
 /// Shared helpers of the items.
@@ -201,27 +202,5 @@ macro_rules! __kit_group {
             ::core::stringify!($other),
             "`; expected all, hier, flat, sync_world, async_world or async_to_sync"
         ))
-    };
-}
-
-/// One group's items, from every file's `kit_items!`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __conformance_group {
-    ($group:ident, $store:expr) => {
-        const _: $crate::conformance::Group = $crate::__kit_group!($group);
-        $crate::__kit_async_to_sync!($group, $store);
-        $crate::__kit_atomic!($group, $store);
-        $crate::__kit_close!($group, $store);
-        $crate::__kit_concurrency!($group, $store);
-        $crate::__kit_conditional!($group, $store);
-        $crate::__kit_identity!($group, $store);
-        $crate::__kit_io_errors!($group, $store);
-        $crate::__kit_listing!($group, $store);
-        $crate::__kit_metadata!($group, $store);
-        $crate::__kit_moves!($group, $store);
-        $crate::__kit_paths!($group, $store);
-        $crate::__kit_rw!($group, $store);
-        $crate::__kit_streams!($group, $store);
     };
 }
