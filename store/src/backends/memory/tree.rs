@@ -282,19 +282,10 @@ impl Tree {
 
     /// The files below `folder`, walking only as deep as `options` asks.
     pub(crate) fn list_files(&self, folder: &StorePath, options: &ListOptions) -> Vec<FileInfo> {
-        let nodes = self.read_lock();
-        if !folder.is_root() && !matches!(nodes.get(folder), Some(Node::Folder)) {
-            return Vec::new();
-        }
-        let base = folder.depth();
-        let deep = options.descends();
-        descendants(&nodes, folder)
-            .filter(|(k, _)| deep || k.depth() == base + 1)
-            .filter_map(|(k, node)| match node {
-                Node::File(f) => Some(info(k, f)),
-                Node::Folder => None,
-            })
-            .collect()
+        self.below(folder, options, |key, node| match node {
+            Node::File(f) => Some(info(key, f)),
+            Node::Folder => None,
+        })
     }
 
     /// The folders below `folder`, walking only as deep as `options` asks.
@@ -303,6 +294,19 @@ impl Tree {
         folder: &StorePath,
         options: &ListOptions,
     ) -> Vec<FolderEntry> {
+        self.below(folder, options, |key, node| {
+            matches!(node, Node::Folder).then(|| FolderEntry::new(key.clone()))
+        })
+    }
+
+    /// What `pick` makes of each entry below `folder` as deep as `options` asks, under one
+    /// read lock; nothing for a folder that does not exist.
+    fn below<T>(
+        &self,
+        folder: &StorePath,
+        options: &ListOptions,
+        pick: impl Fn(&StorePath, &Node) -> Option<T>,
+    ) -> Vec<T> {
         let nodes = self.read_lock();
         if !folder.is_root() && !matches!(nodes.get(folder), Some(Node::Folder)) {
             return Vec::new();
@@ -310,8 +314,8 @@ impl Tree {
         let base = folder.depth();
         let deep = options.descends();
         descendants(&nodes, folder)
-            .filter(|(k, node)| matches!(node, Node::Folder) && (deep || k.depth() == base + 1))
-            .map(|(k, _)| FolderEntry::new(k.clone()))
+            .filter(|(key, _)| deep || key.depth() == base + 1)
+            .filter_map(|(key, node)| pick(key, node))
             .collect()
     }
 

@@ -212,7 +212,7 @@ impl SftpBackend {
         options: &WriteOptions,
     ) -> Result<WriteResult> {
         refuse_options(options)?;
-        self.upload(path, content, options).await
+        self.upload(path, content, options, false).await
     }
 
     async fn write_atomic(
@@ -222,7 +222,7 @@ impl SftpBackend {
         options: &WriteOptions,
     ) -> Result<WriteResult> {
         refuse_options(options)?;
-        self.upload_atomic(path, content, options).await
+        self.upload(path, content, options, true).await
     }
 
     async fn delete(&self, path: &StorePath, missing_ok: bool) -> Result<()> {

@@ -87,40 +87,6 @@ impl SftpBackend {
         }
     }
 
-    pub(super) async fn upload(
-        &self,
-        key: &StorePath,
-        content: AsyncContent,
-        options: &WriteOptions,
-    ) -> Result<WriteResult> {
-        let conn = self.lease().await?;
-        let target = self.prepare(&conn, key, options.overwrite, false).await?;
-        let flags = if options.overwrite {
-            OpenFlags::WRITE | OpenFlags::CREATE | OpenFlags::TRUNCATE
-        } else {
-            OpenFlags::WRITE | OpenFlags::CREATE | OpenFlags::EXCLUDE
-        };
-        let handle = match conn
-            .sftp
-            .open(target.native.as_str(), flags, FileAttributes::empty())
-            .await
-        {
-            Ok(handle) => handle.handle,
-            Err(e) => return Err(self.classify(&conn, key, e).await),
-        };
-        match transfer::upload(&conn, &handle, content, key.as_str()).await {
-            Ok(attrs) => Ok(WriteResult::native(&info(key, &attrs))),
-            Err(e) => {
-                // A file this call created goes again; one it may have overwritten keeps what
-                // arrived (a plain write is not atomic).
-                if !target.exists {
-                    let _ = conn.sftp.remove(target.native.as_str()).await;
-                }
-                Err(e.into_error())
-            }
-        }
-    }
-
     /// A temp next to `target`, open for writing, and a guard that removes it unless disarmed.
     pub(super) async fn temp(
         &self,
@@ -182,23 +148,51 @@ impl SftpBackend {
         }
     }
 
-    pub(super) async fn upload_atomic(
+    /// Writes `content` to `key` after the write-side checks: in place, where a file this
+    /// call created goes again if the upload fails (one it overwrote keeps what arrived: a
+    /// plain write is not atomic); or, `atomic`, into a temp promoted once whole and removed
+    /// otherwise.
+    pub(super) async fn upload(
         &self,
         key: &StorePath,
         content: AsyncContent,
         options: &WriteOptions,
+        atomic: bool,
     ) -> Result<WriteResult> {
         let conn = self.lease().await?;
-        let target = self.prepare(&conn, key, options.overwrite, true).await?;
-        let (handle, temp) = self.temp(&conn, &target, key).await?;
+        let target = self.prepare(&conn, key, options.overwrite, atomic).await?;
+        if atomic {
+            let (handle, temp) = self.temp(&conn, &target, key).await?;
+            let attrs = match transfer::upload(&conn, &handle, content, key.as_str()).await {
+                Ok(attrs) => attrs,
+                Err(e) => {
+                    temp.remove().await;
+                    return Err(e.into_error());
+                }
+            };
+            self.promote(&conn, temp, &target, key, options.overwrite)
+                .await?;
+            return Ok(WriteResult::native(&info(key, &attrs)));
+        }
+        let flags = if options.overwrite {
+            OpenFlags::WRITE | OpenFlags::CREATE | OpenFlags::TRUNCATE
+        } else {
+            OpenFlags::WRITE | OpenFlags::CREATE | OpenFlags::EXCLUDE
+        };
+        let handle = match conn
+            .sftp
+            .open(target.native.as_str(), flags, FileAttributes::empty())
+            .await
+        {
+            Ok(handle) => handle.handle,
+            Err(e) => return Err(self.classify(&conn, key, e).await),
+        };
         match transfer::upload(&conn, &handle, content, key.as_str()).await {
-            Ok(attrs) => {
-                self.promote(&conn, temp, &target, key, options.overwrite)
-                    .await?;
-                Ok(WriteResult::native(&info(key, &attrs)))
-            }
+            Ok(attrs) => Ok(WriteResult::native(&info(key, &attrs))),
             Err(e) => {
-                temp.remove().await;
+                if !target.exists {
+                    let _ = conn.sftp.remove(target.native.as_str()).await;
+                }
                 Err(e.into_error())
             }
         }
