@@ -93,10 +93,13 @@
 //! | `interop::object_store::ObjectStoreBackend` (feature `object-store`) | async | flat | any `object_store::ObjectStore` |
 //!
 //! Start on a local folder with [`Store::open_local`], which fails on a missing root;
-//! [`Store::local`] accepts one that does not exist yet. [`Store::from_url`] opens any of them
-//! from a URL and explicit options (`memory://`, `file:///srv/data`, `s3://bucket/root`,
-//! `az://container/root`, `sftp://user@host/base`), and `Registry` (feature `toml`) from named backends and stores in a
-//! TOML file; every credential is a [`Secret`], which never prints.
+//! [`Store::local`] accepts one that does not exist yet. Each builder owns its configuration
+//! keys ([`LocalBuilder`] and [`LocalConfigKey`], `S3Builder` and `S3ConfigKey`, …), with
+//! `with_config(key, value)` and `with_url(url)`; [`Store::from_url`] picks the builder by the
+//! URL's scheme (`memory://`, `file:///srv/data`, `s3://bucket/root`, `az://container/root`,
+//! `sftp://user@host/base`) and takes its keys as options, and `Registry` (feature `toml`)
+//! builds named backends and stores from a TOML file with the same keys. Every credential is a
+//! [`Secret`], which never prints.
 //!
 //! # The adapters
 //!
