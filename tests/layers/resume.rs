@@ -3,12 +3,10 @@
 //! both worlds, on memory and local backends; the servers killed mid-download are in the S3
 //! and SFTP suites.
 
-mod common;
-
 use std::io::Read;
 use std::time::Duration;
 
-use common::Opens;
+use crate::common::Opens;
 use futures_util::TryStreamExt;
 use store::layers::{Faults, Retry};
 use store::{AsyncStore, ErrorKind, MemoryBackend, Store, WriteOptions};
