@@ -337,6 +337,29 @@ fn io_error(err: Error) -> io::Error {
     io::Error::from(err)
 }
 
+impl AsyncAtomicWriter {
+    /// Sends the pending chunks (every byte with `flush`, else until a chunk's room is free);
+    /// a failure finishes the writer and is returned. `Ok` at once when not streaming.
+    fn poll_pending(&mut self, cx: &mut Context<'_>, flush: bool) -> Poll<io::Result<()>> {
+        let Upload::Streaming {
+            chunks,
+            pending,
+            write,
+            ..
+        } = &mut self.state
+        else {
+            return Poll::Ready(Ok(()));
+        };
+        match ready!(poll_send(chunks, pending, write, cx, flush)) {
+            Ok(()) => Poll::Ready(Ok(())),
+            Err(e) => {
+                self.state = Upload::Finished(Some(e.clone_for_report()));
+                Poll::Ready(Err(io_error(e)))
+            }
+        }
+    }
+}
+
 impl tokio::io::AsyncWrite for AsyncAtomicWriter {
     fn poll_write(
         self: Pin<&mut Self>,
@@ -344,18 +367,10 @@ impl tokio::io::AsyncWrite for AsyncAtomicWriter {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        // Room for `buf` once a full chunk has gone.
+        ready!(this.poll_pending(cx, false))?;
         match &mut this.state {
-            Upload::Streaming {
-                chunks,
-                pending,
-                write,
-                ..
-            } => {
-                // Room for `buf` once a full chunk has gone.
-                if let Err(e) = ready!(poll_send(chunks, pending, write, cx, false)) {
-                    this.state = Upload::Finished(Some(e.clone_for_report()));
-                    return Poll::Ready(Err(io_error(e)));
-                }
+            Upload::Streaming { pending, .. } => {
                 let n = buf.len().min(CHUNK_SIZE);
                 pending.extend_from_slice(&buf[..n]);
                 Poll::Ready(Ok(n))
@@ -369,21 +384,10 @@ impl tokio::io::AsyncWrite for AsyncAtomicWriter {
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
+        ready!(this.poll_pending(cx, true))?;
         match &mut this.state {
-            Upload::Streaming {
-                chunks,
-                pending,
-                write,
-                ..
-            } => match ready!(poll_send(chunks, pending, write, cx, true)) {
-                Ok(()) => Poll::Ready(Ok(())),
-                Err(e) => {
-                    this.state = Upload::Finished(Some(e.clone_for_report()));
-                    Poll::Ready(Err(io_error(e)))
-                }
-            },
             Upload::Spooled { spool, .. } => Poll::Ready(spool.flush()),
-            Upload::Finished(_) => Poll::Ready(Ok(())),
+            Upload::Streaming { .. } | Upload::Finished(_) => Poll::Ready(Ok(())),
         }
     }
 
