@@ -13,8 +13,9 @@ use std::sync::Arc;
 use rustix::fs::{self as sys, AtFlags, FileType, Mode, OFlags, RenameFlags};
 use rustix::io::Errno;
 
+use super::etag::info_of;
 use super::root::{Created, DirFd, Handle};
-use super::{info_of, NAME};
+use super::NAME;
 use crate::atomic::AtomicSink;
 use crate::error::{Error, Result};
 use crate::options::WriteOptions;

@@ -32,14 +32,14 @@ use rustix::io::Errno;
 pub use self::builder::{LocalBuilder, LocalConfigKey};
 
 use self::atomic::{LocalAtomicSink, Temp};
-use self::errors::{file_in_the_way, folder_in_the_way, is_folder, not_found, special};
-use self::etag::{etag_of, info_of};
+use self::errors::{is_folder, not_found};
+use self::etag::info_of;
 use self::lookup::Leaf;
-use self::read::{open_file, read_whole, LocalReader};
+use self::read::{read_whole, LocalReader};
 use self::remove::{remove_if_only_temps, remove_tree};
 use self::root::{Created, Root, Strategy};
 use self::walk::{files_only, folders_only, walk_depth, Node};
-use self::write::{lock_if_match, open_at, refuse_reserved};
+use self::write::{lock_if_match, refuse_reserved};
 use crate::atomic::AtomicWriter;
 use crate::content::{Content, ListIter, ReadStream, SeekableStream};
 use crate::derived::{kept_changing, same_version, CONSISTENT_READS};

@@ -9,8 +9,9 @@ use bytes::Bytes;
 use rustix::fs::{self as sys, FileType, Mode, OFlags, Stat};
 use rustix::io::Errno;
 
+use super::errors::{is_folder, not_found, special};
 use super::root::{Handle, Walked};
-use super::{is_folder, not_found, open_at, special};
+use super::write::open_at;
 use super::{kind, LocalBackend, NAME};
 use crate::error::{Error, Result};
 use crate::path::StorePath;

@@ -8,9 +8,10 @@ use rustix::fs::{self as sys, AtFlags, FileType, Mode, OFlags, RenameFlags};
 use rustix::io::Errno;
 
 use super::atomic::{Perms, Temp};
+use super::errors::not_found;
 use super::root::{Created, DirFd, Place};
+use super::write::refuse_reserved;
 use super::{kind, LocalBackend, NAME};
-use super::{not_found, refuse_reserved};
 use crate::error::{Error, Result};
 use crate::path::StorePath;
 

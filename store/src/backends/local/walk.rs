@@ -10,8 +10,9 @@ use std::sync::Arc;
 use rustix::fs::{self as sys, AtFlags, Dir, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
+use super::etag::info_of;
 use super::root::{Handle, Walked, LOOPING};
-use super::{info_of, kind, LocalBackend, NAME};
+use super::{kind, LocalBackend, NAME};
 use crate::content::ListIter;
 use crate::entry::{FileInfo, FolderEntry};
 use crate::error::ESCAPES_ROOT;

@@ -10,8 +10,10 @@ use rustix::fs::{self as sys, FileType, Mode, OFlags, Stat};
 use rustix::io::Errno;
 
 use super::atomic::{Perms, Temp};
+use super::errors::{file_in_the_way, folder_in_the_way, not_found, special};
+use super::etag::{etag_of, info_of};
+use super::read::open_file;
 use super::root::{self, Created, Handle, Place, Walked};
-use super::{etag_of, file_in_the_way, folder_in_the_way, info_of, not_found, open_file, special};
 use super::{kind, LocalBackend, NAME};
 use crate::content::{content_error, Content};
 use crate::error::{Error, ErrorKind, Result};
