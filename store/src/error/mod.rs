@@ -13,7 +13,7 @@ use std::fmt;
 use crate::capability::Capability;
 use crate::path::StorePath;
 
-#[cfg(any(test, feature = "conformance"))]
+#[cfg(feature = "conformance")]
 pub(crate) use self::io::assert_io_round_trip;
 pub use self::kind::ErrorKind;
 pub(crate) use self::vocabulary::ESCAPES_ROOT;
