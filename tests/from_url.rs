@@ -321,4 +321,18 @@ fn each_builder_takes_its_own_urls_and_keys() {
     )
     .unwrap();
     assert_eq!(store.native_path("a").unwrap(), "bucket/p/a");
+    // GCS: gs:// names the bucket and prefix; its service-account document is a Secret.
+    assert!(store::GcsBuilder::new().with_url("s3://bucket").is_err());
+    let store = Store::from_url(
+        "gs://bucket/p",
+        [
+            ("service_account_key", r#"{"disable_oauth": true, "client_email": "", "private_key_id": "", "private_key": "gcs-key-not-shown"}"#),
+            ("max_retries", "0"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(store.native_path("a").unwrap(), "bucket/p/a");
+    assert!(!format!("{store:?}").contains("gcs-key-not-shown"));
+    let err = Store::from_url("gs://bucket", [("endpoint", "http://127.0.0.1:1")]).unwrap_err();
+    assert!(err.to_string().contains("allow_http"), "{err}");
 }

@@ -60,3 +60,9 @@ pub const SFTP: Declared = Declared::new()
     .name("sftp")
     .capabilities(GATES.without(Glob).with(LazyRead).with(WriteResultNative))
     .details(&["host", "port", "base_path"]);
+
+/// The cloud set but WriteResultNative: a GCS write reports its generation, not an etag.
+pub const GCS: Declared = Declared::new()
+    .name("gcs")
+    .capabilities(CLOUD.without(WriteResultNative))
+    .details(&["bucket", "object_name", "endpoint"]);

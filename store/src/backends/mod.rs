@@ -9,7 +9,10 @@ mod memory;
 mod sftp;
 
 #[cfg(feature = "cloud-transport")]
-#[cfg_attr(not(any(feature = "s3", feature = "azure")), allow(unused_imports))]
+#[cfg_attr(
+    not(any(feature = "s3", feature = "azure", feature = "gcs")),
+    allow(unused_imports)
+)]
 pub use self::cloud::*;
 pub use self::local::{LocalBackend, LocalBuilder, LocalConfigKey};
 pub use self::memory::{AsyncMemoryBackend, MemoryBackend};

@@ -203,6 +203,8 @@ mod tests {
         documented::<crate::S3ConfigKey>(include_str!("../backends/cloud/s3.rs"));
         #[cfg(feature = "azure")]
         documented::<crate::AzureConfigKey>(include_str!("../backends/cloud/azure.rs"));
+        #[cfg(feature = "gcs")]
+        documented::<crate::GcsConfigKey>(include_str!("../backends/cloud/gcs/mod.rs"));
         #[cfg(feature = "sftp")]
         documented::<crate::SftpConfigKey>(include_str!("../backends/sftp/builder.rs"));
     }

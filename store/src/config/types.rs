@@ -82,6 +82,16 @@ pub(crate) const TYPES: &[BackendType] = &[
         build: None,
     },
     BackendType {
+        name: "gcs",
+        schemes: &["gs"],
+        hosts: &[],
+        feature: Some("gcs"),
+        #[cfg(feature = "gcs")]
+        build: Some(Build::of::<crate::GcsBuilder>()),
+        #[cfg(not(feature = "gcs"))]
+        build: None,
+    },
+    BackendType {
         name: "sftp",
         schemes: &["sftp"],
         hosts: &[],

@@ -1,10 +1,10 @@
-//! The cloud backends: S3 and Azure Blob, each a configuration of
+//! The cloud backends: S3, Azure Blob and Google Cloud Storage, each a configuration of
 //! [`ObjectStoreBackend`](crate::interop::object_store::ObjectStoreBackend) over object_store's
 //! signed HTTP clients (reqwest on rustls, with ring as the one crypto provider), and the
 //! transport settings they share.
 // `cloud-transport` alone (the shared transport, without a cloud) builds nothing here.
 #![cfg_attr(
-    not(any(feature = "s3", feature = "azure")),
+    not(any(feature = "s3", feature = "azure", feature = "gcs")),
     allow(dead_code, unused_macros)
 )]
 
@@ -96,11 +96,15 @@ macro_rules! cloud_keys {
 
 #[cfg(feature = "azure")]
 mod azure;
+#[cfg(feature = "gcs")]
+mod gcs;
 #[cfg(feature = "s3")]
 mod s3;
 
 #[cfg(feature = "azure")]
 pub use azure::{AzureBuilder, AzureConfigKey};
+#[cfg(feature = "gcs")]
+pub use gcs::{GcsBuilder, GcsConfigKey};
 #[cfg(feature = "s3")]
 pub use s3::{S3Builder, S3ConfigKey};
 

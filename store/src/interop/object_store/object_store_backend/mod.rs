@@ -150,8 +150,8 @@ impl ObjectStoreBackend {
     }
 
     /// A DELETE of a missing object is NotFound at this service, so `delete` sends it first
-    /// and probes only when it fails. Only Azure says so.
-    #[cfg(feature = "azure")]
+    /// and probes only when it fails. Azure and GCS say so.
+    #[cfg(any(feature = "azure", feature = "gcs"))]
     pub(crate) fn with_deletes_reporting_missing(mut self) -> Self {
         self.deletes_report_missing = true;
         self
