@@ -29,7 +29,8 @@ fn table(header: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn the_capability_table_is_what_each_backend_declares() {
-    let header = "| capability | local | memory | async-memory | s3 | azure | gcs | sftp |";
+    let header =
+        "| capability | local | memory | async-memory | s3 | azure | gcs | sftp | webdav |";
     let backends = [
         declared::LOCAL,
         declared::MEMORY,
@@ -38,6 +39,7 @@ fn the_capability_table_is_what_each_backend_declares() {
         declared::AZURE,
         declared::GCS,
         declared::SFTP,
+        declared::WEBDAV,
     ];
     let mut seen = BTreeSet::new();
     for row in table(header) {

@@ -335,4 +335,26 @@ fn each_builder_takes_its_own_urls_and_keys() {
     assert!(!format!("{store:?}").contains("gcs-key-not-shown"));
     let err = Store::from_url("gs://bucket", [("endpoint", "http://127.0.0.1:1")]).unwrap_err();
     assert!(err.to_string().contains("allow_http"), "{err}");
+    // WebDAV: webdav:// is plain HTTP, https:// (not an Azure host) is WebDAV over TLS, and a
+    // password in the URL is a Secret at once.
+    let store = Store::from_url(
+        "webdav://me:dav-pass-not-shown@dav.example:8080/files/me",
+        [("timeout_secs", "5")],
+    )
+    .unwrap();
+    assert_eq!(
+        store.native_path("a b").unwrap(),
+        "http://dav.example:8080/files/me/a%20b"
+    );
+    assert!(!format!("{store:?}").contains("dav-pass-not-shown"));
+    let store = Store::from_url("https://dav.example/files", [("user", "me")]).unwrap();
+    assert_eq!(
+        store.native_path("x").unwrap(),
+        "https://dav.example/files/x"
+    );
+    let err = Store::from_url("http://dav.example/files", [("timeout_secs", "5")]).unwrap_err();
+    assert!(err.to_string().contains("allow_http"), "{err}");
+    assert!(store::WebDavBuilder::default()
+        .with_url("gs://bucket")
+        .is_err());
 }

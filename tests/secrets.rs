@@ -1,6 +1,7 @@
 //! One test of the rule that no secret ever prints (C-2.13): every backend this crate ships is
 //! built from URLs and from a TOML registry with known secret strings (S3 keys and session
-//! token, an Azure key and a SAS token, SFTP passwords, a private key and its passphrase),
+//! token, an Azure key and a SAS token, SFTP passwords, a private key and its passphrase, a
+//! GCS service-account document's private key, a WebDAV password),
 //! driven into the errors a user meets (a missing file, wrong credentials, a server that does
 //! not answer) against the servers `scripts/test` starts, and every store, backend, registry
 //! and error is formatted with `Display` and `Debug` and searched for each secret.
@@ -18,6 +19,8 @@ const SAS: &str =
     "sv=2022-11-02&ss=b&srt=sco&sp=rwdlac&se=2030-01-01T00:00:00Z&sig=sas-secret-7f3a";
 const SFTP_WRONG_PASSWORD: &str = "sftp-secret-7f3a";
 const PASSPHRASE: &str = "phrase-secret-7f3a";
+const GCS_KEY: &str = "gcs-private-key-secret-7f3a";
+const WEBDAV_PASSWORD: &str = "webdav-secret-7f3a";
 
 /// What the test formatted, and the secrets it looks for.
 struct Shown {
@@ -36,6 +39,8 @@ impl Shown {
             "sas-secret-7f3a",
             SFTP_WRONG_PASSWORD,
             PASSPHRASE,
+            GCS_KEY,
+            WEBDAV_PASSWORD,
         ]
         .map(str::to_owned)
         .into();
@@ -123,7 +128,46 @@ fn urls() -> Vec<Case> {
         std::process::id()
     );
     std::fs::create_dir_all(&key_base).unwrap();
+    let gcs = env("STORE_TEST_GCS_ENDPOINT");
+    let gcs_bucket = env("STORE_TEST_GCS_BUCKET");
+    let gcs_opts = |endpoint: &str, key: String| {
+        vec![
+            ("endpoint", endpoint.to_owned()),
+            ("allow_http", "true".to_owned()),
+            ("service_account_key", key),
+        ]
+    };
+    let service_account = format!(
+        r#"{{"gcs_base_url": "{gcs}", "disable_oauth": true, "client_email": "",
+            "private_key_id": "", "private_key": "{GCS_KEY}"}}"#
+    );
+    let dav = env("STORE_TEST_WEBDAV_URL").replace("http://", "");
     vec![
+        (
+            "gcs",
+            format!("gs://{gcs_bucket}/secrets"),
+            gcs_opts(&gcs, service_account.clone()),
+        ),
+        (
+            "gcs, no server",
+            format!("gs://{gcs_bucket}/secrets"),
+            gcs_opts(closed, service_account),
+        ),
+        (
+            "webdav, password in the URL",
+            format!("webdav://someone:{WEBDAV_PASSWORD}@{dav}/"),
+            vec![],
+        ),
+        (
+            "webdav, password as an option",
+            format!("webdav://someone@{dav}/"),
+            vec![("password", WEBDAV_PASSWORD.to_owned())],
+        ),
+        (
+            "webdav, no server",
+            format!("webdav://someone:{WEBDAV_PASSWORD}@127.0.0.1:9/"),
+            vec![],
+        ),
         ("s3", format!("s3://{bucket}/secrets"), s3_opts(&s3)),
         (
             "s3, no server",
@@ -224,6 +268,15 @@ async fn no_secret_prints_from_any_scheme_or_error() {
     )
     .unwrap_err();
     shown.error("a bad sftp URL", &err);
+    // A service-account document that does not parse: its parser's message is not shown.
+    for document in [
+        format!(r#"{{"private_key": {GCS_KEY:?}, "client_email": 5}}"#),
+        format!("{GCS_KEY} is not JSON"),
+    ] {
+        let err =
+            Store::from_url("gs://bucket/x", [("service_account_key", document)]).unwrap_err();
+        shown.error("a bad GCS service-account document", &err);
+    }
 
     // The same backends from TOML, values inline and from the environment.
     std::env::set_var("STORE_TEST_SECRET_S3", S3_SECRET);

@@ -91,6 +91,7 @@
 //! | `AzureBuilder` (feature `azure`) | async | flat | Azure Blob Storage |
 //! | `GcsBuilder` (feature `gcs`) | async | flat | Google Cloud Storage |
 //! | `SftpBackend` (feature `sftp`) | async | hierarchical | SFTP servers, host keys checked, confined to a base folder |
+//! | `WebDavBackend` (feature `webdav`) | async | hierarchical | WebDAV servers over HTTP(S): Apache, nginx, Nextcloud, wsgidav, … |
 //! | `interop::object_store::ObjectStoreBackend` (feature `object-store`) | async | flat | any `object_store::ObjectStore` |
 //!
 //! Start on a local folder with [`Store::open_local`], which fails on a missing root;
@@ -98,7 +99,7 @@
 //! keys ([`LocalBuilder`] and [`LocalConfigKey`], `S3Builder` and `S3ConfigKey`, …), with
 //! `with_config(key, value)` and `with_url(url)`; [`Store::from_url`] picks the builder by the
 //! URL's scheme (`memory://`, `file:///srv/data`, `s3://bucket/root`, `az://container/root`,
-//! `gs://bucket/root`, `sftp://user@host/base`) and takes its keys as options, and `Registry` (feature `toml`)
+//! `gs://bucket/root`, `webdav://host/path`, `sftp://user@host/base`) and takes its keys as options, and `Registry` (feature `toml`)
 //! builds named backends and stores from a TOML file with the same keys. Every credential is a
 //! [`Secret`], which never prints.
 //!

@@ -66,3 +66,8 @@ pub const GCS: Declared = Declared::new()
     .name("gcs")
     .capabilities(CLOUD.without(WriteResultNative))
     .details(&["bucket", "object_name", "endpoint"]);
+
+pub const WEBDAV: Declared = Declared::new()
+    .name("webdav")
+    .capabilities(GATES.without(Glob).without(AtomicWrite).with(LazyRead))
+    .details(&["url"]);

@@ -7,6 +7,8 @@ mod local;
 mod memory;
 #[cfg(feature = "sftp")]
 mod sftp;
+#[cfg(feature = "webdav")]
+mod webdav;
 
 #[cfg(feature = "cloud-transport")]
 #[cfg_attr(
@@ -18,3 +20,5 @@ pub use self::local::{LocalBackend, LocalBuilder, LocalConfigKey};
 pub use self::memory::{AsyncMemoryBackend, MemoryBackend};
 #[cfg(feature = "sftp")]
 pub use self::sftp::{SftpBackend, SftpBuilder, SftpConfigKey};
+#[cfg(feature = "webdav")]
+pub use self::webdav::{WebDavBackend, WebDavBuilder, WebDavConfigKey};

@@ -205,6 +205,8 @@ mod tests {
         documented::<crate::AzureConfigKey>(include_str!("../backends/cloud/azure.rs"));
         #[cfg(feature = "gcs")]
         documented::<crate::GcsConfigKey>(include_str!("../backends/cloud/gcs/mod.rs"));
+        #[cfg(feature = "webdav")]
+        documented::<crate::WebDavConfigKey>(include_str!("../backends/webdav/builder.rs"));
         #[cfg(feature = "sftp")]
         documented::<crate::SftpConfigKey>(include_str!("../backends/sftp/builder.rs"));
     }

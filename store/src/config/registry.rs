@@ -21,7 +21,7 @@ use crate::stores::blocking::Store;
 ///
 /// ```toml
 /// [backends.archive]
-/// type = "s3"                 # memory, local, s3, azure, gcs or sftp
+/// type = "s3"                 # memory, local, s3, azure, gcs, webdav or sftp
 /// bucket = "reports"          # local: path; azure: container; sftp: host, port, user, base_path
 /// region = "eu-west-1"
 /// max_retries = 5
@@ -35,7 +35,7 @@ use crate::stores::blocking::Store;
 ///
 /// Every other key of a backend is a key of its builder, as its `with_config` takes it (the
 /// keys are listed with each builder: [`LocalBuilder`](crate::LocalBuilder), `S3Builder`,
-/// `AzureBuilder`, `GcsBuilder`, `SftpBuilder`), and as [`Store::from_url`] takes them as options.
+/// `AzureBuilder`, `GcsBuilder`, `WebDavBuilder`, `SftpBuilder`), and as [`Store::from_url`] takes them as options.
 /// A value may name an environment variable (`{ env = "NAME" }`); nothing else reads the
 /// environment. Backends are built on first use, once: stores naming the same backend share
 /// one instance, and closing a store leaves it open. Syntax and shape errors, and a store that

@@ -92,6 +92,17 @@ pub(crate) const TYPES: &[BackendType] = &[
         build: None,
     },
     BackendType {
+        name: "webdav",
+        // After azure: an http(s) URL of an Azure host is Azure's.
+        schemes: &["webdav", "webdavs", "http", "https"],
+        hosts: &[],
+        feature: Some("webdav"),
+        #[cfg(feature = "webdav")]
+        build: Some(Build::of::<crate::WebDavBuilder>()),
+        #[cfg(not(feature = "webdav"))]
+        build: None,
+    },
+    BackendType {
         name: "sftp",
         schemes: &["sftp"],
         hosts: &[],
@@ -162,7 +173,13 @@ pub(crate) enum Opened {
     Memory,
     Blocking(Arc<dyn Backend>),
     #[cfg_attr(
-        not(any(feature = "s3", feature = "azure", feature = "sftp")),
+        not(any(
+            feature = "s3",
+            feature = "azure",
+            feature = "gcs",
+            feature = "sftp",
+            feature = "webdav"
+        )),
         allow(dead_code)
     )]
     Async(Arc<dyn AsyncBackend>),

@@ -227,7 +227,7 @@ impl Transport {
 
 /// Makes ring the process's rustls provider unless one is installed already, so that the
 /// HTTP clients built here have one; another provider a program installed first stays.
-fn install_crypto_provider() {
+pub(crate) fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 

@@ -1,0 +1,235 @@
+//! WebDAV on wsgidav, started on loopback by `scripts/test` (see `scripts/servers.sh`): the
+//! conformance kit in both worlds, object_store's integration suite through `AsObjectStore`,
+//! the protocol's sharp edges (a DELETE or a MOVE that would take a folder), secrets, URLs,
+//! and a fault test against a server of the test's own that it kills and restarts.
+//!
+//! With the server down these tests fail, saying how to start it: every one of them runs.
+
+mod common;
+
+use std::process::Command;
+use std::time::Duration;
+
+use common::{env, free_port, reachable_at, unique, Server};
+use store::{AsyncStore, ErrorKind, WebDavBackend, WebDavBuilder, WriteOptions};
+
+const PASSWORD: &str = "webdav-password-that-must-not-leak";
+
+fn reachable(url: &str) {
+    let hostport = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    reachable_at(hostport);
+}
+
+/// A collection of its own on the server, made with MKCOL.
+fn collection(server: &str) -> String {
+    let url = format!("{server}/{}", unique());
+    let status = Command::new("curl")
+        .args(["-sf", "-o", "/dev/null", "-X", "MKCOL", &format!("{url}/")])
+        .status()
+        .expect("curl");
+    assert!(status.success(), "MKCOL {url} failed");
+    url
+}
+
+fn builder(url: &str) -> WebDavBuilder {
+    WebDavBackend::builder()
+        .url(url)
+        .allow_http(true)
+        .timeouts(Duration::from_secs(30), Duration::from_secs(5))
+}
+
+fn webdav() -> WebDavBackend {
+    let server = env("STORE_TEST_WEBDAV_URL");
+    reachable(&server);
+    builder(&collection(&server))
+        .build()
+        .expect("a WebDAV backend")
+}
+
+kit_in_both_worlds!(
+    webdav_kit,
+    webdav(),
+    [hier] + blocking[async_to_sync],
+    declared = common::declared::WEBDAV
+);
+
+object_store_suite!(webdav_suite => || common::Objects::new(webdav()), last_writer_wins: true, etags: false, attributes: false, multipart: false);
+
+fn assert_no_secret(what: &str, text: &str) {
+    assert!(!text.contains(PASSWORD), "{what} shows a secret: {text}");
+}
+
+#[tokio::test]
+async fn secrets_never_print() {
+    let server = env("STORE_TEST_WEBDAV_URL");
+    reachable(&server);
+    let url = collection(&server);
+    let builder = builder(&url).user("someone").password(PASSWORD);
+    assert_no_secret("builder Debug", &format!("{builder:?}"));
+    let backend = builder.build().unwrap();
+    assert_no_secret("backend Debug", &format!("{backend:?}"));
+    let store = AsyncStore::new(backend);
+    assert_no_secret("store Debug", &format!("{store:?}"));
+    let err = store.read_bytes("missing.txt").await.unwrap_err();
+    assert_no_secret("an error", &format!("{err} {err:?}"));
+    // In a URL, the password moves into a Secret at once and the URL is never shown.
+    let with_login = url.replace("http://", &format!("webdav://someone:{PASSWORD}@"));
+    let store = AsyncStore::from_url(&with_login, [("timeout_secs", "5")]).unwrap();
+    assert_no_secret("a store from a URL", &format!("{store:?}"));
+    let err = AsyncStore::from_url(&with_login, [("timeout_secs", "x")]).unwrap_err();
+    assert_no_secret("a URL's error", &format!("{err} {err:?}"));
+    store
+        .write("a.txt", "x", &WriteOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(store.read_text("a.txt").await.unwrap(), "x");
+}
+
+/// A DELETE of a folder takes everything below it, and a MOVE or COPY over one deletes it:
+/// the backend never lets a file operation do either.
+#[tokio::test]
+async fn file_operations_never_take_a_folder() {
+    let store = AsyncStore::new(webdav());
+    let opts = WriteOptions::new();
+    store.write("dir/inner.txt", "keep", &opts).await.unwrap();
+    store.write("file.txt", "f", &opts).await.unwrap();
+    let err = store.delete("dir", false).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidPath, "{err}");
+    let err = store.delete("dir", true).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidPath, "{err}");
+    for overwrite in [true, false] {
+        let err = store
+            .rename("file.txt", "dir", overwrite)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidPath, "rename: {err}");
+        let err = store.copy("file.txt", "dir", overwrite).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidPath, "copy: {err}");
+        let replace = WriteOptions::new().overwrite(overwrite);
+        let err = store.write("dir", "x", &replace).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidPath, "write: {err}");
+    }
+    assert_eq!(store.read_text("dir/inner.txt").await.unwrap(), "keep");
+}
+
+/// A base collection that is not there: ping says so, and a write does not make it.
+#[tokio::test]
+async fn a_missing_base_is_not_found() {
+    let server = env("STORE_TEST_WEBDAV_URL");
+    reachable(&server);
+    let store = AsyncStore::new(
+        builder(&format!("{server}/{}/below", unique()))
+            .build()
+            .unwrap(),
+    );
+    assert_eq!(store.ping().await.unwrap_err().kind(), ErrorKind::NotFound);
+    let err = store
+        .write("a/b.txt", "x", &WriteOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+}
+
+/// A streamed create-only `write` of `key` in a task of its own, fed 10 MiB and then left
+/// waiting for more (WebDAV has no `write_atomic`, which `common::stalled_upload` uses).
+async fn stalled_write(
+    store: &AsyncStore,
+    key: &'static str,
+) -> (
+    tokio::task::JoinHandle<store::Result<store::WriteResult>>,
+    tokio::sync::mpsc::Sender<std::io::Result<bytes::Bytes>>,
+) {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(2);
+    let content =
+        store::AsyncContent::stream(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)));
+    let upload = {
+        let store = store.clone();
+        tokio::spawn(async move { store.write(key, content, &WriteOptions::new()).await })
+    };
+    for _ in 0..2 {
+        tx.send(Ok(bytes::Bytes::from(vec![1u8; 5 * 1024 * 1024])))
+            .await
+            .unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    (upload, tx)
+}
+
+/// A server of the test's own on `port`, serving `dir`.
+fn server(port: u16, dir: &std::path::Path) -> Server {
+    let mut command = Command::new(env("STORE_TEST_WSGIDAV"));
+    command
+        .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+        .arg("--root")
+        .arg(dir)
+        .args(["--auth", "anonymous", "--no-config", "-q"]);
+    Server::spawn("webdav", command, port)
+}
+
+/// The server killed in the middle of a streamed upload and of a streamed download: both calls
+/// are BackendUnavailable and retryable, no partial file is visible, and the same backend
+/// instance works again once the server is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_server_mid_transfer_is_backend_unavailable() {
+    use futures_util::StreamExt;
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = server(port, dir.path());
+    let store = AsyncStore::new(
+        builder(&format!("http://127.0.0.1:{port}/"))
+            .build()
+            .unwrap(),
+    );
+    let big = bytes::Bytes::from(vec![7u8; 12 * 1024 * 1024]);
+    store
+        .write("whole.bin", big, &WriteOptions::new())
+        .await
+        .expect("a write");
+
+    let mut reader = store.read("whole.bin").await.expect("read");
+    let first = reader.next().await.expect("a chunk").expect("its bytes");
+    assert!(!first.is_empty());
+    server.kill();
+    let mut failure = None;
+    while let Some(chunk) = reader.next().await {
+        if let Err(e) = chunk {
+            failure = Some(e);
+            break;
+        }
+    }
+    let err = match failure {
+        Some(e) => e,
+        None => store.read_bytes("whole.bin").await.unwrap_err(),
+    };
+    assert_eq!(err.kind(), ErrorKind::BackendUnavailable, "download: {err}");
+    assert!(err.is_retryable(), "retryable");
+
+    server = self::server(port, dir.path());
+    let (upload, tx) = stalled_write(&store, "partial.bin").await;
+    server.kill();
+    drop(tx);
+    let err = upload.await.unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BackendUnavailable, "upload: {err}");
+
+    // A PUT is written in place by wsgidav, so what it received before it died may be there
+    // (a plain write promises no more, C-2.8); the same instance removes it and goes on.
+    let _server = self::server(port, dir.path());
+    let partial = store
+        .exists("partial.bin")
+        .await
+        .expect("exists after restart");
+    println!("after the restart, the interrupted upload's file is there: {partial}");
+    store
+        .delete("partial.bin", true)
+        .await
+        .expect("a delete after restart");
+    store
+        .write("again.txt", "back", &WriteOptions::new())
+        .await
+        .expect("a write after restart");
+    assert_eq!(store.read_text("again.txt").await.unwrap(), "back");
+}
