@@ -205,7 +205,26 @@ fn cloud_urls_reach_the_test_servers() {
         [("host_key", env("STORE_TEST_SFTP_HOST_KEY"))],
     )
     .unwrap();
-    for store in [s3, azure, sftp, by_password] {
+    let gcs = Store::from_url(
+        &format!(
+            "gs://{}/from-url-{}",
+            env("STORE_TEST_GCS_BUCKET"),
+            std::process::id()
+        ),
+        [
+            ("endpoint", env("STORE_TEST_GCS_ENDPOINT")),
+            ("allow_http", "true".into()),
+            ("anonymous", "true".into()),
+        ],
+    )
+    .unwrap();
+    // webdav:// is plain HTTP, at the server's root collection.
+    let webdav = Store::from_url(
+        &env("STORE_TEST_WEBDAV_URL").replace("http://", "webdav://"),
+        [("timeout_secs", "10")],
+    )
+    .unwrap();
+    for store in [s3, azure, sftp, by_password, gcs, webdav] {
         store
             .write("a.txt", "from a URL", &WriteOptions::new().overwrite(true))
             .unwrap_or_else(|e| panic!("{e}: {how}"));

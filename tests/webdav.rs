@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::{env, free_port, reachable_at, unique, Server};
-use store::{AsyncStore, ErrorKind, WebDavBackend, WebDavBuilder, WriteOptions};
+use store::{AsyncStore, ErrorKind, HttpBackend, WebDavBackend, WebDavBuilder, WriteOptions};
 
 const PASSWORD: &str = "webdav-password-that-must-not-leak";
 
@@ -56,6 +56,71 @@ kit_in_both_worlds!(
     [hier] + blocking[async_to_sync],
     declared = common::declared::WEBDAV
 );
+
+/// The read-only HTTP source over a collection of its own (empty: the kit checks what a
+/// backend without Write can be asked; `an_http_source_reads_what_webdav_wrote` reads files).
+fn http_source() -> HttpBackend {
+    let server = env("STORE_TEST_WEBDAV_URL");
+    reachable(&server);
+    builder(&collection(&server))
+        .build_http_source()
+        .expect("an HTTP source")
+}
+
+kit_in_both_worlds!(
+    http_source_kit,
+    http_source(),
+    [hier] + blocking[async_to_sync],
+    declared = common::declared::HTTP
+);
+
+/// Files a WebDAV backend wrote, read through the read-only source at the same URL: whole,
+/// by range (wsgidav answers 206), stats from HEAD, folders and misses told apart, and every
+/// write refused before any request.
+#[tokio::test]
+async fn an_http_source_reads_what_webdav_wrote() {
+    let server = env("STORE_TEST_WEBDAV_URL");
+    reachable(&server);
+    let url = collection(&server);
+    let dav = AsyncStore::new(builder(&url).build().unwrap());
+    let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+    dav.write("data/a b.bin", data.clone(), &WriteOptions::new())
+        .await
+        .unwrap();
+    let source = AsyncStore::from_url(
+        &url.replace("http://", "webdav://"),
+        [("read_only", "true")],
+    )
+    .unwrap();
+    assert_eq!(source.name(), "http");
+    assert!(source.read_bytes("data/a b.bin").await.unwrap() == data);
+    let part = source
+        .read_range("data/a b.bin", 99_990, 100)
+        .await
+        .unwrap();
+    assert!(part[..] == data[99_990..], "{} bytes", part.len());
+    assert!(source
+        .read_range("data/a b.bin", 200_000, 5)
+        .await
+        .unwrap()
+        .is_empty());
+    let info = source.get_file_info("data/a b.bin").await.unwrap();
+    assert_eq!(info.size, data.len() as u64);
+    assert!(info.modified_at.is_some());
+    assert!(source.is_file("data/a b.bin").await.unwrap());
+    assert!(source.is_folder("data").await.unwrap());
+    assert!(!source.is_folder("data/a b.bin").await.unwrap());
+    assert!(!source.exists("data/none").await.unwrap());
+    let missing = source.read_bytes("data/none").await.unwrap_err();
+    assert_eq!(missing.kind(), ErrorKind::NotFound, "{missing}");
+    let folder = source.read_bytes("data").await.unwrap_err();
+    assert_eq!(folder.kind(), ErrorKind::InvalidPath, "{folder}");
+    let write = source
+        .write("x.txt", "x", &WriteOptions::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(write.kind(), ErrorKind::Unsupported(_)), "{write}");
+}
 
 object_store_suite!(webdav_suite => || common::Objects::new(webdav()), last_writer_wins: true, etags: false, attributes: false, multipart: false);
 

@@ -92,6 +92,7 @@
 //! | `GcsBuilder` (feature `gcs`) | async | flat | Google Cloud Storage |
 //! | `SftpBackend` (feature `sftp`) | async | hierarchical | SFTP servers, host keys checked, confined to a base folder |
 //! | `WebDavBackend` (feature `webdav`) | async | hierarchical | WebDAV servers over HTTP(S): Apache, nginx, Nextcloud, wsgidav, … |
+//! | `HttpBackend` (feature `webdav`) | async | read-only | files under a base URL on any HTTP server, read over GET |
 //! | `interop::object_store::ObjectStoreBackend` (feature `object-store`) | async | flat | any `object_store::ObjectStore` |
 //!
 //! Start on a local folder with [`Store::open_local`], which fails on a missing root;

@@ -71,3 +71,14 @@ pub const WEBDAV: Declared = Declared::new()
     .name("webdav")
     .capabilities(GATES.without(Glob).without(AtomicWrite).with(LazyRead))
     .details(&["url"]);
+
+/// A read-only HTTP source: reads and stats, nothing else.
+pub const HTTP: Declared = Declared::new()
+    .name("http")
+    .capabilities(
+        Capabilities::empty()
+            .with(Read)
+            .with(Metadata)
+            .with(LazyRead),
+    )
+    .details(&["url"]);

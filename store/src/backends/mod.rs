@@ -21,4 +21,4 @@ pub use self::memory::{AsyncMemoryBackend, MemoryBackend};
 #[cfg(feature = "sftp")]
 pub use self::sftp::{SftpBackend, SftpBuilder, SftpConfigKey};
 #[cfg(feature = "webdav")]
-pub use self::webdav::{WebDavBackend, WebDavBuilder, WebDavConfigKey};
+pub use self::webdav::{HttpBackend, WebDavBackend, WebDavBuilder, WebDavConfigKey};

@@ -309,7 +309,8 @@ pub async fn k014_root_probes(w: &dyn World) {
 }
 
 /// K-15: `get_folder_info(root)` aggregates everything; on an empty store it is 0/0, never
-/// NotFound.
+/// NotFound. It is derived from a recursive listing, so without List it is Unsupported(List)
+/// ([C-2.2](crate::contract#C-2.2)).
 pub async fn k015_root_folder_info(w: &dyn World) {
     if !has(w, Capability::Metadata) {
         expect_err(
@@ -317,6 +318,15 @@ pub async fn k015_root_folder_info(w: &dyn World) {
             "get_folder_info(root)",
             w.get_folder_info("", None).await,
             ErrorKind::Unsupported(Capability::Metadata),
+        );
+        return;
+    }
+    if !has(w, Capability::List) {
+        expect_err(
+            w,
+            "get_folder_info(root)",
+            w.get_folder_info("", None).await,
+            ErrorKind::Unsupported(Capability::List),
         );
         return;
     }
@@ -722,7 +732,7 @@ pub async fn k023_role_spellings(w: &dyn World) {
                 assert_eq!(folders, ["k023"], "list_folders({p:?}) lists the root");
             }
         }
-        if has(w, Capability::Metadata) {
+        if has(w, Capability::Metadata) && has(w, Capability::List) {
             let info = w.get_folder_info(p, None).await.unwrap();
             assert!(info.path.is_root(), "get_folder_info({p:?}).path");
         }

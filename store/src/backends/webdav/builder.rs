@@ -37,6 +37,7 @@ use crate::secret::Secret;
 /// | `allow_http` | plain `http://` servers ([`allow_http`](Self::allow_http)) | `false` |
 /// | `timeout_secs` | each request's timeout ([`timeouts`](Self::timeouts)) | 30 |
 /// | `connect_timeout_secs` | connecting's timeout ([`timeouts`](Self::timeouts)) | 5 |
+/// | `read_only` | a plain HTTP source instead: GET and HEAD only, an [`HttpBackend`](crate::HttpBackend) ([`read_only`](Self::read_only)) | `false` |
 #[derive(Clone)]
 pub struct WebDavBuilder {
     url: Option<String>,
@@ -45,6 +46,7 @@ pub struct WebDavBuilder {
     allow_http: bool,
     timeout: Duration,
     connect_timeout: Duration,
+    read_only: bool,
 }
 
 impl Default for WebDavBuilder {
@@ -56,6 +58,7 @@ impl Default for WebDavBuilder {
             allow_http: false,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(5),
+            read_only: false,
         }
     }
 }
@@ -98,6 +101,15 @@ impl WebDavBuilder {
         self
     }
 
+    /// A plain HTTP source rather than a WebDAV server: what a URL or a registry entry opens
+    /// is then an [`HttpBackend`](crate::HttpBackend) (reads and stats over GET and HEAD), as
+    /// [`build_http_source`](Self::build_http_source) builds.
+    #[must_use]
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
+        self
+    }
+
     /// Takes one setting by its key (see the [table](WebDavBuilder#configuration-keys)); a
     /// malformed flag or number is `InvalidArgument` naming the key, never the value.
     pub fn with_config(mut self, key: WebDavConfigKey, value: impl Into<String>) -> Result<Self> {
@@ -109,6 +121,7 @@ impl WebDavBuilder {
             WebDavConfigKey::AllowHttp => self.allow_http = key.flag(&value)?,
             WebDavConfigKey::TimeoutSecs => self.timeout = key.seconds(&value)?,
             WebDavConfigKey::ConnectTimeoutSecs => self.connect_timeout = key.seconds(&value)?,
+            WebDavConfigKey::ReadOnly => self.read_only = key.flag(&value)?,
         }
         Ok(self)
     }
@@ -122,6 +135,20 @@ impl WebDavBuilder {
     /// The backend; no I/O. `InvalidArgument` for a missing or malformed URL, or a plain
     /// `http://` one without `allow_http`.
     pub fn build(self) -> Result<WebDavBackend> {
+        Ok(WebDavBackend {
+            http: Arc::new(self.http()?),
+        })
+    }
+
+    /// A read-only [`HttpBackend`](crate::HttpBackend) at the URL: reads and stats over GET
+    /// and HEAD. The same checks as [`build`](Self::build).
+    pub fn build_http_source(self) -> Result<crate::HttpBackend> {
+        Ok(crate::HttpBackend {
+            http: Arc::new(self.http()?),
+        })
+    }
+
+    fn http(self) -> Result<Http> {
         let url = self.url.as_deref().ok_or_else(|| {
             Error::invalid_argument(
                 "webdav: the URL is required (url(..); in a URL, webdav://host/path)",
@@ -166,17 +193,14 @@ impl WebDavBuilder {
             base.set_path(&path);
         }
         crate::backends::cloud::install_crypto_provider();
-        let http = Http::new(
+        Http::new(
             base,
             self.user,
             self.password,
             self.timeout,
             self.connect_timeout,
             self.allow_http,
-        )?;
-        Ok(WebDavBackend {
-            http: Arc::new(http),
-        })
+        )
     }
 }
 
@@ -212,7 +236,17 @@ impl Configure for WebDavBuilder {
         Ok(self)
     }
 
-    crate::config::configure_with_builder!(Async);
+    fn apply(self, key: Self::Key, value: String) -> Result<Self> {
+        self.with_config(key, value)
+    }
+
+    fn open(self) -> Result<crate::config::Opened> {
+        use crate::config::Opened;
+        Ok(match self.read_only {
+            true => Opened::Async(Arc::new(self.build_http_source()?)),
+            false => Opened::Async(Arc::new(self.build()?)),
+        })
+    }
 }
 
 crate::config::config_keys! {
@@ -226,6 +260,7 @@ crate::config::config_keys! {
         AllowHttp = "allow_http",
         TimeoutSecs = "timeout_secs",
         ConnectTimeoutSecs = "connect_timeout_secs",
+        ReadOnly = "read_only",
     }
 }
 

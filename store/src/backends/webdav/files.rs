@@ -1,13 +1,14 @@
-//! The file operations: stat, ranged reads, writes (plain and atomic) and deletes.
+//! The file operations: stat, reads, writes and deletes.
 
 use std::io;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use futures_util::{StreamExt, TryStreamExt};
-use reqwest::{header, Body, Method, Response, StatusCode};
+use futures_util::StreamExt;
+use reqwest::{header, Body, Method, StatusCode};
 
-use super::requests::{method, refused, transport};
+use super::reads;
+use super::requests::{method, refused};
 use super::{WebDavBackend, NAME};
 use crate::content::{content_error, AsyncContent, ByteStream};
 use crate::entry::FileInfo;
@@ -21,16 +22,6 @@ pub(super) fn is_folder(key: &StorePath) -> Error {
 
 pub(super) fn not_found(key: &StorePath) -> Error {
     Error::not_found(key.as_str()).with_backend(NAME)
-}
-
-/// What a GET answered: the body, and whether the server cut the range itself.
-enum Got {
-    Body {
-        response: Response,
-        ranged: bool,
-    },
-    /// The range starts at or past the end (416).
-    Nothing,
 }
 
 /// Content on its way up: the body, a count of what went, and the content's own failure.
@@ -102,59 +93,14 @@ impl WebDavBackend {
         }
     }
 
-    /// After a GET failed with `status`: a folder, nothing, or the status's own error.
-    async fn explain(&self, key: &StorePath, status: StatusCode) -> Error {
-        match self.probe(key).await {
-            Ok(Some(entry)) if entry.collection => is_folder(key),
-            Ok(Some(_)) => refused(status, key),
-            Ok(None) => not_found(key),
-            Err(e) => e,
-        }
-    }
-
-    /// A GET of `len` bytes from `offset` (`u64::MAX`: to the end).
-    async fn get(&self, key: &StorePath, offset: u64, len: u64) -> Result<Got> {
-        if key.is_root() {
-            return Err(is_folder(key));
-        }
-        let mut request = self.http.request(Method::GET, &self.http.url(key, false));
-        let ranged = offset > 0 || len != u64::MAX;
-        if ranged {
-            let range = match offset.checked_add(len - 1) {
-                Some(end) if len != u64::MAX => format!("bytes={offset}-{end}"),
-                _ => format!("bytes={offset}-"),
-            };
-            request = request.header(header::RANGE, range);
-        }
-        let response = self.send(request, key).await?;
-        match response.status() {
-            StatusCode::OK => Ok(Got::Body {
-                response,
-                ranged: false,
-            }),
-            StatusCode::PARTIAL_CONTENT => Ok(Got::Body {
-                response,
-                ranged: true,
-            }),
-            StatusCode::RANGE_NOT_SATISFIABLE => Ok(Got::Nothing),
-            status => Err(self.explain(key, status).await),
-        }
-    }
-
     pub(super) async fn get_bytes(&self, key: &StorePath, offset: u64, len: u64) -> Result<Bytes> {
         if len == 0 {
             self.file_info(key).await?;
             return Ok(Bytes::new());
         }
-        match self.get(key, offset, len).await? {
-            Got::Nothing => Ok(Bytes::new()),
-            Got::Body { response, ranged } => {
-                let body = response.bytes().await.map_err(|e| transport(e, key))?;
-                Ok(match ranged {
-                    true => body,
-                    false => cut(body, offset, len),
-                })
-            }
+        match reads::get(&self.http, key, offset, len).await? {
+            Ok(got) => got.into_bytes(key, offset, len).await,
+            Err(status) => Err(self.explain(key, status).await),
         }
     }
 
@@ -164,28 +110,23 @@ impl WebDavBackend {
         offset: u64,
         len: u64,
     ) -> Result<ByteStream> {
-        let whole = offset == 0 && len == u64::MAX;
         if len == 0 {
             self.file_info(key).await?;
             return Ok(Box::pin(futures_util::stream::empty()));
         }
-        match self.get(key, offset, len).await? {
-            Got::Nothing => Ok(Box::pin(futures_util::stream::empty())),
-            // The server sent it all for a range: cut here.
-            Got::Body {
-                response,
-                ranged: false,
-            } if !whole => {
-                let body = response.bytes().await.map_err(|e| transport(e, key))?;
-                let part = cut(body, offset, len);
-                Ok(Box::pin(futures_util::stream::iter([Ok(part)])))
-            }
-            Got::Body { response, .. } => {
-                let key = key.clone();
-                Ok(Box::pin(
-                    response.bytes_stream().map_err(move |e| transport(e, &key)),
-                ))
-            }
+        match reads::get(&self.http, key, offset, len).await? {
+            Ok(got) => got.into_stream(key, offset, len).await,
+            Err(status) => Err(self.explain(key, status).await),
+        }
+    }
+
+    /// After a GET failed with `status`: a folder, nothing, or the status's own error.
+    async fn explain(&self, key: &StorePath, status: StatusCode) -> Error {
+        match self.probe(key).await {
+            Ok(Some(entry)) if entry.collection => is_folder(key),
+            Ok(Some(_)) => refused(status, key),
+            Ok(None) => not_found(key),
+            Err(e) => e,
         }
     }
 
@@ -401,11 +342,3 @@ impl WebDavBackend {
 /// The body of a LOCK: an exclusive write lock.
 const LOCKINFO: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>"#;
-
-/// `len` bytes from `offset` of a whole body.
-fn cut(body: Bytes, offset: u64, len: u64) -> Bytes {
-    let size = body.len() as u64;
-    let start = offset.min(size);
-    let end = offset.saturating_add(len).min(size);
-    body.slice(start as usize..end as usize)
-}

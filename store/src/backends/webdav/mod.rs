@@ -3,13 +3,17 @@
 //! - `builder` — where the server is, the login, the transport.
 //! - `requests` — the HTTP layer: URLs, sending, and statuses as store errors.
 //! - `multistatus` — PROPFIND answers.
+//! - `reads` — ranged GETs, shared with the read-only HTTP source.
 //! - `files`, `folders` and `moves` — the operations, in the protocol's terms.
+//! - `http_source` — `HttpBackend`, a read-only HTTP source on the same HTTP layer.
 
 mod builder;
 mod files;
 mod folders;
+mod http_source;
 mod moves;
 mod multistatus;
+mod reads;
 mod requests;
 
 use std::collections::BTreeMap;
@@ -19,6 +23,7 @@ use bytes::Bytes;
 
 pub use self::builder::{WebDavBuilder, WebDavConfigKey};
 use self::folders::Want;
+pub use self::http_source::HttpBackend;
 use self::requests::Http;
 use crate::content::{stream_items, AsyncContent, ByteStream, ListStream};
 use crate::entry::{Entry, FileInfo, FolderEntry};

@@ -163,7 +163,8 @@ pub(super) fn method(name: &'static str) -> Method {
 }
 
 /// A transport failure: the server could not be reached or the exchange broke. A request that
-/// never connected was not applied ([C-4.2](crate::contract#C-4.2)).
+/// never connected was not applied ([C-4.2](crate::contract#C-4.2)). The backend's name is
+/// added where the error leaves the backend, as for every error of this shared layer.
 pub(super) fn transport(e: reqwest::Error, key: &StorePath) -> Error {
     let not_applied = e.is_connect();
     Error::new(
@@ -174,7 +175,6 @@ pub(super) fn transport(e: reqwest::Error, key: &StorePath) -> Error {
         ),
     )
     .with_path(key.as_str())
-    .with_backend(NAME)
     .with_retryable(true)
     .with_not_applied(not_applied)
 }
@@ -207,8 +207,7 @@ pub(super) fn refused(status: StatusCode, key: &StorePath) -> Error {
         s if s.is_server_error() => (ErrorKind::BackendUnavailable, true),
         _ => (ErrorKind::Other, false),
     };
-    Error::new(kind, format!("the WebDAV server answered {status}"))
+    Error::new(kind, format!("the server answered {status}"))
         .with_path(key.as_str())
-        .with_backend(NAME)
         .with_retryable(retryable)
 }
