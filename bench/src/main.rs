@@ -7,6 +7,7 @@
 //! cargo run --release --manifest-path bench/Cargo.toml -- --quick # a smoke run, < 1 minute
 //! cargo run --release --manifest-path bench/Cargo.toml -- sftp     # SFTP, against the test sshd
 //! cargo run --release --manifest-path bench/Cargo.toml -- cloud    # S3 and Azure, against moto and Azurite
+//! cargo run --release --manifest-path bench/Cargo.toml -- web      # GCS and WebDAV, against fake-gcs-server and wsgidav
 //! cargo run --release --manifest-path bench/Cargo.toml -- layers   # layer stacks over the bare store
 //! ```
 //!
@@ -26,6 +27,7 @@ mod rss;
 mod sftp_rows;
 mod sync_rows;
 mod timing;
+mod web_rows;
 
 use std::path::Path;
 
@@ -43,11 +45,13 @@ fn main() -> BenchResult<()> {
         ["rss", job, who, dir] => rss::run_child(job, who, Path::new(dir)),
         ["cloud"] => cloud(false),
         ["cloud", "--quick"] => cloud(true),
+        ["web"] => web(false),
+        ["web", "--quick"] => web(true),
         ["sftp"] => sftp(false),
         ["sftp", "--quick"] => sftp(true),
         ["layers"] => layers(Config::full()),
         ["layers", "--quick"] => layers(Config::quick()),
-        _ => Err("usage: bench [--quick] | bench sftp [--quick] | bench cloud [--quick] | bench layers [--quick] | bench rss <job> <contender> <dir>".into()),
+        _ => Err("usage: bench [--quick] | bench sftp [--quick] | bench cloud [--quick] | bench web [--quick] | bench layers [--quick] | bench rss <job> <contender> <dir>".into()),
     }
 }
 
@@ -61,6 +65,13 @@ fn sftp(quick: bool) -> BenchResult<()> {
 /// The S3 and Azure rows: they need the test moto and Azurite (`scripts/servers.sh`).
 fn cloud(quick: bool) -> BenchResult<()> {
     println!("{}", cloud_rows::section(quick)?);
+    Ok(())
+}
+
+/// The GCS and WebDAV rows: they need the test fake-gcs-server and wsgidav
+/// (`scripts/servers.sh`).
+fn web(quick: bool) -> BenchResult<()> {
+    println!("{}", web_rows::section(quick)?);
     Ok(())
 }
 

@@ -57,7 +57,12 @@ impl Section {
             let cells: Vec<String> = row
                 .medians
                 .iter()
-                .map(|&ns| format!("{} ({:.2}×)", duration_label(ns), ns / reference))
+                .map(|&ns| match (ns.is_nan(), reference.is_nan()) {
+                    // A contender that cannot do the operation.
+                    (true, _) => "n/a".to_owned(),
+                    (false, true) => duration_label(ns),
+                    (false, false) => format!("{} ({:.2}×)", duration_label(ns), ns / reference),
+                })
                 .collect();
             let _ = writeln!(out, "| {} | {} |", row.label, cells.join(" | "));
         }
