@@ -11,7 +11,9 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{env, free_port, reachable_at, stalled_upload, unique, Opens, Relay, Server};
+use common::{
+    download_cut, env, free_port, reachable_at, stalled_upload, unique, Opens, Relay, Server,
+};
 use store::interop::object_store::ObjectStoreBackend;
 use store::{AsyncStore, AzureBuilder, ErrorKind, S3Builder, Store, WriteOptions};
 
@@ -300,33 +302,7 @@ async fn a_killed_server_mid_transfer_is_backend_unavailable() {
             .expect("a write");
 
         // Mid-download: the first chunk arrives, then the server goes.
-        let mut reader = store.read("whole.bin").await.expect("read");
-        use futures_util::StreamExt;
-        let first = reader
-            .next()
-            .await
-            .expect("a first chunk")
-            .expect("its bytes");
-        assert!(!first.is_empty());
-        server.kill();
-        let mut failure = None;
-        while let Some(chunk) = reader.next().await {
-            if let Err(e) = chunk {
-                failure = Some(e);
-                break;
-            }
-        }
-        // The rest may have been buffered already; a fresh read must then fail.
-        let err = match failure {
-            Some(e) => e,
-            None => store.read_bytes("whole.bin").await.unwrap_err(),
-        };
-        assert_eq!(
-            err.kind(),
-            ErrorKind::BackendUnavailable,
-            "{kind} download: {err}"
-        );
-        assert!(err.is_retryable(), "{kind}: retryable");
+        download_cut(&store, "whole.bin", || server.kill()).await;
 
         // Mid-upload: a stream that stalls until the server is gone.
         server = self::server(kind, port, dir.path());

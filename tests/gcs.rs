@@ -10,7 +10,7 @@ mod common;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{env, free_port, reachable_at, stalled_upload, unique, Server};
+use common::{download_cut, env, free_port, reachable_at, stalled_upload, unique, Server};
 use store::interop::object_store::ObjectStoreBackend;
 use store::{AsyncStore, ErrorKind, GcsBuilder, Store, WriteOptions};
 
@@ -149,7 +149,6 @@ fn create_bucket(endpoint: &str) {
 /// instance works again once the server is back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_server_mid_transfer_is_backend_unavailable() {
-    use futures_util::StreamExt;
     let port = free_port();
     let mut server = server(port);
     let endpoint = format!("http://127.0.0.1:{port}");
@@ -161,23 +160,7 @@ async fn a_killed_server_mid_transfer_is_backend_unavailable() {
         .await
         .expect("a write");
 
-    let mut reader = store.read("whole.bin").await.expect("read");
-    let first = reader.next().await.expect("a chunk").expect("its bytes");
-    assert!(!first.is_empty());
-    server.kill();
-    let mut failure = None;
-    while let Some(chunk) = reader.next().await {
-        if let Err(e) = chunk {
-            failure = Some(e);
-            break;
-        }
-    }
-    let err = match failure {
-        Some(e) => e,
-        None => store.read_bytes("whole.bin").await.unwrap_err(),
-    };
-    assert_eq!(err.kind(), ErrorKind::BackendUnavailable, "download: {err}");
-    assert!(err.is_retryable(), "retryable");
+    download_cut(&store, "whole.bin", || server.kill()).await;
 
     server = self::server(port);
     create_bucket(&endpoint);

@@ -10,7 +10,7 @@ mod common;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{env, free_port, reachable_at, unique, Server};
+use common::{download_cut, env, free_port, reachable_at, stalled_write, unique, Server};
 use store::{AsyncStore, ErrorKind, HttpBackend, WebDavBackend, WebDavBuilder, WriteOptions};
 
 const PASSWORD: &str = "webdav-password-that-must-not-leak";
@@ -199,31 +199,6 @@ async fn a_missing_base_is_not_found() {
     assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
 }
 
-/// A streamed create-only `write` of `key` in a task of its own, fed 10 MiB and then left
-/// waiting for more (WebDAV has no `write_atomic`, which `common::stalled_upload` uses).
-async fn stalled_write(
-    store: &AsyncStore,
-    key: &'static str,
-) -> (
-    tokio::task::JoinHandle<store::Result<store::WriteResult>>,
-    tokio::sync::mpsc::Sender<std::io::Result<bytes::Bytes>>,
-) {
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(2);
-    let content =
-        store::AsyncContent::stream(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)));
-    let upload = {
-        let store = store.clone();
-        tokio::spawn(async move { store.write(key, content, &WriteOptions::new()).await })
-    };
-    for _ in 0..2 {
-        tx.send(Ok(bytes::Bytes::from(vec![1u8; 5 * 1024 * 1024])))
-            .await
-            .unwrap();
-    }
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    (upload, tx)
-}
-
 /// A server of the test's own on `port`, serving `dir`.
 fn server(port: u16, dir: &std::path::Path) -> Server {
     let mut command = Command::new(env("STORE_TEST_WSGIDAV"));
@@ -240,7 +215,6 @@ fn server(port: u16, dir: &std::path::Path) -> Server {
 /// instance works again once the server is back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_server_mid_transfer_is_backend_unavailable() {
-    use futures_util::StreamExt;
     let port = free_port();
     let dir = tempfile::tempdir().unwrap();
     let mut server = server(port, dir.path());
@@ -255,23 +229,7 @@ async fn a_killed_server_mid_transfer_is_backend_unavailable() {
         .await
         .expect("a write");
 
-    let mut reader = store.read("whole.bin").await.expect("read");
-    let first = reader.next().await.expect("a chunk").expect("its bytes");
-    assert!(!first.is_empty());
-    server.kill();
-    let mut failure = None;
-    while let Some(chunk) = reader.next().await {
-        if let Err(e) = chunk {
-            failure = Some(e);
-            break;
-        }
-    }
-    let err = match failure {
-        Some(e) => e,
-        None => store.read_bytes("whole.bin").await.unwrap_err(),
-    };
-    assert_eq!(err.kind(), ErrorKind::BackendUnavailable, "download: {err}");
-    assert!(err.is_retryable(), "retryable");
+    download_cut(&store, "whole.bin", || server.kill()).await;
 
     server = self::server(port, dir.path());
     let (upload, tx) = stalled_write(&store, "partial.bin").await;

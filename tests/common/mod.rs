@@ -131,24 +131,36 @@ pub fn stream_of(
     futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
 }
 
+/// An upload left waiting: the task, and the sender that feeds it.
+pub type Stalled = (
+    tokio::task::JoinHandle<store::Result<store::WriteResult>>,
+    tokio::sync::mpsc::Sender<std::io::Result<bytes::Bytes>>,
+);
+
 /// A streamed `write_atomic` of `key` in a task of its own, fed 10 MiB through the returned
 /// sender and then left waiting for more: a fault test kills its server while the upload is
 /// under way, then drops the sender.
-pub async fn stalled_upload(
-    store: &store::AsyncStore,
-    key: &'static str,
-) -> (
-    tokio::task::JoinHandle<store::Result<store::WriteResult>>,
-    tokio::sync::mpsc::Sender<std::io::Result<bytes::Bytes>>,
-) {
+pub async fn stalled_upload(store: &store::AsyncStore, key: &'static str) -> Stalled {
+    stalled(store, key, true).await
+}
+
+/// The same with a plain `write`, for a backend without `write_atomic`.
+#[allow(dead_code)] // only the WebDAV suite has no write_atomic
+pub async fn stalled_write(store: &store::AsyncStore, key: &'static str) -> Stalled {
+    stalled(store, key, false).await
+}
+
+async fn stalled(store: &store::AsyncStore, key: &'static str, atomic: bool) -> Stalled {
     let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(2);
     let upload = {
         let store = store.clone();
         let content = store::AsyncContent::stream(stream_of(rx));
         tokio::spawn(async move {
-            store
-                .write_atomic(key, content, &store::WriteOptions::new())
-                .await
+            let options = store::WriteOptions::new();
+            match atomic {
+                true => store.write_atomic(key, content, &options).await,
+                false => store.write(key, content, &options).await,
+            }
         })
     };
     for _ in 0..2 {
@@ -159,6 +171,40 @@ pub async fn stalled_upload(
     // Let the first requests reach the server; tests assert only error kinds after this.
     tokio::time::sleep(Duration::from_millis(300)).await;
     (upload, tx)
+}
+
+/// Reads the first chunk of `key`, then calls `kill` (the server goes) and returns the error
+/// the rest of the download (or, if it all arrived already, a fresh read) meets, once it is
+/// checked to be BackendUnavailable and retryable.
+#[allow(dead_code)] // the fault tests' share
+pub async fn download_cut(
+    store: &store::AsyncStore,
+    key: &str,
+    kill: impl FnOnce(),
+) -> store::Error {
+    use futures_util::StreamExt;
+    let mut reader = store.read(key).await.expect("read");
+    let first = reader.next().await.expect("a chunk").expect("its bytes");
+    assert!(!first.is_empty());
+    kill();
+    let mut failure = None;
+    while let Some(chunk) = reader.next().await {
+        if let Err(e) = chunk {
+            failure = Some(e);
+            break;
+        }
+    }
+    let err = match failure {
+        Some(e) => e,
+        None => store.read_bytes(key).await.unwrap_err(),
+    };
+    assert_eq!(
+        err.kind(),
+        store::ErrorKind::BackendUnavailable,
+        "download: {err}"
+    );
+    assert!(err.is_retryable(), "retryable: {err}");
+    err
 }
 
 /// An `AsObjectStore` over a fresh backend, with what must live as long as it (a temp folder).

@@ -1,6 +1,5 @@
 //! `HttpBackend`: a read-only HTTP source, on the WebDAV backend's HTTP layer.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -138,12 +137,7 @@ impl HttpBackend {
 #[store::backend(crate = crate, name = "http", flags(lazy_read))]
 impl HttpBackend {
     fn to_key(&self, native: &str) -> String {
-        let base = self.http.base.as_str().trim_end_matches('/');
-        native
-            .strip_prefix(base)
-            .map(|rest| rest.trim_start_matches('/'))
-            .unwrap_or(native)
-            .to_owned()
+        self.http.to_key(native)
     }
 
     fn native_path(&self, key: &StorePath) -> String {
@@ -151,11 +145,7 @@ impl HttpBackend {
     }
 
     fn resolve(&self, key: &StorePath) -> ResolutionPlan {
-        let details = BTreeMap::from([("url".to_owned(), self.http.base.to_string())]);
-        ResolutionPlan {
-            details,
-            ..crate::derived::resolution(NAME, key, self.http.url(key, false))
-        }
+        self.http.resolution(NAME, key)
     }
 
     async fn ping(&self) -> Result<()> {

@@ -16,7 +16,6 @@ mod multistatus;
 mod reads;
 mod requests;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -109,12 +108,7 @@ impl std::fmt::Debug for WebDavBackend {
 #[store::backend(crate = crate, name = "webdav", flags(lazy_read))]
 impl WebDavBackend {
     fn to_key(&self, native: &str) -> String {
-        let base = self.http.base.as_str().trim_end_matches('/');
-        native
-            .strip_prefix(base)
-            .map(|rest| rest.trim_start_matches('/'))
-            .unwrap_or(native)
-            .to_owned()
+        self.http.to_key(native)
     }
 
     fn native_path(&self, key: &StorePath) -> String {
@@ -122,11 +116,7 @@ impl WebDavBackend {
     }
 
     fn resolve(&self, key: &StorePath) -> ResolutionPlan {
-        let details = BTreeMap::from([("url".to_owned(), self.http.base.to_string())]);
-        ResolutionPlan {
-            details,
-            ..crate::derived::resolution(NAME, key, self.http.url(key, false))
-        }
+        self.http.resolution(NAME, key)
     }
 
     async fn ping(&self) -> Result<()> {

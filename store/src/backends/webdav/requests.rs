@@ -1,6 +1,7 @@
 //! The HTTP layer: each key's URL, requests with the login, and what a status means for the
 //! contract.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -10,6 +11,7 @@ use super::multistatus::{self, DavEntry};
 use super::{WebDavBackend, NAME};
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::StorePath;
+use crate::resolution::ResolutionPlan;
 use crate::secret::Secret;
 
 /// What a path segment escapes: all but RFC 3986's unreserved characters.
@@ -89,6 +91,25 @@ impl Http {
             url.push('/');
         }
         url
+    }
+
+    /// What `native_path` gave back as a key: the part of the URL below the base.
+    pub(super) fn to_key(&self, native: &str) -> String {
+        let base = self.base.as_str().trim_end_matches('/');
+        native
+            .strip_prefix(base)
+            .map(|rest| rest.trim_start_matches('/'))
+            .unwrap_or(native)
+            .to_owned()
+    }
+
+    /// How `key` resolves on the backend `name`: its URL, and the base URL as the detail.
+    pub(super) fn resolution(&self, name: &'static str, key: &StorePath) -> ResolutionPlan {
+        let details = BTreeMap::from([("url".to_owned(), self.base.to_string())]);
+        ResolutionPlan {
+            details,
+            ..crate::derived::resolution(name, key, self.url(key, false))
+        }
     }
 
     /// The key an href names, if it lies below the base.
