@@ -66,13 +66,14 @@ impl WebDavBackend {
                 Mkcol::NoParent => missing.push(folder),
             }
         }
-        // The loop stopped below a folder that is there (or the base): make the rest.
+        // Even the top-level folder's parent is missing: that parent is the base.
+        if missing.len() == ancestors.len() {
+            return Err(Error::not_found("")
+                .with_backend(NAME)
+                .with_source("the base URL names no collection on the server"));
+        }
+        // The loop stopped below a folder that is there: make the rest, from the top down.
         while let Some(folder) = missing.pop() {
-            if missing.len() + 1 == ancestors.len() && self.base_missing().await? {
-                return Err(Error::not_found("")
-                    .with_backend(NAME)
-                    .with_source("the base URL names no collection on the server"));
-            }
             match self.mkcol(folder, key).await? {
                 Mkcol::Created => {}
                 Mkcol::There => self.folder_there(folder, key).await?,
@@ -92,14 +93,10 @@ impl WebDavBackend {
         }
     }
 
-    /// Whether the base collection itself is missing (a top-level folder's MKCOL said its
-    /// parent is).
-    async fn base_missing(&self) -> Result<bool> {
-        Ok(self.probe(&StorePath::root()).await?.is_none())
-    }
-
     /// The entries below the folder `key`: its children, or (recursive) the whole tree, kept
-    /// as `options` and `want` say. A missing folder or a file lists nothing.
+    /// as `options` and `want` say. A missing folder or a file lists nothing. An unbounded walk
+    /// is one PROPFIND of the whole tree where the server allows it; a depth-limited one asks
+    /// one folder at a time, down to the limit, instead of fetching what it would drop.
     pub(super) async fn walk(
         &self,
         key: &StorePath,
@@ -107,15 +104,18 @@ impl WebDavBackend {
         want: Want,
     ) -> Result<Vec<Entry>> {
         let pattern = options.compiled_pattern()?;
-        let entries = if options.descends() {
+        let entries = if !options.descends() {
+            self.propfind(key, "1").await?
+        } else if options.keeps_depth(usize::MAX) {
             match self.propfind(key, "infinity").await {
-                Ok(entries) => entries,
                 // Servers may refuse an infinite depth (Apache by default): one level at a time.
-                Err(e) if e.kind() == ErrorKind::PermissionDenied => self.walk_levels(key).await?,
-                Err(e) => return Err(e),
+                Err(e) if e.kind() == ErrorKind::PermissionDenied => {
+                    self.walk_levels(key, options).await?
+                }
+                entries => entries?,
             }
         } else {
-            self.propfind(key, "1").await?
+            self.walk_levels(key, options).await?
         };
         let Some(entries) = entries else {
             return Ok(Vec::new());
@@ -150,25 +150,33 @@ impl WebDavBackend {
         Ok(out)
     }
 
-    /// A tree's entries one level at a time, for a server that refuses `Depth: infinity`.
-    async fn walk_levels(&self, key: &StorePath) -> Result<Option<Vec<DavEntry>>> {
-        let Some(first) = self.propfind(key, "1").await? else {
+    /// A tree's entries one folder at a time (`Depth: 1` each), as deep as `options` keep: the
+    /// folder itself first, as a PROPFIND of it gives it.
+    async fn walk_levels(
+        &self,
+        key: &StorePath,
+        options: &ListOptions,
+    ) -> Result<Option<Vec<DavEntry>>> {
+        let Some(mut out) = self.propfind(key, "1").await? else {
             return Ok(None);
         };
-        let mut out = Vec::new();
-        let mut queue = vec![first];
-        while let Some(level) = queue.pop() {
-            for (i, entry) in level.into_iter().enumerate() {
-                let folder = entry.collection && i > 0;
-                if folder {
-                    if let Some(child) = self.http.key_of(&entry.path) {
-                        if let Some(below) = self.propfind(&child, "1").await? {
-                            queue.push(below);
-                        }
-                    }
-                }
-                if i > 0 || out.is_empty() {
-                    out.push(entry);
+        // Each folder found is looked into once, in the order found.
+        let mut next = 1;
+        while next < out.len() {
+            let entry = &out[next];
+            next += 1;
+            let Some(folder) = entry
+                .collection
+                .then(|| self.http.key_of(&entry.path))
+                .flatten()
+            else {
+                continue;
+            };
+            // Its children lie at the depth that is its own counted from 1.
+            let depth = folder.strip_prefix(key).map_or(0, |below| below.depth());
+            if options.keeps_depth(depth) {
+                if let Some(level) = self.propfind(&folder, "1").await? {
+                    out.extend(level.into_iter().skip(1));
                 }
             }
         }

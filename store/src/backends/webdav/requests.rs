@@ -155,7 +155,7 @@ impl WebDavBackend {
     ) -> Result<Option<Vec<DavEntry>>> {
         let request = self
             .http
-            .request(propfind(), &self.http.url(key, false))
+            .request(method("PROPFIND"), &self.http.url(key, false))
             .header("Depth", depth)
             .header(
                 reqwest::header::CONTENT_TYPE,
@@ -175,10 +175,8 @@ impl WebDavBackend {
     }
 }
 
-pub(super) fn propfind() -> Method {
-    Method::from_bytes(b"PROPFIND").unwrap_or(Method::GET)
-}
-
+/// A WebDAV method by name (PROPFIND, MKCOL, LOCK, …). Every name given is a valid token, so
+/// the fallback is never taken.
 pub(super) fn method(name: &'static str) -> Method {
     Method::from_bytes(name.as_bytes()).unwrap_or(Method::GET)
 }
