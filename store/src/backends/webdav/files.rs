@@ -12,7 +12,7 @@ use super::requests::{method, refused};
 use super::{WebDavBackend, NAME};
 use crate::content::{content_error, AsyncContent, ByteStream};
 use crate::entry::FileInfo;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::path::StorePath;
 use crate::write_result::WriteResult;
 
@@ -162,25 +162,35 @@ impl WebDavBackend {
                 StatusCode::OK | StatusCode::CREATED | StatusCode::NO_CONTENT => {
                     return Ok(upload.size())
                 }
-                StatusCode::CONFLICT if !made => {
+                // A folder above is missing, or (Apache: 400) a file is in the way, which
+                // making the folders finds; or the key is a folder (Apache: 409).
+                status @ (StatusCode::CONFLICT | StatusCode::BAD_REQUEST) if !made => {
                     self.make_folders(key).await?;
                     made = true;
                     match &upload.again {
                         Some(bytes) => upload.body = Body::from(bytes.clone()),
-                        None => return Err(refused(StatusCode::CONFLICT, key)),
+                        None => return Err(self.refused_put(key, status).await),
                     }
                 }
                 StatusCode::METHOD_NOT_ALLOWED => return Err(is_folder(key)),
+                // Under a lock just taken, a failed precondition means the server lost it.
+                StatusCode::PRECONDITION_FAILED | StatusCode::LOCKED if lock.is_some() => {
+                    return Err(lost_lock(key))
+                }
                 StatusCode::PRECONDITION_FAILED if create => {
                     return Err(Error::already_exists(key.as_str()).with_backend(NAME))
                 }
-                status => {
-                    return Err(match self.probe(key).await? {
-                        Some(entry) if entry.collection => is_folder(key),
-                        _ => refused(status, key),
-                    })
-                }
+                status => return Err(self.refused_put(key, status).await),
             }
+        }
+    }
+
+    /// A PUT refused with `status`: a folder at `key`, or the status's own error.
+    async fn refused_put(&self, key: &StorePath, status: StatusCode) -> Error {
+        match self.probe(key).await {
+            Ok(Some(entry)) if entry.collection => is_folder(key),
+            Ok(_) => refused(status, key),
+            Err(e) => e,
         }
     }
 
@@ -193,7 +203,7 @@ impl WebDavBackend {
         match self.probe(&parent).await? {
             Some(entry) if entry.collection => Ok(()),
             Some(_) => Err(Error::file_in_the_way(key.as_str()).with_backend(NAME)),
-            None => self.make_folders(key).await,
+            None => self.make_folders(key).await.map(drop),
         }
     }
 
@@ -209,41 +219,76 @@ impl WebDavBackend {
         if key.is_root() {
             return Err(Error::root_is_folder().with_backend(NAME));
         }
-        let _turn = match overwrite {
-            false => Some(self.http.creating(key).await),
-            true => None,
+        let size = match overwrite {
+            true => {
+                // Streamed content cannot be sent twice, so its folders are made first.
+                if matches!(content, AsyncContent::Stream(_)) {
+                    self.ensure_parent(key).await?;
+                }
+                self.put(key, Upload::new(content), None, false).await?
+            }
+            false => {
+                let _turn = self.http.creating(key).await;
+                self.create(key, content).await?
+            }
         };
-        let streamed = matches!(content, AsyncContent::Stream(_));
+        Ok(WriteResult::basic(key.clone(), size))
+    }
+
+    /// A create-only write: a PUT under an exclusive lock of the new URL. Apache's lock
+    /// database loses locks under concurrent requests (a PUT under a lock just granted may be
+    /// refused with 412 as if the token were unknown), so a refusal with nothing there is
+    /// taken for a lost lock and the write starts over, while content is at hand to resend.
+    async fn create(&self, key: &StorePath, content: AsyncContent) -> Result<u64> {
         // A LOCK racing the MKCOL of its parent can leave the lock held by no one on
-        // wsgidav, so a create-only write makes sure of the parent first; so does streamed
-        // content, which cannot be sent twice.
-        if streamed || !overwrite {
-            self.ensure_parent(key).await?;
-        }
-        let lock = match overwrite {
-            true => None,
-            false => self.lock_new(key).await?,
+        // wsgidav, so the parent is made sure of first.
+        self.ensure_parent(key).await?;
+        let again = match &content {
+            AsyncContent::Bytes(bytes) => Some(bytes.clone()),
+            AsyncContent::Stream(_) => None,
         };
-        let outcome = self
-            .put(key, Upload::new(content), lock.as_deref(), !overwrite)
-            .await;
-        match (&outcome, &lock) {
-            (Ok(_), Some(token)) => self.unlock(key, token).await,
-            // The locked empty file, or what a broken upload left, is ours to take away.
-            (Err(_), Some(token)) => {
-                let _ = self.remove_locked(key, token).await;
+        let mut upload = Upload::new(content);
+        for _ in 0..LOCK_ATTEMPTS {
+            let lock = self.lock_new(key).await?;
+            let outcome = self.put(key, upload, lock.as_deref(), true).await;
+            let Some(token) = lock else {
+                // No locks on this server: a failed create-only PUT leaves nothing behind.
+                if let Err(e) = &outcome {
+                    if e.kind() != ErrorKind::AlreadyExists {
+                        let _ = self.remove_file(key, true).await;
+                    }
+                }
+                return outcome;
+            };
+            let lost = match &outcome {
+                Ok(_) => {
+                    self.unlock(key, &token).await;
+                    return outcome;
+                }
+                Err(e) => e.kind() == ErrorKind::ResourceLocked,
+            };
+            // The locked empty file, or what a broken upload left, is ours to take away (the
+            // DELETE names the lock, so it takes nothing another writer put there); the
+            // UNLOCK removes a placeholder the DELETE did not.
+            let _ = self.remove_locked(key, &token).await;
+            self.unlock(key, &token).await;
+            if !lost {
+                return outcome;
             }
-            (Err(e), None) if !overwrite && e.kind() != crate::ErrorKind::AlreadyExists => {
-                let _ = self.remove_file(key, true).await;
+            if self.probe(key).await?.is_some() {
+                return Err(Error::already_exists(key.as_str()).with_backend(NAME));
             }
-            _ => {}
+            match &again {
+                Some(bytes) => upload = Upload::new(AsyncContent::Bytes(bytes.clone())),
+                None => return outcome,
+            }
         }
-        outcome.map(|size| WriteResult::basic(key.clone(), size))
+        Err(lost_lock(key))
     }
 
     /// Takes an exclusive write lock of `key` while nothing is there (RFC 4918's locked
-    /// empty resource): `Some(token)`, or `AlreadyExists` when something is there or another
-    /// creator holds it. `None` when the server does not lock (DAV class 1): the write then
+    /// empty resource, or Apache's placeholder): `Some(token)`, or `AlreadyExists` when
+    /// something is there or another creator holds it. `None` when the server does not lock (DAV class 1): the write then
     /// relies on `If-None-Match: *`, as the server implements it.
     async fn lock_new(&self, key: &StorePath) -> Result<Option<String>> {
         let mut made = false;
@@ -269,12 +314,19 @@ impl WebDavBackend {
                             .with_backend(NAME)
                     })
                 }
-                // Something is there: a file, or a folder.
+                // Locked: a file or a folder that was there, or (Apache) a placeholder this
+                // lock made, which a probe shows as nothing. The lock keeps others out
+                // meanwhile, so what the probe sees is what the LOCK found.
                 StatusCode::OK => {
-                    if let Some(token) = &token {
-                        self.unlock(key, token).await;
+                    let Some(token) = token else {
+                        return Err(Error::already_exists(key.as_str()).with_backend(NAME));
+                    };
+                    let there = self.probe(key).await;
+                    if let Ok(None) = there {
+                        return Ok(Some(token));
                     }
-                    return Err(match self.probe(key).await? {
+                    self.unlock(key, &token).await;
+                    return Err(match there? {
                         Some(entry) if entry.collection => is_folder(key),
                         _ => Error::already_exists(key.as_str()).with_backend(NAME),
                     });
@@ -282,7 +334,8 @@ impl WebDavBackend {
                 StatusCode::LOCKED => {
                     return Err(Error::already_exists(key.as_str()).with_backend(NAME))
                 }
-                StatusCode::CONFLICT if !made => {
+                // A folder above is missing, or (Apache: 400) a file is in the way.
+                StatusCode::CONFLICT | StatusCode::BAD_REQUEST if !made => {
                     self.make_folders(key).await?;
                     made = true;
                 }
@@ -334,9 +387,29 @@ impl WebDavBackend {
             StatusCode::OK | StatusCode::NO_CONTENT | StatusCode::ACCEPTED => Ok(()),
             StatusCode::NOT_FOUND | StatusCode::CONFLICT if missing_ok => Ok(()),
             StatusCode::NOT_FOUND | StatusCode::CONFLICT => Err(not_found(key)),
-            status => Err(self.explain(key, status).await),
+            // Apache answers 400 for a path below a file, which holds nothing.
+            status => match self.explain(key, status).await {
+                e if missing_ok && e.kind() == crate::ErrorKind::NotFound => Ok(()),
+                e => Err(e),
+            },
         }
     }
+}
+
+/// How often a create-only write takes a new lock after the server lost one.
+const LOCK_ATTEMPTS: usize = 5;
+
+/// The server refused a PUT under the lock this write holds: it lost the lock. Nothing was
+/// written; another try may go through.
+fn lost_lock(key: &StorePath) -> Error {
+    Error::new(
+        ErrorKind::ResourceLocked,
+        "the WebDAV server lost this write's lock",
+    )
+    .with_path(key.as_str())
+    .with_backend(NAME)
+    .with_retryable(true)
+    .with_not_applied(true)
 }
 
 /// The body of a LOCK: an exclusive write lock.

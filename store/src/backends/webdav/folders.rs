@@ -40,25 +40,31 @@ impl WebDavBackend {
             StatusCode::METHOD_NOT_ALLOWED => Ok(Mkcol::There),
             StatusCode::CONFLICT => Ok(Mkcol::NoParent),
             // A MKCOL that lost a race may fail outright (wsgidav answers 500): the folder
-            // being there is what counts.
+            // being there is what counts. Apache answers 400 for a file there or on the way.
             status => match self.probe(folder).await? {
-                Some(entry) if entry.collection => Ok(Mkcol::There),
-                _ => Err(refused(status, key)),
+                Some(_) => Ok(Mkcol::There),
+                None if status == StatusCode::BAD_REQUEST => Ok(Mkcol::NoParent),
+                None => Err(refused(status, key)),
             },
         }
     }
 
     /// Makes the missing folders above `key`: the nearest first, going up only while a
-    /// parent is missing, then back down. A file on the way is `InvalidPath`.
-    pub(super) async fn make_folders(&self, key: &StorePath) -> Result<()> {
+    /// parent is missing, then back down. A file on the way is `InvalidPath`; a missing base
+    /// is `NotFound`. Whether a folder was made.
+    pub(super) async fn make_folders(&self, key: &StorePath) -> Result<bool> {
         let ancestors: Vec<StorePath> = key
             .ancestors_str()
             .map(|a| StorePath::from_normalised(a.to_owned()))
             .collect();
         let mut missing = Vec::new();
+        let mut made = false;
         for folder in &ancestors {
             match self.mkcol(folder, key).await? {
-                Mkcol::Created => break,
+                Mkcol::Created => {
+                    made = true;
+                    break;
+                }
                 Mkcol::There => {
                     self.folder_there(folder, key).await?;
                     break;
@@ -66,8 +72,9 @@ impl WebDavBackend {
                 Mkcol::NoParent => missing.push(folder),
             }
         }
-        // Even the top-level folder's parent is missing: that parent is the base.
-        if missing.len() == ancestors.len() {
+        // Even the top-level folder's parent is missing, or the key is a top-level one:
+        // that parent is the base.
+        if missing.len() == ancestors.len() && self.probe(&StorePath::root()).await?.is_none() {
             return Err(Error::not_found("")
                 .with_backend(NAME)
                 .with_source("the base URL names no collection on the server"));
@@ -75,14 +82,14 @@ impl WebDavBackend {
         // The loop stopped below a folder that is there: make the rest, from the top down.
         while let Some(folder) = missing.pop() {
             match self.mkcol(folder, key).await? {
-                Mkcol::Created => {}
+                Mkcol::Created => made = true,
                 Mkcol::There => self.folder_there(folder, key).await?,
                 Mkcol::NoParent => {
                     return Err(Error::file_in_the_way(key.as_str()).with_backend(NAME))
                 }
             }
         }
-        Ok(())
+        Ok(made)
     }
 
     /// After a MKCOL found something at `folder`: fine if it is a folder.
@@ -175,7 +182,7 @@ impl WebDavBackend {
             // Its children lie at the depth that is its own counted from 1.
             let depth = folder.strip_prefix(key).map_or(0, |below| below.depth());
             if options.keeps_depth(depth) {
-                if let Some(level) = self.propfind(&folder, "1").await? {
+                if let Some(level) = self.propfind_folder(&folder, "1").await? {
                     out.extend(level.into_iter().skip(1));
                 }
             }

@@ -96,17 +96,10 @@ impl HttpBackend {
             // The range was ignored: the whole body comes, and is left unread.
             StatusCode::OK => text(header::CONTENT_LENGTH).and_then(|v| v.parse().ok()),
             s if s.is_redirection() => {
-                let folder = text(header::LOCATION).is_some_and(|l| {
-                    l.trim_end_matches('/') != l
-                        && l.trim_end_matches('/').ends_with(
-                            self.http
-                                .url(key, false)
-                                .rsplit('/')
-                                .next()
-                                .unwrap_or_default(),
-                        )
+                return Ok(match self.http.redirects_to_folder(key, &response) {
+                    true => Kind::Folder,
+                    false => Kind::Missing,
                 });
-                return Ok(if folder { Kind::Folder } else { Kind::Missing });
             }
             StatusCode::NOT_FOUND | StatusCode::GONE => return Ok(Kind::Missing),
             s => return Err(refused(s, key)),

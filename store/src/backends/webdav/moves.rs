@@ -60,8 +60,17 @@ impl WebDavBackend {
             let response = self.send(request, src).await?;
             match response.status() {
                 StatusCode::CREATED | StatusCode::NO_CONTENT | StatusCode::OK => return Ok(()),
+                // A folder above the destination is missing. Apache answers a MOVE there
+                // with 500 and one below a file with 400, so those are looked into too, and
+                // sent again only if a folder had to be made.
                 StatusCode::CONFLICT if !made => {
                     self.make_folders(dst).await?;
+                    made = true;
+                }
+                status @ (StatusCode::BAD_REQUEST | StatusCode::INTERNAL_SERVER_ERROR) if !made => {
+                    if !self.make_folders(dst).await? {
+                        return Err(refused(status, dst));
+                    }
                     made = true;
                 }
                 StatusCode::PRECONDITION_FAILED => {
@@ -71,7 +80,13 @@ impl WebDavBackend {
                     })
                 }
                 StatusCode::NOT_FOUND => return Err(not_found(src)),
-                status => return Err(refused(status, dst)),
+                // A folder at the destination may answer anything (Apache: 301 to `dst/`).
+                status => {
+                    return Err(match self.probe(dst).await? {
+                        Some(entry) if entry.collection => is_folder(dst),
+                        _ => refused(status, dst),
+                    })
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 use std::time::SystemTime;
 
 use percent_encoding::percent_decode_str;
+use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -17,8 +18,19 @@ pub(crate) struct DavEntry {
     pub(crate) path: String,
     pub(crate) collection: bool,
     pub(crate) size: u64,
+    /// Whether the server reported a length; see [`DavEntry::is_placeholder`].
+    pub(crate) sized: bool,
     pub(crate) modified: Option<SystemTime>,
     pub(crate) etag: Option<String>,
+}
+
+impl DavEntry {
+    /// A lock on a URL with nothing behind it: RFC 2518's lock-null resource, which Apache's
+    /// `mod_dav` keeps after a LOCK of a new URL until a PUT fills it or an UNLOCK removes it.
+    /// It lists without a length, a GET of it is 404, and nothing a reader can see is there.
+    pub(crate) fn is_placeholder(&self) -> bool {
+        !self.collection && !self.sized
+    }
 }
 
 /// The property being read.
@@ -33,10 +45,11 @@ enum Field {
 /// The entries of a multistatus body; `InvalidData` when it is not one.
 pub(crate) fn parse(body: &[u8]) -> Result<Vec<DavEntry>> {
     let mut reader = NsReader::from_reader(body);
-    reader.config_mut().trim_text(true);
     let mut entries = Vec::new();
     let mut current: Option<DavEntry> = None;
-    let mut field: Option<Field> = None;
+    // The property being read, and its text so far: quick-xml gives the text around an
+    // entity (`&amp;` in an href, as Apache writes `&`) and the entity as separate events.
+    let mut field: Option<(Field, String)> = None;
     let mut buf = Vec::new();
     loop {
         let (ns, event) = reader
@@ -46,10 +59,10 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<DavEntry>> {
         match event {
             Event::Start(e) if dav => match e.local_name().as_ref() {
                 b"response" => current = Some(empty()),
-                b"href" => field = Some(Field::Href),
-                b"getcontentlength" => field = Some(Field::Length),
-                b"getlastmodified" => field = Some(Field::Modified),
-                b"getetag" => field = Some(Field::Etag),
+                b"href" => field = Some((Field::Href, String::new())),
+                b"getcontentlength" => field = Some((Field::Length, String::new())),
+                b"getlastmodified" => field = Some((Field::Modified, String::new())),
+                b"getetag" => field = Some((Field::Etag, String::new())),
                 b"collection" => mark_collection(&mut current),
                 _ => {}
             },
@@ -57,16 +70,37 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<DavEntry>> {
                 mark_collection(&mut current)
             }
             Event::Text(text) => {
-                let text = text
-                    .decode()
-                    .map_err(|e| invalid(format!("a property is not text: {e}")))?;
-                if let (Some(entry), Some(field)) = (current.as_mut(), field) {
-                    read_field(entry, field, &text)?;
+                if let Some((_, so_far)) = field.as_mut() {
+                    let text = text.decode().map_err(|e| not_text(&e))?;
+                    so_far.push_str(&text);
+                }
+            }
+            Event::CData(text) => {
+                if let Some((_, so_far)) = field.as_mut() {
+                    so_far.push_str(&text.decode().map_err(|e| not_text(&e))?);
+                }
+            }
+            Event::GeneralRef(reference) => {
+                if let Some((_, so_far)) = field.as_mut() {
+                    match reference.resolve_char_ref().map_err(|e| not_text(&e))? {
+                        Some(c) => so_far.push(c),
+                        None => {
+                            let name = reference.decode().map_err(|e| not_text(&e))?;
+                            let text = resolve_predefined_entity(&name).ok_or_else(|| {
+                                invalid(format!("an unknown entity in a property: &{name};"))
+                            })?;
+                            so_far.push_str(text);
+                        }
+                    }
                 }
             }
             Event::End(e) if dav => match e.local_name().as_ref() {
                 b"response" => entries.extend(current.take()),
-                b"href" | b"getcontentlength" | b"getlastmodified" | b"getetag" => field = None,
+                b"href" | b"getcontentlength" | b"getlastmodified" | b"getetag" => {
+                    if let (Some(entry), Some((field, text))) = (current.as_mut(), field.take()) {
+                        read_field(entry, field, text.trim())?;
+                    }
+                }
                 _ => {}
             },
             Event::Eof => break,
@@ -82,6 +116,7 @@ fn empty() -> DavEntry {
         path: String::new(),
         collection: false,
         size: 0,
+        sized: false,
         modified: None,
         etag: None,
     }
@@ -112,7 +147,8 @@ fn read_field(entry: &mut DavEntry, field: Field, text: &str) -> Result<()> {
             entry.size = text
                 .trim()
                 .parse()
-                .map_err(|_| invalid("a listed size is not a number".to_owned()))?
+                .map_err(|_| invalid("a listed size is not a number".to_owned()))?;
+            entry.sized = true;
         }
         Field::Modified => {
             entry.modified = chrono::DateTime::parse_from_rfc2822(text.trim())
@@ -122,6 +158,10 @@ fn read_field(entry: &mut DavEntry, field: Field, text: &str) -> Result<()> {
         Field::Etag => entry.etag = Some(text.trim().trim_matches('"').to_owned()),
     }
     Ok(())
+}
+
+fn not_text(e: &dyn std::fmt::Display) -> Error {
+    invalid(format!("a property is not text: {e}"))
 }
 
 fn invalid(message: String) -> Error {
@@ -170,5 +210,34 @@ mod tests {
             .replace("xmlns:ns0", "xmlns:D");
         assert_eq!(parse(d.as_bytes()).unwrap(), entries);
         assert!(parse(b"<not-xml").is_err() || parse(b"<not-xml").unwrap().is_empty());
+    }
+
+    /// What Apache 2.4's `mod_dav` answers for a URL that a LOCK reserved (a lock-null
+    /// resource) and for an empty file, whose name Apache escapes as XML: the length is there
+    /// for the file only.
+    const APACHE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<D:multistatus xmlns:D="DAV:" xmlns:ns0="DAV:">
+<D:response xmlns:lp1="DAV:" xmlns:g0="DAV:"><D:href>/t/new.txt</D:href>
+<D:propstat><D:prop><lp1:resourcetype/></D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat>
+<D:propstat><D:prop><g0:getcontentlength/><g0:getlastmodified/></D:prop>
+<D:status>HTTP/1.1 404 Not Found</D:status></D:propstat></D:response>
+<D:response xmlns:lp1="DAV:"><D:href>
+/t/a%20&amp;%20b&#x21;&lt;.txt
+</D:href>
+<D:propstat><D:prop><lp1:resourcetype/><lp1:getcontentlength>0</lp1:getcontentlength>
+</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>
+</D:multistatus>"#;
+
+    #[test]
+    fn a_locked_url_without_content_is_a_placeholder_and_entities_are_text() {
+        let entries = parse(APACHE.as_bytes()).unwrap();
+        let seen: Vec<(&str, bool)> = entries
+            .iter()
+            .map(|e| (e.path.as_str(), e.is_placeholder()))
+            .collect();
+        // An href's text around entities and character references reads as one name.
+        assert_eq!(seen, [("/t/new.txt", true), ("/t/a & b!<.txt", false)]);
+        let folders = parse(WSGIDAV.as_bytes()).unwrap();
+        assert!(folders.iter().all(|e| !e.is_placeholder()));
     }
 }

@@ -112,6 +112,32 @@ impl Http {
         }
     }
 
+    /// Whether `response` sends `key` on to its folder form, `key/`: how servers (Apache with
+    /// `mod_dir`) answer a request that names a collection without its trailing slash.
+    pub(super) fn redirects_to_folder(&self, key: &StorePath, response: &Response) -> bool {
+        let Some(location) = response
+            .status()
+            .is_redirection()
+            .then(|| response.headers().get(reqwest::header::LOCATION))
+            .flatten()
+            .and_then(|l| l.to_str().ok())
+        else {
+            return false;
+        };
+        let decoded = |url: &url::Url| {
+            percent_encoding::percent_decode_str(url.path())
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        match (
+            self.base.join(location),
+            url::Url::parse(&self.url(key, true)),
+        ) {
+            (Ok(to), Ok(folder)) => decoded(&to) == decoded(&folder),
+            _ => false,
+        }
+    }
+
     /// The key an href names, if it lies below the base.
     pub(super) fn key_of(&self, path: &str) -> Option<StorePath> {
         let rest = path.strip_prefix(&self.base_path)?;
@@ -147,31 +173,94 @@ impl WebDavBackend {
         Ok(entries.and_then(|e| e.into_iter().next()))
     }
 
-    /// A PROPFIND of `key` at `depth`; `None` when nothing is there.
+    /// A PROPFIND of `key` at `depth`; `None` when nothing is there. Placeholders (a locked
+    /// URL with no content yet, see [`DavEntry::is_placeholder`]) are left out, as nothing.
     pub(super) async fn propfind(
         &self,
         key: &StorePath,
         depth: &str,
     ) -> Result<Option<Vec<DavEntry>>> {
-        let request = self
-            .http
-            .request(method("PROPFIND"), &self.http.url(key, false))
-            .header("Depth", depth)
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                "application/xml; charset=utf-8",
-            )
-            .body(PROPS);
-        let response = self.send(request, key).await?;
+        self.propfind_as(key, depth, false).await
+    }
+
+    /// [`Self::propfind`] of `key`, known to be a folder: with the folder's own URL (`key/`),
+    /// which servers that redirect a folder named without its slash answer at once.
+    pub(super) async fn propfind_folder(
+        &self,
+        key: &StorePath,
+        depth: &str,
+    ) -> Result<Option<Vec<DavEntry>>> {
+        self.propfind_as(key, depth, true).await
+    }
+
+    async fn propfind_as(
+        &self,
+        key: &StorePath,
+        depth: &str,
+        folder: bool,
+    ) -> Result<Option<Vec<DavEntry>>> {
+        let entries = match self.propfind_once(key, depth, folder).await? {
+            Ok(entries) => entries,
+            Err(status) => return self.below_a_file(key, status).await.map(|()| None),
+        };
+        Ok(entries
+            .map(|entries| {
+                entries
+                    .into_iter()
+                    .filter(|e| !e.is_placeholder())
+                    .collect()
+            })
+            .filter(|entries: &Vec<DavEntry>| !entries.is_empty()))
+    }
+
+    /// One PROPFIND: the entries, `None` when nothing is there, or a 400 to look into. A
+    /// redirect to the folder form of the URL is followed (the root is asked so at once).
+    async fn propfind_once(
+        &self,
+        key: &StorePath,
+        depth: &str,
+        folder: bool,
+    ) -> Result<std::result::Result<Option<Vec<DavEntry>>, StatusCode>> {
+        let request = |folder: bool| {
+            self.http
+                .request(method("PROPFIND"), &self.http.url(key, folder))
+                .header("Depth", depth)
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/xml; charset=utf-8",
+                )
+                .body(PROPS)
+        };
+        let folder = folder || key.is_root();
+        let mut response = self.send(request(folder), key).await?;
+        if !folder && self.http.redirects_to_folder(key, &response) {
+            response = self.send(request(true), key).await?;
+        }
         match response.status() {
             StatusCode::MULTI_STATUS => {
                 let body = response.bytes().await.map_err(|e| transport(e, key))?;
-                Ok(Some(multistatus::parse(&body)?))
+                Ok(Ok(Some(multistatus::parse(&body)?)))
             }
             // A path through a file is no resource either (409 on some servers).
-            StatusCode::NOT_FOUND | StatusCode::CONFLICT => Ok(None),
+            StatusCode::NOT_FOUND | StatusCode::CONFLICT => Ok(Ok(None)),
+            StatusCode::BAD_REQUEST => Ok(Err(StatusCode::BAD_REQUEST)),
             status => Err(refused(status, key)),
         }
+    }
+
+    /// After a PROPFIND of `key` answered `status` (400): fine when the path runs through a
+    /// file or a missing folder (Apache answers a path below a file so), else the status's
+    /// error. Looks at the folders above, the nearest first.
+    async fn below_a_file(&self, key: &StorePath, status: StatusCode) -> Result<()> {
+        for above in key.ancestors_str() {
+            let above = StorePath::from_normalised(above.to_owned());
+            match self.propfind_once(&above, "0", false).await? {
+                Ok(Some(entries)) if entries.first().is_some_and(|e| e.collection) => break,
+                Ok(_) => return Ok(()),
+                Err(_) => {}
+            }
+        }
+        Err(refused(status, key))
     }
 }
 
