@@ -49,6 +49,16 @@ const NAME: &str = "webdav";
 ///   of concurrent creators sharing an instance exactly one wins; between separate clients
 ///   that rests on the server's LOCK, which wsgidav implements as a check, then a create,
 ///   then the lock: two clients racing for one new name can both get through there.
+///   Apache's lock database loses locks under concurrent requests, so a PUT refused under a
+///   lock just taken, with nothing there, takes a new lock and goes again (up to five
+///   times, while the content is at hand to send again; a stream is `ResourceLocked`,
+///   retryable, and not applied).
+/// - **Servers differ, and both of the tested ones are met**: Apache keeps a placeholder for
+///   a locked new URL (listed without a length, read as nothing), answers a path below a
+///   file with 400 (absent, or a file in the way for a write), redirects a folder named
+///   without its slash (followed), refuses `Depth: infinity` listings (walked one folder at
+///   a time) and fails a MOVE into missing folders with 500 (they are made); wsgidav
+///   answers 409 and lists whole trees.
 /// - **No atomic writes** (no `write_atomic`, so no AtomicWrite): a MOVE that replaces a file
 ///   deletes it first (RFC 4918 §9.9.3), so no request makes a new version visible in one
 ///   step.
