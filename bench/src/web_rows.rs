@@ -1,4 +1,5 @@
-//! Google Cloud Storage (fake-gcs-server) and WebDAV (wsgidav): `store`'s backends through
+//! Google Cloud Storage (fake-gcs-server) and WebDAV (wsgidav, and Apache's mod_dav):
+//! `store`'s backends through
 //! `AsyncStore` against object_store's own clients called directly (its GCS client, and its
 //! HTTP store, which speaks WebDAV), on the same test server, in one run (`bench web
 //! [--quick]`). Each cell is the median over rounds of one whole job (100 puts, 100 gets, …);
@@ -27,6 +28,7 @@ use crate::BenchResult;
 enum Service {
     Gcs,
     WebDav,
+    Apache,
 }
 
 impl Service {
@@ -34,7 +36,16 @@ impl Service {
         match self {
             Service::Gcs => "GCS (fake-gcs-server)",
             Service::WebDav => "WebDAV (wsgidav)",
+            Service::Apache => "WebDAV (Apache mod_dav)",
         }
+    }
+
+    /// The variable `scripts/servers.sh` exports a WebDAV server's URL in.
+    fn dav_url(self) -> BenchResult<String> {
+        var(match self {
+            Service::Apache => "STORE_TEST_APACHE_DAV_URL",
+            _ => "STORE_TEST_WEBDAV_URL",
+        })
     }
 
     /// `store`'s backend at the server's root (keys carry the run's prefix, as on the other
@@ -49,9 +60,9 @@ impl Service {
                     .anonymous(true)
                     .build()?,
             ),
-            Service::WebDav => AsyncStore::new(
+            Service::WebDav | Service::Apache => AsyncStore::new(
                 WebDavBackend::builder()
-                    .url(var("STORE_TEST_WEBDAV_URL")?)
+                    .url(self.dav_url()?)
                     .allow_http(true)
                     .build()?,
             ),
@@ -70,9 +81,9 @@ impl Service {
                     .with_client_options(http)
                     .build()?,
             ),
-            Service::WebDav => Arc::new(
+            Service::WebDav | Service::Apache => Arc::new(
                 HttpBuilder::new()
-                    .with_url(var("STORE_TEST_WEBDAV_URL")?)
+                    .with_url(self.dav_url()?)
                     .with_client_options(http)
                     .build()?,
             ),
@@ -80,7 +91,7 @@ impl Service {
     }
 }
 
-/// The GCS and WebDAV sections: `bench web [--quick]`.
+/// The GCS and WebDAV (wsgidav, Apache) sections: `bench web [--quick]`.
 pub fn section(quick: bool) -> BenchResult<String> {
     let (rounds, n, files) = if quick { (3, 20, 1_000) } else { (9, 100, 1_000) };
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -88,7 +99,7 @@ pub fn section(quick: bool) -> BenchResult<String> {
         .enable_all()
         .build()?;
     let mut out = String::new();
-    for service in [Service::Gcs, Service::WebDav] {
+    for service in [Service::Gcs, Service::WebDav, Service::Apache] {
         eprintln!("web: {}", service.name());
         out.push_str(&timed(&rt, service, rounds, n, files)?.render());
         out.push('\n');
@@ -133,7 +144,7 @@ fn timed(
     let mut row = |label: String, jobs: &mut [Job<'_>]| {
         section.push(Row::new(label, run_jobs(rounds, jobs)));
     };
-    let direct_puts = matches!(service, Service::WebDav);
+    let direct_puts = matches!(service, Service::WebDav | Service::Apache);
     row(
         format!("{} × 4 KiB put, overwrite", count_label(n)),
         &mut [

@@ -228,6 +228,10 @@ impl Transport {
 /// Makes ring the process's rustls provider unless one is installed already, so that the
 /// HTTP clients built here have one; another provider a program installed first stays.
 pub(crate) fn install_crypto_provider() {
+    // rustls 0.23.48 deprecates ring's provider (it has no post-quantum key exchange) in
+    // favour of aws-lc-rs, a second crypto stack with a C and CMake build; ring stays the
+    // tree's one stack, and a program that wants aws-lc installs it first.
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
