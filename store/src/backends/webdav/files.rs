@@ -288,8 +288,9 @@ impl WebDavBackend {
 
     /// Takes an exclusive write lock of `key` while nothing is there (RFC 4918's locked
     /// empty resource, or Apache's placeholder): `Some(token)`, or `AlreadyExists` when
-    /// something is there or another creator holds it. `None` when the server does not lock (DAV class 1): the write then
-    /// relies on `If-None-Match: *`, as the server implements it.
+    /// something is there or another creator holds it. `None` when the server does not lock
+    /// (DAV class 1): the write then relies on `If-None-Match: *`, as the server implements
+    /// it.
     async fn lock_new(&self, key: &StorePath) -> Result<Option<String>> {
         let mut made = false;
         loop {
@@ -389,7 +390,7 @@ impl WebDavBackend {
             StatusCode::NOT_FOUND | StatusCode::CONFLICT => Err(not_found(key)),
             // Apache answers 400 for a path below a file, which holds nothing.
             status => match self.explain(key, status).await {
-                e if missing_ok && e.kind() == crate::ErrorKind::NotFound => Ok(()),
+                e if missing_ok && e.kind() == ErrorKind::NotFound => Ok(()),
                 e => Err(e),
             },
         }
