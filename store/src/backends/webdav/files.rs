@@ -169,7 +169,7 @@ impl WebDavBackend {
                     made = true;
                     match &upload.again {
                         Some(bytes) => upload.body = Body::from(bytes.clone()),
-                        None => return Err(self.refused_put(key, status).await),
+                        None => return Err(self.folder_or_refused(key, status).await),
                     }
                 }
                 StatusCode::METHOD_NOT_ALLOWED => return Err(is_folder(key)),
@@ -180,13 +180,14 @@ impl WebDavBackend {
                 StatusCode::PRECONDITION_FAILED if create => {
                     return Err(Error::already_exists(key.as_str()).with_backend(NAME))
                 }
-                status => return Err(self.refused_put(key, status).await),
+                status => return Err(self.folder_or_refused(key, status).await),
             }
         }
     }
 
-    /// A PUT refused with `status`: a folder at `key`, or the status's own error.
-    async fn refused_put(&self, key: &StorePath, status: StatusCode) -> Error {
+    /// A request about `key` refused with `status`: a folder at `key` (which servers answer
+    /// with anything from 301 to 409), or the status's own error.
+    pub(super) async fn folder_or_refused(&self, key: &StorePath, status: StatusCode) -> Error {
         match self.probe(key).await {
             Ok(Some(entry)) if entry.collection => is_folder(key),
             Ok(_) => refused(status, key),

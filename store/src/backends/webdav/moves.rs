@@ -81,12 +81,7 @@ impl WebDavBackend {
                 }
                 StatusCode::NOT_FOUND => return Err(not_found(src)),
                 // A folder at the destination may answer anything (Apache: 301 to `dst/`).
-                status => {
-                    return Err(match self.probe(dst).await? {
-                        Some(entry) if entry.collection => is_folder(dst),
-                        _ => refused(status, dst),
-                    })
-                }
+                status => return Err(self.folder_or_refused(dst, status).await),
             }
         }
     }
